@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+
+import { requireMembership } from "@/lib/chat/conversations";
+import { DomainError } from "@/lib/chat/errors";
+import { presentMessage, type MessageDto } from "@/lib/chat/present";
+import type { MessagePageInput, SendMessageInput } from "@/lib/chat/schemas";
+import { getRepository } from "@/lib/db";
+import { getHub } from "@/lib/realtime/hub";
+
+export interface SentMessage {
+  message: MessageDto;
+  /** False when message_id was already stored by this sender: nothing new was written or broadcast. */
+  created: boolean;
+}
+
+/**
+ * Stores a message from callerId and broadcasts it to every member. Retrying with the same
+ * message_id returns the stored message without storing or broadcasting it again.
+ */
+export async function sendMessage(callerId: string, input: SendMessageInput): Promise<SentMessage> {
+  if (input.sender_id !== undefined && input.sender_id !== callerId) {
+    throw new DomainError("forbidden", "sender_id must be the authenticated user");
+  }
+  await requireMembership(input.conversation_id, callerId);
+  const repository = await getRepository();
+  const result = await repository.insertMessage({
+    id: randomUUID(),
+    messageId: input.message_id,
+    senderId: callerId,
+    conversationId: input.conversation_id,
+    content: input.content,
+    createdAt: new Date().toISOString(),
+  });
+  if (result.outcome === "no_conversation") throw new DomainError("not_found", "Conversation not found");
+  const message = presentMessage(result.message);
+  if (result.outcome === "existing") {
+    if (message.conversation_id !== input.conversation_id || message.content !== input.content) {
+      throw new DomainError("conflict", "message_id was already used for a different message");
+    }
+    return { message, created: false };
+  }
+  getHub().publish({
+    type: "message",
+    message,
+    memberIds: await repository.memberIdsOf(message.conversation_id),
+  });
+  return { message, created: true };
+}
+
+export async function listMessages(
+  callerId: string,
+  conversationId: string,
+  page: MessagePageInput,
+): Promise<MessageDto[]> {
+  await requireMembership(conversationId, callerId);
+  const repository = await getRepository();
+  return (await repository.listMessages(conversationId, page)).map(presentMessage);
+}

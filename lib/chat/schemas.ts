@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/** Input rules shared by the REST API, the WebSocket protocol and the server actions. */
+
+export const MAX_MESSAGE_LENGTH = 4000;
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3, "must be at least 3 characters")
+  .max(32, "must be at most 32 characters")
+  .regex(/^[A-Za-z0-9_.-]+$/, "may contain only letters, digits, '_', '.' and '-'");
+
+export const passwordSchema = z
+  .string()
+  .min(8, "must be at least 8 characters")
+  .max(256, "must be at most 256 characters");
+
+export const fullNameSchema = z
+  .string()
+  .trim()
+  .max(100, "must be at most 100 characters")
+  .nullish()
+  .transform((value) => (value ? value : null));
+
+export const signupSchema = z.object({
+  username: usernameSchema,
+  password: passwordSchema,
+  full_name: fullNameSchema,
+});
+
+export const loginSchema = z.object({
+  username: z.string().max(256),
+  password: z.string().max(256),
+});
+
+export const refreshSchema = z.object({ refresh_token: z.string().min(1).max(4096) });
+
+/** Ids are looked up rather than format-checked, so an unknown one is reported as unknown. */
+const idSchema = z.string().min(1).max(128);
+
+export const createConversationSchema = z.object({
+  member_ids: z.array(idSchema).min(1, "must name at least one other member").max(1000),
+  title: z.string().trim().max(100, "must be at most 100 characters").optional().default(""),
+  is_group: z.boolean().optional(),
+});
+
+export const contentSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
+
+export const messageIdSchema = z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters");
+
+export const sendMessageSchema = z.object({
+  message_id: messageIdSchema,
+  sender_id: idSchema.optional(),
+  conversation_id: idSchema,
+  content: contentSchema,
+});
+
+const sequenceNumber = z.coerce.number().int().min(0);
+
+export const messagePageSchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+    before: sequenceNumber.optional(),
+    after: sequenceNumber.optional(),
+  })
+  .refine((page) => page.before === undefined || page.after === undefined, {
+    message: "use either before or after, not both",
+  });
+
+export type SignupInput = z.infer<typeof signupSchema>;
+export type CreateConversationInput = z.infer<typeof createConversationSchema>;
+export type SendMessageInput = z.infer<typeof sendMessageSchema>;
+export type MessagePageInput = z.infer<typeof messagePageSchema>;
+
+/** A readable one-line summary of what was wrong with an input. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}

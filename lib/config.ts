@@ -1,0 +1,99 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+import { processSingleton } from "@/lib/process-singleton";
+
+const MIN_SECRET_LENGTH = 32;
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^(postgres(ql)?:\/\/|file:|sqlite:)/.test(v), {
+      message: "must start with postgres://, postgresql://, file: or sqlite:",
+    })
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  SECRET_KEY: z
+    .string()
+    .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`)
+    .optional(),
+});
+
+export type DatabaseTarget =
+  | { dialect: "sqlite"; file: string }
+  | { dialect: "postgres"; url: string };
+
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseTarget;
+  secretKey: string;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`)
+    .join("; ");
+}
+
+function databaseTarget(url: string | undefined, dataDir: string): DatabaseTarget {
+  if (!url) return { dialect: "sqlite", file: path.join(dataDir, "pneumatic.db") };
+  if (url.startsWith("postgres")) return { dialect: "postgres", url };
+  return { dialect: "sqlite", file: url.replace(/^(file|sqlite):(\/\/)?/, "") };
+}
+
+/**
+ * In development a key is generated once and kept beside the database, so sessions
+ * survive restarts without anyone having to invent a secret.
+ */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, "secret_key");
+  if (existsSync(file)) {
+    const stored = readFileSync(file, "utf8").trim();
+    if (stored.length >= MIN_SECRET_LENGTH) return stored;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const generated = randomBytes(48).toString("base64url");
+  writeFileSync(file, generated, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return generated;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error)}`);
+  }
+  const values = parsed.data;
+  const production = values.NODE_ENV === "production";
+  const dataDir = path.resolve(values.DATA_DIR);
+  if (production && !values.SECRET_KEY) {
+    throw new ConfigError(
+      `Invalid configuration: SECRET_KEY is required in production (at least ${MIN_SECRET_LENGTH} characters)`,
+    );
+  }
+  return {
+    production,
+    port: values.PORT,
+    host: values.HOST,
+    dataDir,
+    database: databaseTarget(values.DATABASE_URL, dataDir),
+    secretKey: values.SECRET_KEY ?? developmentSecret(dataDir),
+  };
+}
+
+/** Read once per process; server.ts and the bundled route handlers see the same object. */
+export function getConfig(): AppConfig {
+  return processSingleton("config", () => loadConfig());
+}

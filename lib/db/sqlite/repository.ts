@@ -1,0 +1,195 @@
+import type Database from "better-sqlite3";
+import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+
+import type { ChatRepository, ConversationSummary, MessageRecord, PublicUser } from "@/lib/db/repository";
+import * as schema from "@/lib/db/sqlite/schema";
+
+const { users, conversations, conversationMembers, messages } = schema;
+
+const publicUserColumns = { id: users.id, username: users.username, fullName: users.fullName };
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && "code" in error && String(error.code).startsWith("SQLITE_CONSTRAINT_UNIQUE");
+}
+
+export function createSqliteRepository(client: Database.Database): ChatRepository {
+  const db = drizzle(client, { schema });
+
+  function membersOf(conversationIds: string[]): Map<string, PublicUser[]> {
+    const byConversation = new Map<string, PublicUser[]>();
+    if (conversationIds.length === 0) return byConversation;
+    const rows = db
+      .select({ conversationId: conversationMembers.conversationId, ...publicUserColumns })
+      .from(conversationMembers)
+      .innerJoin(users, eq(users.id, conversationMembers.userId))
+      .where(inArray(conversationMembers.conversationId, conversationIds))
+      .orderBy(asc(users.username))
+      .all();
+    for (const { conversationId, ...member } of rows) {
+      const list = byConversation.get(conversationId) ?? [];
+      list.push(member);
+      byConversation.set(conversationId, list);
+    }
+    return byConversation;
+  }
+
+  return {
+    async ping() {
+      db.get(sql`select 1`);
+    },
+    async close() {
+      client.close();
+    },
+
+    async insertUser(user) {
+      try {
+        db.insert(users).values(user).run();
+        return user;
+      } catch (error) {
+        if (isUniqueViolation(error)) return null;
+        throw error;
+      }
+    },
+    async findUserById(id) {
+      return db.select().from(users).where(eq(users.id, id)).get() ?? null;
+    },
+    async findUserByUsername(username) {
+      return (
+        db
+          .select()
+          .from(users)
+          .where(sql`lower(${users.username}) = lower(${username})`)
+          .get() ?? null
+      );
+    },
+    async findUsersByIds(ids) {
+      if (ids.length === 0) return [];
+      return db.select(publicUserColumns).from(users).where(inArray(users.id, ids)).all();
+    },
+    async findUsersByUsernames(usernames) {
+      if (usernames.length === 0) return [];
+      const lowered = usernames.map((name) => name.toLowerCase());
+      return db
+        .select(publicUserColumns)
+        .from(users)
+        .where(inArray(sql`lower(${users.username})`, lowered))
+        .all();
+    },
+    async listUsersExcept(userId) {
+      return db
+        .select(publicUserColumns)
+        .from(users)
+        .where(ne(users.id, userId))
+        .orderBy(asc(sql`lower(${users.username})`))
+        .all();
+    },
+
+    async insertGroup(conversation, memberIds) {
+      db.transaction((tx) => {
+        tx.insert(conversations).values(conversation).run();
+        tx.insert(conversationMembers)
+          .values(memberIds.map((userId) => ({ conversationId: conversation.id, userId })))
+          .run();
+      });
+    },
+    async findOrInsertDirect(conversation, memberIds) {
+      return db.transaction(
+        (tx) => {
+          const existing = tx
+            .select({ id: conversations.id })
+            .from(conversations)
+            .where(eq(conversations.directKey, conversation.directKey ?? ""))
+            .get();
+          if (existing) return { id: existing.id, created: false };
+          tx.insert(conversations).values(conversation).run();
+          tx.insert(conversationMembers)
+            .values(memberIds.map((userId) => ({ conversationId: conversation.id, userId })))
+            .run();
+          return { id: conversation.id, created: true };
+        },
+        { behavior: "immediate" },
+      );
+    },
+    async findConversation(id) {
+      const row = db.select().from(conversations).where(eq(conversations.id, id)).get();
+      if (!row) return null;
+      const { directKey: _directKey, ...conversation } = row;
+      return { ...conversation, members: membersOf([id]).get(id) ?? [] };
+    },
+    async listConversationsOf(userId) {
+      const rows = db
+        .select({ conversation: conversations, lastMessage: messages })
+        .from(conversationMembers)
+        .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+        .leftJoin(
+          messages,
+          and(eq(messages.conversationId, conversations.id), eq(messages.seq, conversations.lastSeq)),
+        )
+        .where(eq(conversationMembers.userId, userId))
+        .orderBy(desc(sql`coalesce(${messages.createdAt}, ${conversations.createdAt})`))
+        .all();
+      const members = membersOf(rows.map((row) => row.conversation.id));
+      return rows.map(({ conversation: { directKey: _directKey, ...conversation }, lastMessage }): ConversationSummary => ({
+        ...conversation,
+        members: members.get(conversation.id) ?? [],
+        lastMessage,
+      }));
+    },
+    async isMember(conversationId, userId) {
+      const row = db
+        .select({ userId: conversationMembers.userId })
+        .from(conversationMembers)
+        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)))
+        .get();
+      return row !== undefined;
+    },
+    async memberIdsOf(conversationId) {
+      return db
+        .select({ userId: conversationMembers.userId })
+        .from(conversationMembers)
+        .where(eq(conversationMembers.conversationId, conversationId))
+        .all()
+        .map((row) => row.userId);
+    },
+
+    async insertMessage(message) {
+      return db.transaction(
+        (tx) => {
+          const existing = tx
+            .select()
+            .from(messages)
+            .where(and(eq(messages.senderId, message.senderId), eq(messages.messageId, message.messageId)))
+            .get();
+          if (existing) return { outcome: "existing", message: existing } as const;
+          const counter = tx
+            .update(conversations)
+            .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+            .where(eq(conversations.id, message.conversationId))
+            .returning({ seq: conversations.lastSeq })
+            .get();
+          if (!counter) return { outcome: "no_conversation" } as const;
+          const stored: MessageRecord = { ...message, seq: counter.seq };
+          tx.insert(messages).values(stored).run();
+          return { outcome: "created", message: stored } as const;
+        },
+        { behavior: "immediate" },
+      );
+    },
+    async listMessages(conversationId, { limit, before, after }) {
+      const conditions = [eq(messages.conversationId, conversationId)];
+      if (before !== undefined) conditions.push(lt(messages.seq, before));
+      if (after !== undefined) conditions.push(gt(messages.seq, after));
+      // Paging forward from a cursor reads oldest first; otherwise the newest page is wanted.
+      const newestFirst = after === undefined;
+      const rows = db
+        .select()
+        .from(messages)
+        .where(and(...conditions))
+        .orderBy(newestFirst ? desc(messages.seq) : asc(messages.seq))
+        .limit(limit)
+        .all();
+      return newestFirst ? rows.reverse() : rows;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { DomainError, type DomainErrorCode } from "@/lib/chat/errors";
+
+/** An error that becomes a `{"detail": ...}` response with its own status. */
+export class ApiError extends Error {
+  override name = "ApiError";
+
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+}
+
+const STATUS_OF: Record<DomainErrorCode, number> = {
+  invalid: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+};
+
+export function jsonError(status: number, detail: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ detail }, { status, headers });
+}
+
+/** Maps what a handler threw to a response; anything unexpected is a 500 that is logged. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ApiError) return jsonError(error.status, error.detail, error.headers);
+  if (error instanceof DomainError) {
+    const headers: Record<string, string> = error.code === "unauthorized" ? { "WWW-Authenticate": "Bearer" } : {};
+    return jsonError(STATUS_OF[error.code], error.message, headers);
+  }
+  console.error(error);
+  return jsonError(500, "Internal server error");
+}

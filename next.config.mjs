@@ -1,0 +1,9 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native and socket-owning packages must be loaded by Node itself, once, so that
+  // route handlers and server.ts share the same driver instances.
+  serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "postgres", "ws", "prom-client"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
