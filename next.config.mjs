@@ -2,7 +2,17 @@
 const nextConfig = {
   // Native and socket-owning packages must be loaded by Node itself, once, so that
   // route handlers and server.ts share the same driver instances.
-  serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "postgres", "ws", "prom-client"],
+  serverExternalPackages: [
+    "better-sqlite3",
+    "@node-rs/argon2",
+    "postgres",
+    "ws",
+    "prom-client",
+    "pino",
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/exporter-trace-otlp-http",
+  ],
   poweredByHeader: false,
 };
 

@@ -5,10 +5,14 @@ import next from "next";
 
 import { ConfigError, getConfig } from "@/lib/config";
 import { getRepository } from "@/lib/db";
-import { log } from "@/lib/log";
+import { log, setLogLevel } from "@/lib/log";
+import { observeRequests } from "@/lib/observability/http";
+import { loadRouteLabeler } from "@/lib/observability/route-patterns";
+import { flushTracing } from "@/lib/observability/spans";
 
 async function main(): Promise<void> {
   const config = getConfig();
+  setLogLevel(config.logLevel);
   const repository = await getRepository();
 
   const app = next({ dev: !config.production, hostname: config.host, port: config.port });
@@ -16,9 +20,14 @@ async function main(): Promise<void> {
   await app.prepare();
   const upgradeNext = app.getUpgradeHandler();
 
-  const server = createServer((request, response) => {
-    void handle(request, response);
-  });
+  const server = createServer(
+    observeRequests(
+      (request, response) => {
+        void handle(request, response);
+      },
+      { labelRoute: loadRouteLabeler(process.cwd(), config.production), trustProxy: config.trustProxy },
+    ),
+  );
   server.on("upgrade", (request, socket, head) => {
     void upgradeNext(request, socket, head);
   });
@@ -31,7 +40,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     log("info", "shutting down", { signal });
     server.close(() => {
-      void repository.close().finally(() => process.exit(0));
+      void Promise.allSettled([repository.close(), flushTracing()]).finally(() => process.exit(0));
     });
     server.closeAllConnections();
   };

@@ -7,6 +7,38 @@ import { processSingleton } from "@/lib/process-singleton";
 
 const MIN_SECRET_LENGTH = 32;
 
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+const originList = z
+  .string()
+  .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
+  .refine((origins) => origins.every((origin) => origin === "*" || isOrigin(origin)), {
+    message: "must be * or a comma-separated list of origins such as https://chat.example.com",
+  });
+
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/** Logging, rate limiting, CORS and tracing (see .env.example). */
+const operationsEnv = {
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  TRUST_PROXY: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
+  RATE_LIMIT_API_REQUESTS: positiveInt(300),
+  RATE_LIMIT_API_WINDOW_SECONDS: positiveInt(60),
+  RATE_LIMIT_WS_MESSAGES: positiveInt(120),
+  RATE_LIMIT_WS_WINDOW_SECONDS: positiveInt(60),
+  UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  CORS_ORIGINS: originList.default([]),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("pneumatic-chat"),
+};
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
@@ -22,13 +54,35 @@ const envSchema = z.object({
     .string()
     .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`)
     .optional(),
+  ...operationsEnv,
 });
 
 export type DatabaseTarget =
   | { dialect: "sqlite"; file: string }
   | { dialect: "postgres"; url: string };
 
-export interface AppConfig {
+export interface RateLimitRule {
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface OperationsConfig {
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
+  rateLimit: {
+    api: RateLimitRule;
+    ws: RateLimitRule;
+    /** Shared limits across instances; null keeps them in this process's memory. */
+    upstash: { url: string; token: string } | null;
+  };
+  /** Origins allowed to call the REST API from a browser; "*" allows any. */
+  corsOrigins: string[];
+  /** Null when tracing is off: nothing is loaded or exported. */
+  tracing: { endpoint: string; serviceName: string } | null;
+}
+
+export interface AppConfig extends OperationsConfig {
   production: boolean;
   port: number;
   host: string;
@@ -90,6 +144,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     database: databaseTarget(values.DATABASE_URL, dataDir),
     secretKey: values.SECRET_KEY ?? developmentSecret(dataDir),
+    ...operationsConfig(values),
+  };
+}
+
+function operationsConfig(values: z.output<typeof envSchema>): OperationsConfig {
+  const { UPSTASH_REDIS_REST_URL: upstashUrl, UPSTASH_REDIS_REST_TOKEN: upstashToken } = values;
+  if (Boolean(upstashUrl) !== Boolean(upstashToken)) {
+    const missing = upstashUrl ? "UPSTASH_REDIS_REST_TOKEN" : "UPSTASH_REDIS_REST_URL";
+    throw new ConfigError(`Invalid configuration: ${missing} is required when the other Upstash variable is set`);
+  }
+  return {
+    logLevel: values.LOG_LEVEL,
+    trustProxy: values.TRUST_PROXY,
+    rateLimit: {
+      api: { limit: values.RATE_LIMIT_API_REQUESTS, windowSeconds: values.RATE_LIMIT_API_WINDOW_SECONDS },
+      ws: { limit: values.RATE_LIMIT_WS_MESSAGES, windowSeconds: values.RATE_LIMIT_WS_WINDOW_SECONDS },
+      upstash: upstashUrl && upstashToken ? { url: upstashUrl, token: upstashToken } : null,
+    },
+    corsOrigins: values.CORS_ORIGINS,
+    tracing: values.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { endpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ""), serviceName: values.OTEL_SERVICE_NAME }
+      : null,
   };
 }
 

@@ -2,6 +2,7 @@ import { createConversation, listConversations } from "@/lib/chat/conversations"
 import { createConversationSchema } from "@/lib/chat/schemas";
 import { requireUser } from "@/lib/http/auth";
 import { readJson } from "@/lib/http/body";
+import { preflight } from "@/lib/http/cors";
 import { apiRoute } from "@/lib/http/route";
 
 export const GET = apiRoute(async (request) => {
@@ -14,3 +15,5 @@ export const POST = apiRoute(async (request) => {
   const { conversation, created } = await createConversation(user.id, await readJson(request, createConversationSchema));
   return Response.json(conversation, { status: created ? 201 : 200 });
 });
+
+export const OPTIONS = preflight;

@@ -2,6 +2,7 @@ import { sendMessage } from "@/lib/chat/messages";
 import { sendMessageSchema } from "@/lib/chat/schemas";
 import { requireUser } from "@/lib/http/auth";
 import { readJson } from "@/lib/http/body";
+import { preflight } from "@/lib/http/cors";
 import { apiRoute } from "@/lib/http/route";
 
 export const POST = apiRoute(async (request) => {
@@ -10,3 +11,5 @@ export const POST = apiRoute(async (request) => {
   const { message } = await sendMessage(user.id, await readJson(request, sendMessageSchema));
   return Response.json(message, { status: 201 });
 });
+
+export const OPTIONS = preflight;

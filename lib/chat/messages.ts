@@ -5,6 +5,7 @@ import { DomainError } from "@/lib/chat/errors";
 import { presentMessage, type MessageDto } from "@/lib/chat/present";
 import type { MessagePageInput, SendMessageInput } from "@/lib/chat/schemas";
 import { getRepository } from "@/lib/db";
+import { recordMessageStored } from "@/lib/observability/metrics";
 import { getHub } from "@/lib/realtime/hub";
 
 export interface SentMessage {
@@ -39,6 +40,7 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     }
     return { message, created: false };
   }
+  recordMessageStored();
   getHub().publish({
     type: "message",
     message,

@@ -8,6 +8,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { getConfig, type DatabaseTarget } from "@/lib/config";
 import type { ChatRepository } from "@/lib/db/repository";
 import { createSqliteRepository } from "@/lib/db/sqlite/repository";
+import { traceMethods } from "@/lib/observability/spans";
 import { processSingleton } from "@/lib/process-singleton";
 
 const MIGRATIONS_ROOT = path.join(process.cwd(), "drizzle");
@@ -28,7 +29,13 @@ async function openRepository(target: DatabaseTarget): Promise<ChatRepository> {
   throw new Error("PostgreSQL support is not built yet; unset DATABASE_URL to use SQLite");
 }
 
+async function openConfiguredRepository(): Promise<ChatRepository> {
+  const { database, tracing } = getConfig();
+  const repository = await openRepository(database);
+  return tracing ? traceMethods(repository, "db", { "db.system.name": database.dialect }) : repository;
+}
+
 /** Opens (and migrates) the configured database once per process. */
 export function getRepository(): Promise<ChatRepository> {
-  return processSingleton("repository", () => openRepository(getConfig().database));
+  return processSingleton("repository", openConfiguredRepository);
 }

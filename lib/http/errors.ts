@@ -1,4 +1,6 @@
 import { DomainError, type DomainErrorCode } from "@/lib/chat/errors";
+import { log } from "@/lib/log";
+import { currentRequest } from "@/lib/observability/request-context";
 
 /** An error that becomes a `{"detail": ...}` response with its own status. */
 export class ApiError extends Error {
@@ -32,6 +34,9 @@ export function errorResponse(error: unknown): Response {
     const headers: Record<string, string> = error.code === "unauthorized" ? { "WWW-Authenticate": "Bearer" } : {};
     return jsonError(STATUS_OF[error.code], error.message, headers);
   }
-  console.error(error);
+  log("error", "unhandled error in route handler", {
+    request_id: currentRequest()?.requestId,
+    error: error instanceof Error ? error.stack : String(error),
+  });
   return jsonError(500, "Internal server error");
 }

@@ -29,6 +29,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     DATA_DIR: dataDir,
     SECRET_KEY: randomBytes(32).toString("hex"),
     NEXT_TELEMETRY_DISABLED: "1",
+    // Suites about other features send many requests from one address; the rate-limit
+    // suites set their own limits.
+    RATE_LIMIT_API_REQUESTS: "100000",
+    RATE_LIMIT_WS_MESSAGES: "100000",
     ...options.env,
   };
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {

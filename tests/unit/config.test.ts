@@ -40,3 +40,53 @@ describe("configuration", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://nope", SECRET_KEY: "s".repeat(32) })).toThrow(/DATABASE_URL/);
   });
 });
+
+describe("operations configuration", () => {
+  const secret = { SECRET_KEY: "s".repeat(32) };
+
+  it("works with no operations variables: in-memory limits, no CORS, no tracing", () => {
+    const config = loadConfig({ ...secret, DATA_DIR: tempDir() });
+    expect(config.logLevel).toBe("info");
+    expect(config.rateLimit).toEqual({
+      api: { limit: 300, windowSeconds: 60 },
+      ws: { limit: 120, windowSeconds: 60 },
+      upstash: null,
+    });
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.tracing).toBeNull();
+  });
+
+  it("reads limits, origins, Upstash and the OTLP endpoint", () => {
+    const config = loadConfig({
+      ...secret,
+      RATE_LIMIT_API_REQUESTS: "10",
+      RATE_LIMIT_API_WINDOW_SECONDS: "5",
+      CORS_ORIGINS: "https://a.example, http://localhost:3000",
+      UPSTASH_REDIS_REST_URL: "https://eu1.upstash.example",
+      UPSTASH_REDIS_REST_TOKEN: "t0ken",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/",
+    });
+    expect(config.rateLimit.api).toEqual({ limit: 10, windowSeconds: 5 });
+    expect(config.rateLimit.upstash).toEqual({ url: "https://eu1.upstash.example", token: "t0ken" });
+    expect(config.corsOrigins).toEqual(["https://a.example", "http://localhost:3000"]);
+    expect(config.tracing).toEqual({ endpoint: "http://collector:4318", serviceName: "pneumatic-chat" });
+  });
+
+  it.each([
+    ["RATE_LIMIT_API_REQUESTS", "0"],
+    ["RATE_LIMIT_WS_WINDOW_SECONDS", "soon"],
+    ["LOG_LEVEL", "chatty"],
+    ["CORS_ORIGINS", "https://a.example/path"],
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318"],
+    ["UPSTASH_REDIS_REST_URL", "redis://localhost:6379"],
+    ["TRUST_PROXY", "maybe"],
+  ])("names %s when its value %j is invalid", (name, value) => {
+    expect(() => loadConfig({ ...secret, [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it("requires the Upstash token together with the URL", () => {
+    expect(() => loadConfig({ ...secret, UPSTASH_REDIS_REST_URL: "https://eu1.upstash.example" })).toThrow(
+      /UPSTASH_REDIS_REST_TOKEN/,
+    );
+  });
+});

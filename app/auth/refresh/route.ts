@@ -3,6 +3,7 @@ import { refreshSchema } from "@/lib/chat/schemas";
 import { findUser } from "@/lib/chat/users";
 import { readJson } from "@/lib/http/body";
 import { ApiError } from "@/lib/http/errors";
+import { preflight } from "@/lib/http/cors";
 import { apiRoute } from "@/lib/http/route";
 
 export const POST = apiRoute(async (request) => {
@@ -12,3 +13,5 @@ export const POST = apiRoute(async (request) => {
   if (!user) throw new ApiError(401, "Invalid or expired refresh token", { "WWW-Authenticate": "Bearer" });
   return Response.json(await issueTokenPair(user.id));
 });
+
+export const OPTIONS = preflight;

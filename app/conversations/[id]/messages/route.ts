@@ -2,6 +2,7 @@ import { listMessages } from "@/lib/chat/messages";
 import { messagePageSchema } from "@/lib/chat/schemas";
 import { requireUser } from "@/lib/http/auth";
 import { parseInput, searchParams } from "@/lib/http/body";
+import { preflight } from "@/lib/http/cors";
 import { apiRoute } from "@/lib/http/route";
 
 export const GET = apiRoute(async (request, { params }: { params: Promise<{ id: string }> }) => {
@@ -10,3 +11,5 @@ export const GET = apiRoute(async (request, { params }: { params: Promise<{ id: 
   const messages = await listMessages(user.id, (await params).id, page);
   return Response.json({ messages });
 });
+
+export const OPTIONS = preflight;

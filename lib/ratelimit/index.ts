@@ -1,0 +1,21 @@
+import { getConfig } from "@/lib/config";
+import type { RateLimiter } from "@/lib/ratelimit/limiter";
+import { createMemoryLimiter } from "@/lib/ratelimit/memory";
+import { createUpstashLimiter } from "@/lib/ratelimit/upstash";
+import { processSingleton } from "@/lib/process-singleton";
+
+export type { RateLimitDecision, RateLimiter } from "@/lib/ratelimit/limiter";
+
+export type RateLimitScope = "api" | "ws";
+
+/**
+ * The limiter of a scope, one per process so that route handlers and the WebSocket server
+ * count against the same state: Upstash Redis when configured, memory otherwise.
+ */
+export function getRateLimiter(scope: RateLimitScope): RateLimiter {
+  return processSingleton(`ratelimit.${scope}`, () => {
+    const { rateLimit } = getConfig();
+    const rule = rateLimit[scope];
+    return rateLimit.upstash ? createUpstashLimiter(rule, rateLimit.upstash, scope) : createMemoryLimiter(rule);
+  });
+}

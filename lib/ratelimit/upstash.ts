@@ -1,0 +1,40 @@
+import { Ratelimit } from "@upstash/ratelimit";
+import { Redis } from "@upstash/redis";
+
+import type { RateLimitRule } from "@/lib/config";
+import { log } from "@/lib/log";
+import type { RateLimitDecision, RateLimiter } from "@/lib/ratelimit/limiter";
+
+const REDIS_TIMEOUT_MS = 1000;
+
+/**
+ * Limits kept in Upstash Redis, so every instance behind a load balancer counts against the
+ * same budget. Same fixed-window semantics as the in-memory limiter.
+ */
+export function createUpstashLimiter(
+  rule: RateLimitRule,
+  redis: { url: string; token: string },
+  scope: string,
+): RateLimiter {
+  const ratelimit = new Ratelimit({
+    redis: new Redis({ url: redis.url, token: redis.token }),
+    limiter: Ratelimit.fixedWindow(rule.limit, `${rule.windowSeconds} s`),
+    prefix: `pneumatic:ratelimit:${scope}`,
+    timeout: REDIS_TIMEOUT_MS,
+  });
+  return {
+    async consume(key): Promise<RateLimitDecision> {
+      try {
+        const { success, limit, remaining, reset } = await ratelimit.limit(key);
+        return { allowed: success, limit, remaining, resetAt: reset };
+      } catch (error) {
+        // An unreachable Redis must not take the chat down with it: let the request through.
+        log("warn", "rate limiter unavailable, allowing request", {
+          scope,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return { allowed: true, limit: rule.limit, remaining: rule.limit, resetAt: Date.now() + rule.windowSeconds * 1000 };
+      }
+    },
+  };
+}
