@@ -6,6 +6,7 @@ import next from "next";
 import { ConfigError, getConfig } from "@/lib/config";
 import { getRepository } from "@/lib/db";
 import { log } from "@/lib/log";
+import { attachRealtime } from "@/lib/realtime/ws-server";
 
 async function main(): Promise<void> {
   const config = getConfig();
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const server = createServer((request, response) => {
     void handle(request, response);
   });
-  server.on("upgrade", (request, socket, head) => {
+  const realtime = attachRealtime(server, (request, socket, head) => {
     void upgradeNext(request, socket, head);
   });
 
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
     server.close(() => {
       void repository.close().finally(() => process.exit(0));
     });
-    server.closeAllConnections();
+    void realtime.close();
+    server.closeIdleConnections();
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));

@@ -10,12 +10,24 @@ export interface MessageEvent {
 export type HubEvent = MessageEvent;
 export type HubListener = (event: HubEvent) => void;
 
+interface Fanout {
+  event: HubEvent;
+  listeners: HubListener[];
+  next: number;
+}
+
+/** Listeners called before the hub yields to the event loop; a huge group never stalls other users. */
+const FANOUT_BATCH = 500;
+
 /**
  * Routes stored events to the listeners (WebSocket connections) of each member. One per
- * process, shared by route handlers, server actions and the WebSocket server.
+ * process, shared by route handlers, server actions and the WebSocket server. Events fan out
+ * in publication order, in batches.
  */
 export class Hub {
   private readonly listeners = new Map<string, Set<HubListener>>();
+  private readonly fanouts: Fanout[] = [];
+  private draining = false;
 
   subscribe(userId: string, listener: HubListener): () => void {
     const set = this.listeners.get(userId) ?? new Set<HubListener>();
@@ -28,16 +40,26 @@ export class Hub {
   }
 
   publish(event: HubEvent): void {
-    for (const userId of event.memberIds) {
-      for (const listener of this.listeners.get(userId) ?? []) listener(event);
-    }
+    const listeners = event.memberIds.flatMap((userId) => [...(this.listeners.get(userId) ?? [])]);
+    if (listeners.length === 0) return;
+    this.fanouts.push({ event, listeners, next: 0 });
+    if (!this.draining) this.drain();
   }
 
-  listenerCount(): number {
-    let count = 0;
-    for (const set of this.listeners.values()) count += set.size;
-    return count;
-  }
+  private readonly drain = (): void => {
+    this.draining = true;
+    let budget = FANOUT_BATCH;
+    while (budget > 0 && this.fanouts.length > 0) {
+      const fanout = this.fanouts[0]!;
+      while (budget > 0 && fanout.next < fanout.listeners.length) {
+        fanout.listeners[fanout.next++]!(fanout.event);
+        budget--;
+      }
+      if (fanout.next === fanout.listeners.length) this.fanouts.shift();
+    }
+    if (this.fanouts.length > 0) setImmediate(this.drain);
+    else this.draining = false;
+  };
 }
 
 export function getHub(): Hub {
