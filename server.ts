@@ -9,6 +9,7 @@ import { log, setLogLevel } from "@/lib/log";
 import { observeRequests } from "@/lib/observability/http";
 import { loadRouteLabeler } from "@/lib/observability/route-patterns";
 import { flushTracing } from "@/lib/observability/spans";
+import { attachRealtime } from "@/lib/realtime/ws-server";
 
 async function main(): Promise<void> {
   const config = getConfig();
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
       { labelRoute: loadRouteLabeler(process.cwd(), config.production), trustProxy: config.trustProxy },
     ),
   );
-  server.on("upgrade", (request, socket, head) => {
+  const realtime = attachRealtime(server, (request, socket, head) => {
     void upgradeNext(request, socket, head);
   });
 
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
     server.close(() => {
       void Promise.allSettled([repository.close(), flushTracing()]).finally(() => process.exit(0));
     });
-    server.closeAllConnections();
+    void realtime.close();
+    server.closeIdleConnections();
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));

@@ -54,6 +54,14 @@ const envSchema = z.object({
     .string()
     .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`)
     .optional(),
+
+  WS_ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean)),
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+
   ...operationsEnv,
 });
 
@@ -89,6 +97,13 @@ export interface AppConfig extends OperationsConfig {
   dataDir: string;
   database: DatabaseTarget;
   secretKey: string;
+  websocket: {
+    /** Origins besides the server's own that may open /ws; "*" allows any. */
+    allowedOrigins: string[];
+    heartbeatMs: number;
+    /** A connection whose unsent output grows past this is too slow and is dropped. */
+    maxBufferedBytes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -144,6 +159,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     database: databaseTarget(values.DATABASE_URL, dataDir),
     secretKey: values.SECRET_KEY ?? developmentSecret(dataDir),
+    websocket: {
+      allowedOrigins: values.WS_ALLOWED_ORIGINS,
+      heartbeatMs: values.WS_HEARTBEAT_MS,
+      maxBufferedBytes: values.WS_MAX_BUFFERED_BYTES,
+    },
     ...operationsConfig(values),
   };
 }

@@ -10,12 +10,25 @@ export interface MessageEvent {
 export type HubEvent = MessageEvent;
 export type HubListener = (event: HubEvent) => void;
 
+interface Fanout {
+  event: HubEvent;
+  listeners: HubListener[];
+  next: number;
+}
+
+/** Listeners called per turn of the event loop, so a burst to a huge group never stalls other users. */
+const DELIVERIES_PER_TURN = 500;
+
 /**
  * Routes stored events to the listeners (WebSocket connections) of each member. One per
- * process, shared by route handlers, server actions and the WebSocket server.
+ * process, shared by route handlers, server actions and the WebSocket server. Events fan out
+ * in publication order, in batches.
  */
 export class Hub {
   private readonly listeners = new Map<string, Set<HubListener>>();
+  private readonly fanouts: Fanout[] = [];
+  private budget = DELIVERIES_PER_TURN;
+  private turnScheduled = false;
 
   subscribe(userId: string, listener: HubListener): () => void {
     const set = this.listeners.get(userId) ?? new Set<HubListener>();
@@ -28,16 +41,32 @@ export class Hub {
   }
 
   publish(event: HubEvent): void {
-    for (const userId of event.memberIds) {
-      for (const listener of this.listeners.get(userId) ?? []) listener(event);
+    const listeners = event.memberIds.flatMap((userId) => [...(this.listeners.get(userId) ?? [])]);
+    if (listeners.length === 0) return;
+    this.fanouts.push({ event, listeners, next: 0 });
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.budget > 0 && this.fanouts.length > 0) {
+      const fanout = this.fanouts[0]!;
+      while (this.budget > 0 && fanout.next < fanout.listeners.length) {
+        fanout.listeners[fanout.next++]!(fanout.event);
+        this.budget--;
+      }
+      if (fanout.next === fanout.listeners.length) this.fanouts.shift();
+    }
+    if (!this.turnScheduled) {
+      this.turnScheduled = true;
+      setImmediate(this.nextTurn);
     }
   }
 
-  listenerCount(): number {
-    let count = 0;
-    for (const set of this.listeners.values()) count += set.size;
-    return count;
-  }
+  private readonly nextTurn = (): void => {
+    this.turnScheduled = false;
+    this.budget = DELIVERIES_PER_TURN;
+    if (this.fanouts.length > 0) this.drain();
+  };
 }
 
 export function getHub(): Hub {

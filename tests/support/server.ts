@@ -22,8 +22,8 @@ export interface StartOptions {
 /** Starts the real server.ts in production mode on a free loopback port with its own database. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "pneumatic-test-"));
-  const env = {
-    NODE_ENV: "production" as const,
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: "production",
     PORT: "0",
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,

@@ -1,0 +1,73 @@
+import type { IncomingMessage } from "node:http";
+
+import { decode } from "next-auth/jwt";
+
+import { verifyToken } from "@/lib/auth/tokens";
+import { getConfig } from "@/lib/config";
+import { bearerToken } from "@/lib/http/auth";
+
+const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const index = part.indexOf("=");
+    if (index <= 0) continue;
+    const name = part.slice(0, index).trim();
+    try {
+      cookies.set(name, decodeURIComponent(part.slice(index + 1).trim()));
+    } catch {
+      // A cookie that is not valid percent-encoding cannot be a session.
+    }
+  }
+  return cookies;
+}
+
+/** next-auth splits a large session cookie into name.0, name.1, …; join them back. */
+function sessionCookie(cookies: Map<string, string>): string | null {
+  for (const name of SESSION_COOKIES) {
+    const whole = cookies.get(name);
+    if (whole) return whole;
+    const chunks: string[] = [];
+    for (let i = 0; cookies.has(`${name}.${i}`); i++) chunks.push(cookies.get(`${name}.${i}`)!);
+    if (chunks.length > 0) return chunks.join("");
+  }
+  return null;
+}
+
+async function userFromSession(cookieHeader: string | undefined): Promise<string | null> {
+  const token = sessionCookie(parseCookies(cookieHeader));
+  if (!token) return null;
+  try {
+    const session = await decode({ token, secret: getConfig().secretKey });
+    return typeof session?.sub === "string" ? session.sub : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The user id a WebSocket upgrade authenticates as: an access token in `?token=` or an
+ * Authorization header, else the web session cookie.
+ */
+export async function authenticateUpgrade(request: IncomingMessage, url: URL): Promise<string | null> {
+  const token = url.searchParams.get("token") ?? bearerToken(request.headers.authorization);
+  if (token) return verifyToken(token, "access");
+  return userFromSession(request.headers.cookie);
+}
+
+/**
+ * Browsers always send Origin on a WebSocket upgrade; refusing foreign ones stops another site
+ * from opening a socket with the visitor's session cookie. Clients that send no Origin (curl,
+ * scripts, servers) are not browsers and authenticate with a token.
+ */
+export function originAllowed(request: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  if (allowed.includes("*") || allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}

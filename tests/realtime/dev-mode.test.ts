@@ -1,0 +1,24 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createConversation, createUser, postMessage } from "../support/api";
+import { startServer, type TestServer } from "../support/server";
+import { TestSocket } from "../support/ws";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer({ env: { NODE_ENV: "development" } });
+});
+afterAll(() => server.stop());
+
+// Production shares the hub the same way; every other realtime suite runs against `next build`.
+describe("under next dev", () => {
+  it("delivers a message posted to a route handler to the WebSocket server's clients", async () => {
+    const [alice, bob] = await Promise.all([createUser(server.url), createUser(server.url)]);
+    const conversationId = await createConversation(server.url, alice, [bob]);
+    const socket = await TestSocket.open(server.url, { token: bob.token });
+    const posted = await postMessage(server.url, alice, conversationId, "compiled on demand");
+    expect((await socket.waitForMessages(1))[0]).toEqual(posted.body);
+    await socket.close();
+  }, 120_000);
+});
