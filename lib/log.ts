@@ -24,13 +24,25 @@ const SECRET_FIELDS = [
 ];
 
 function createLogger(): Logger<never> {
-  return pino({
-    level: "info",
-    base: undefined,
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]), censor: "[redacted]" },
-  });
+  // Errors go to stderr, everything else to stdout; written synchronously so that the line
+  // explaining a failed start-up is out before the process exits.
+  const streams = pino.multistream(
+    [
+      { level: "trace", stream: pino.destination({ dest: 1, sync: true }) },
+      { level: "error", stream: pino.destination({ dest: 2, sync: true }) },
+    ],
+    { dedupe: true },
+  );
+  return pino(
+    {
+      level: "info",
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]), censor: "[redacted]" },
+    },
+    streams,
+  );
 }
 
 /** One logger per process, so a level set by server.ts also applies inside route handlers. */
@@ -40,7 +52,7 @@ export function setLogLevel(level: LogLevel): void {
   logger.level = level;
 }
 
-/** One JSON object per line on stdout, the shape log collectors expect. */
+/** One JSON object per line, the shape log collectors expect. */
 export function log(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
   logger[level](fields, msg);
 }

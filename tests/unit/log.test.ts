@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 
 import { describe, expect, it } from "vitest";
 
@@ -40,5 +40,16 @@ describe("structured logs", () => {
       setLogLevel("warn");
       log("info", "quiet"); log("warn", "loud");`);
     expect(lines.map((line) => line.msg)).toEqual(["loud"]);
+  });
+
+  it("writes errors to stderr and the rest to stdout", () => {
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", `import { log } from "@/lib/log"; log("info", "fine"); log("error", "broken");`],
+      { encoding: "utf8", env: { PATH: process.env.PATH ?? "", NODE_ENV: "test" } },
+    );
+    expect(result.stdout).toContain('"fine"');
+    expect(result.stdout).not.toContain('"broken"');
+    expect(result.stderr).toContain('"broken"');
   });
 });
