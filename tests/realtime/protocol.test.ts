@@ -108,6 +108,8 @@ describe("message", () => {
     const frame = { type: "message", message_id: messageId, conversation_id: conversationId, content: "only once" };
     socket.send(frame);
     await bobSocket.waitFor((f) => f.type === "message" && (f.message as { message_id: string }).message_id === messageId);
+    // The sender's own copy travels on another socket and may land after Bob's.
+    await socket.waitFor((f) => f.type === "message" && (f.message as { message_id: string }).message_id === messageId);
     const before = socket.messages().filter((m) => m.message_id === messageId).length;
     const retryReply = await socket.request(frame, ["message", "error"]);
     expect(retryReply.message).toMatchObject({ message_id: messageId });
