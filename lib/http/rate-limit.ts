@@ -2,7 +2,7 @@ import { verifyToken } from "@/lib/auth/tokens";
 import { bearerToken } from "@/lib/http/auth";
 import { metrics } from "@/lib/observability/metrics";
 import { currentRequest } from "@/lib/observability/request-context";
-import { getRateLimiter, type RateLimitDecision } from "@/lib/ratelimit";
+import { getRateLimiter, retryAfterSeconds, type RateLimitDecision } from "@/lib/ratelimit";
 
 /**
  * Authenticated callers are limited per user, wherever they connect from; everyone else per
@@ -23,11 +23,6 @@ export async function limitApiRequest(request: Request): Promise<RateLimitDecisi
   const decision = await getRateLimiter("api").consume(await rateLimitKey(request));
   if (!decision.allowed) metrics.rateLimitedTotal.inc({ scope: "api" });
   return decision;
-}
-
-/** Seconds a refused client should wait before its next attempt (at least 1). */
-export function retryAfterSeconds(decision: RateLimitDecision, now = Date.now()): number {
-  return Math.max(1, Math.ceil((decision.resetAt - now) / 1000));
 }
 
 export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {

@@ -4,7 +4,7 @@ import { createMemoryLimiter } from "@/lib/ratelimit/memory";
 import { createUpstashLimiter } from "@/lib/ratelimit/upstash";
 import { processSingleton } from "@/lib/process-singleton";
 
-export type { RateLimitDecision, RateLimiter } from "@/lib/ratelimit/limiter";
+export { retryAfterSeconds, type RateLimitDecision, type RateLimiter } from "@/lib/ratelimit/limiter";
 
 export type RateLimitScope = "api" | "ws";
 

@@ -10,3 +10,8 @@ export interface RateLimitDecision {
 export interface RateLimiter {
   consume(key: string): Promise<RateLimitDecision>;
 }
+
+/** Seconds a refused client should wait before its next attempt (at least 1). */
+export function retryAfterSeconds(decision: RateLimitDecision, now = Date.now()): number {
+  return Math.max(1, Math.ceil((decision.resetAt - now) / 1000));
+}

@@ -9,6 +9,8 @@ import { presentMessage, type MessageDto } from "@/lib/chat/present";
 import { describeZodError } from "@/lib/chat/schemas";
 import { getRepository } from "@/lib/db";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/observability/metrics";
+import { getRateLimiter, retryAfterSeconds } from "@/lib/ratelimit";
 import { getHub } from "@/lib/realtime/hub";
 import { clientFrameSchema, messageFrame, type ClientFrame, type ServerFrame, type SyncFrame } from "@/lib/realtime/protocol";
 
@@ -34,9 +36,14 @@ export class ClientConnection {
     private readonly maxBufferedBytes: number,
   ) {
     this.unsubscribe = getHub().subscribe(userId, (event) => {
-      this.enqueue(() => this.deliver(event.message)).catch((error: unknown) => this.fail(error));
+      this.enqueue(async () => {
+        if (await this.deliver(event.message)) {
+          metrics.messageDeliverySeconds.observe((Date.now() - Date.parse(event.message.created_at)) / 1000);
+        }
+      }).catch((error: unknown) => this.fail(error));
     });
     socket.on("message", (data, isBinary) => {
+      metrics.websocketFramesReceived.inc();
       this.inbound = this.inbound
         .then(() => this.receive(data, isBinary))
         .catch((error: unknown) => this.fail(error))
@@ -83,16 +90,19 @@ export class ClientConnection {
       return;
     }
     this.socket.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+    metrics.websocketFramesSent.inc();
   }
 
-  private async deliver(message: MessageDto): Promise<void> {
+  /** Sends message unless this connection already has it; says whether it was sent. */
+  private async deliver(message: MessageDto): Promise<boolean> {
     const last = this.delivered.get(message.conversation_id);
-    if (last !== undefined && message.seq <= last) return;
+    if (last !== undefined && message.seq <= last) return false;
     if (last !== undefined && message.seq > last + 1) {
       await this.replay(message.conversation_id, last, message.seq - 1);
     }
     this.send(messageFrame(message));
     this.delivered.set(message.conversation_id, message.seq);
+    return true;
   }
 
   /** Sends the messages after `after` up to `until`, at most `budget` of them; returns how many. */
@@ -144,6 +154,18 @@ export class ClientConnection {
         await requireMembership(frame.conversation_id, this.userId);
         return this.send({ type: "joined", conversation_id: frame.conversation_id });
       case "message": {
+        const decision = await getRateLimiter("ws").consume(`user:${this.userId}`);
+        if (!decision.allowed) {
+          metrics.rateLimitedTotal.inc({ scope: "ws" });
+          const retryAfter = retryAfterSeconds(decision);
+          return this.send({
+            type: "error",
+            reason: `Too many messages, retry in ${retryAfter} s`,
+            message_id: frame.message_id,
+            conversation_id: frame.conversation_id,
+            retry_after: retryAfter,
+          });
+        }
         const { message, created } = await sendMessage(this.userId, frame);
         if (!created) await this.enqueue(() => this.answerRetry(message));
         return;

@@ -35,7 +35,14 @@ export type ServerFrame =
   | { type: "message"; message: MessageDto }
   | { type: "synced"; cursors: Record<string, number>; more: string[] }
   | { type: "pong" }
-  | { type: "error"; reason: string; message_id?: string; conversation_id?: string };
+  | {
+      type: "error";
+      reason: string;
+      message_id?: string;
+      conversation_id?: string;
+      /** Seconds to wait before sending another message, when the rate limit refused this one. */
+      retry_after?: number;
+    };
 
 const serialized = new WeakMap<MessageDto, string>();
 

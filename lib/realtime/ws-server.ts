@@ -7,6 +7,8 @@ import { findUser } from "@/lib/chat/users";
 import { getConfig } from "@/lib/config";
 import { MAX_BODY_BYTES } from "@/lib/http/body";
 import { log } from "@/lib/log";
+import { clientIp } from "@/lib/observability/http";
+import { metrics } from "@/lib/observability/metrics";
 import { ClientConnection } from "@/lib/realtime/connection";
 import { authenticateUpgrade, originAllowed } from "@/lib/realtime/upgrade-auth";
 
@@ -36,7 +38,7 @@ function refuse(socket: Duplex, status: number, detail: string): void {
  * development) goes to `otherUpgrades`.
  */
 export function attachRealtime(server: Server, otherUpgrades: UpgradeHandler): RealtimeServer {
-  const { websocket } = getConfig();
+  const { websocket, trustProxy } = getConfig();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   const connections = new Set<ClientConnection>();
 
@@ -47,9 +49,12 @@ export function attachRealtime(server: Server, otherUpgrades: UpgradeHandler): R
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connection = new ClientConnection(ws, userId, websocket.maxBufferedBytes);
       connections.add(connection);
-      log("info", "ws connected", { userId, connections: connections.size });
+      metrics.websocketConnectionsTotal.inc();
+      metrics.websocketConnectionsActive.inc();
+      log("info", "ws connected", { userId, ip: clientIp(request, trustProxy), connections: connections.size });
       ws.on("close", (code) => {
         connections.delete(connection);
+        metrics.websocketConnectionsActive.dec();
         log("info", "ws disconnected", { userId, code, connections: connections.size });
       });
       ws.on("error", (error) => log("warn", "ws socket error", { userId, error: error.message }));
