@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 
 import next from "next";
 
@@ -7,7 +8,7 @@ import { ConfigError, getConfig } from "@/lib/config";
 import { getRepository } from "@/lib/db";
 import { log, setLogLevel } from "@/lib/log";
 import { observeRequests } from "@/lib/observability/http";
-import { loadRouteLabeler } from "@/lib/observability/route-patterns";
+import { appRoutes, routeLabeler } from "@/lib/observability/route-patterns";
 import { flushTracing } from "@/lib/observability/spans";
 import { attachRealtime } from "@/lib/realtime/ws-server";
 
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
       (request, response) => {
         void handle(request, response);
       },
-      { labelRoute: loadRouteLabeler(process.cwd(), config.production), trustProxy: config.trustProxy },
+      { labelRoute: routeLabeler(appRoutes(path.join(process.cwd(), "app"))), trustProxy: config.trustProxy },
     ),
   );
   const realtime = attachRealtime(server, (request, socket, head) => {

@@ -1,39 +1,72 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
-
-interface ManifestRoute {
-  page: string;
-  regex: string;
-}
-
-interface RoutesManifest {
-  staticRoutes?: ManifestRoute[];
-  dynamicRoutes?: ManifestRoute[];
-}
 
 export type RouteLabeler = (pathname: string) => string;
 
+const ROUTE_FILE = /^(route|page)\.(ts|tsx|js|jsx)$/;
+
+/** App Router segments that do not appear in the URL: route groups and parallel-route slots. */
+const isHiddenSegment = (segment: string) => /^\(.*\)$/.test(segment) || segment.startsWith("@");
+
+/** The URL pattern of each route.ts / page.tsx under appDir, e.g. `/conversations/[id]/messages`. */
+export function appRoutes(appDir: string): string[] {
+  const routes: string[] = [];
+  const walk = (dir: string, segments: string[]) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !entry.name.startsWith("_")) {
+        walk(path.join(dir, entry.name), isHiddenSegment(entry.name) ? segments : [...segments, entry.name]);
+      } else if (entry.isFile() && ROUTE_FILE.test(entry.name)) {
+        routes.push(`/${segments.join("/")}`);
+      }
+    }
+  };
+  walk(appDir, []);
+  return [...new Set(routes)];
+}
+
 /** `/conversations/[id]/messages` → `/conversations/:id/messages`, `[...slug]` → `:slug*`. */
-export function patternOf(page: string): string {
-  return page.replace(/\[\[?\.\.\.([^\]]+)\]\]?/g, ":$1*").replace(/\[([^\]]+)\]/g, ":$1");
+export function patternOf(route: string): string {
+  return route.replace(/\[\[?\.\.\.([^\]]+)\]\]?/g, ":$1*").replace(/\[([^\]]+)\]/g, ":$1");
+}
+
+function regexOf(route: string): RegExp {
+  const source = route
+    .split("/")
+    .filter(Boolean)
+    .map((segment) => {
+      if (/^\[\[\.\.\..+\]\]$/.test(segment)) return "(?:/.+)?";
+      if (/^\[\.\.\..+\]$/.test(segment)) return "/.+";
+      if (/^\[.+\]$/.test(segment)) return "/[^/]+";
+      return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
+    })
+    .join("");
+  return new RegExp(`^${source}/?$`);
+}
+
+/** Static routes win over dynamic ones, and longer static prefixes over shorter, as in Next. */
+function specificity(route: string): number[] {
+  return route.split("/").filter(Boolean).map((segment) => (segment.startsWith("[") ? 0 : 1));
+}
+
+function compareSpecificity(a: string, b: string): number {
+  const [left, right] = [specificity(a), specificity(b)];
+  for (let i = 0; i < Math.max(left.length, right.length); i += 1) {
+    const difference = (right[i] ?? -1) - (left[i] ?? -1);
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }
 
 /**
  * Metric labels and log fields name the route pattern, never the raw path: ids in paths would
  * make one time series per conversation. Anything that matches no route is "unmatched".
  */
-export function routeLabeler(routes: ManifestRoute[]): RouteLabeler {
-  const matchers = routes.map((route) => ({ pattern: patternOf(route.page), regex: new RegExp(route.regex) }));
+export function routeLabeler(routes: string[]): RouteLabeler {
+  const matchers = [...routes]
+    .sort(compareSpecificity)
+    .map((route) => ({ pattern: patternOf(route), regex: regexOf(route) }));
   return (pathname) => {
     if (pathname.startsWith("/_next/")) return "/_next/*";
     return matchers.find((matcher) => matcher.regex.test(pathname))?.pattern ?? "unmatched";
   };
-}
-
-/** Reads the routes Next compiled (production build, or the dev server's manifest once prepared). */
-export function loadRouteLabeler(projectDir: string, production: boolean): RouteLabeler {
-  const file = path.join(projectDir, ".next", production ? "" : "dev", "routes-manifest.json");
-  if (!existsSync(file)) return routeLabeler([]);
-  const manifest = JSON.parse(readFileSync(file, "utf8")) as RoutesManifest;
-  return routeLabeler([...(manifest.staticRoutes ?? []), ...(manifest.dynamicRoutes ?? [])]);
 }

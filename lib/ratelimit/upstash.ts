@@ -17,23 +17,25 @@ export function createUpstashLimiter(
   scope: string,
 ): RateLimiter {
   const ratelimit = new Ratelimit({
-    redis: new Redis({ url: redis.url, token: redis.token }),
+    // No retries: a limiter that waits on a struggling Redis would slow every request down.
+    redis: new Redis({ url: redis.url, token: redis.token, retry: false }),
     limiter: Ratelimit.fixedWindow(rule.limit, `${rule.windowSeconds} s`),
     prefix: `pneumatic:ratelimit:${scope}`,
     timeout: REDIS_TIMEOUT_MS,
   });
   return {
     async consume(key): Promise<RateLimitDecision> {
+      // An unreachable or slow Redis must not take the chat down with it: let the request through.
+      const allowAnyway = (reason: string): RateLimitDecision => {
+        log("warn", "rate limiter unavailable, allowing request", { scope, reason });
+        return { allowed: true, limit: rule.limit, remaining: rule.limit, resetAt: Date.now() + rule.windowSeconds * 1000 };
+      };
       try {
-        const { success, limit, remaining, reset } = await ratelimit.limit(key);
+        const { success, limit, remaining, reset, reason } = await ratelimit.limit(key);
+        if (reason === "timeout") return allowAnyway(`no answer within ${REDIS_TIMEOUT_MS} ms`);
         return { allowed: success, limit, remaining, resetAt: reset };
       } catch (error) {
-        // An unreachable Redis must not take the chat down with it: let the request through.
-        log("warn", "rate limiter unavailable, allowing request", {
-          scope,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        return { allowed: true, limit: rule.limit, remaining: rule.limit, resetAt: Date.now() + rule.windowSeconds * 1000 };
+        return allowAnyway(error instanceof Error ? error.message : String(error));
       }
     },
   };

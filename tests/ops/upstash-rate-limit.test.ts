@@ -2,6 +2,7 @@ import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { api } from "../support/api";
+import { freePort } from "../support/ports";
 import { startRedis, type TestRedis } from "../support/redis";
 import { startServer, type TestServer } from "../support/server";
 import { startUpstashRestBridge, type UpstashRestBridge } from "../support/upstash-rest";
@@ -65,5 +66,21 @@ describe("rate limits shared through Upstash Redis", () => {
     const client = new Redis({ url: bridge.url, token: bridge.token });
     const keys = await client.keys("pneumatic:ratelimit:api:*");
     expect(keys.some((key) => key.includes("ip:203.0.113.8"))).toBe(true);
+  });
+});
+
+describe("when Upstash Redis cannot be reached", () => {
+  it("lets requests through and logs a warning instead of failing them", async () => {
+    const unreachable = await startServer({
+      env: { UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${await freePort()}`, UPSTASH_REDIS_REST_TOKEN: "t", RATE_LIMIT_API_REQUESTS: "1" },
+    });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i += 1) statuses.push((await api(unreachable.url, "GET", "/users")).status);
+      expect(statuses).toEqual([401, 401, 401]);
+      expect(unreachable.logs.some((line) => line.includes("rate limiter unavailable"))).toBe(true);
+    } finally {
+      await unreachable.stop();
+    }
   });
 });
