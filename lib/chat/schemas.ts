@@ -74,6 +74,27 @@ export const messagePageSchema = z
     message: "use either before or after, not both",
   });
 
+/** The web UI's "+ New Group Chat" form: a name and the other members' usernames, comma-separated. */
+export const groupFormSchema = z.object({
+  title: z.string().trim().min(1, "Group name is required").max(100, "Group name must be at most 100 characters"),
+  usernames: z
+    .string()
+    .max(4000, "Too many usernames")
+    .transform((value) => [...new Set(value.split(",").map((name) => name.trim()).filter(Boolean))])
+    .pipe(z.array(z.string().max(128)).min(1, "Name at least one member").max(1000, "Too many members")),
+});
+
+/** A page of history older than `before`, as the web UI asks for it when scrolling up. */
+export const olderMessagesSchema = z.object({
+  conversation_id: idSchema,
+  before: sequenceNumber,
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+});
+
+export const directConversationSchema = z.object({ user_id: idSchema });
+
+export const conversationRefSchema = z.object({ conversation_id: idSchema });
+
 export type SignupInput = z.infer<typeof signupSchema>;
 export type CreateConversationInput = z.infer<typeof createConversationSchema>;
 export type SendMessageInput = z.infer<typeof sendMessageSchema>;
