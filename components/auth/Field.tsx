@@ -9,7 +9,8 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
 
 /** A labelled input whose error is announced and tied to it for screen readers. */
 export function Field({ id, label, error, hint, ...input }: FieldProps) {
-  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+  // An error takes the hint's place, so the field is described by whichever is shown.
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
@@ -24,7 +25,7 @@ export function Field({ id, label, error, hint, ...input }: FieldProps) {
         }`}
         {...input}
       />
-      {hint && !error ? (
+      {!error && hint ? (
         <p id={`${id}-hint`} className="text-xs text-slate-500">
           {hint}
         </p>

@@ -60,6 +60,7 @@ export class LiveConnection {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private attempts = 0;
   private stopped = false;
+  private status: ConnectionStatus | null = null;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
 
@@ -89,8 +90,14 @@ export class LiveConnection {
     this.connect();
   }
 
+  private setStatus(status: ConnectionStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.options.onStatus(status);
+  }
+
   private connect(): void {
-    this.options.onStatus(this.attempts === 0 ? "connecting" : "reconnecting");
+    this.setStatus(this.attempts === 0 ? "connecting" : "reconnecting");
     const socket = new WebSocket(this.options.url);
     this.socket = socket;
     socket.onopen = () => this.sync();
@@ -114,12 +121,12 @@ export class LiveConnection {
       // The server replays a bounded number per conversation; `more` asks for another round.
       if (frame.more.length > 0) return this.sync();
       this.attempts = 0;
-      this.options.onStatus("online");
+      this.setStatus("online");
     }
   }
 
   private scheduleRetry(): void {
-    this.options.onStatus("reconnecting");
+    this.setStatus("reconnecting");
     const ceiling = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** this.attempts);
     this.attempts++;
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
