@@ -1,3 +1,5 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+
 import type { RawData, WebSocket } from "ws";
 
 import { listConversations, requireMembership } from "@/lib/chat/conversations";
@@ -35,7 +37,11 @@ export class ClientConnection {
       this.enqueue(() => this.deliver(event.message)).catch((error: unknown) => this.fail(error));
     });
     socket.on("message", (data, isBinary) => {
-      this.inbound = this.inbound.then(() => this.receive(data, isBinary)).catch((error: unknown) => this.fail(error));
+      this.inbound = this.inbound
+        .then(() => this.receive(data, isBinary))
+        .catch((error: unknown) => this.fail(error))
+        // One frame per turn of the event loop: a client sending a burst cannot starve the others.
+        .then(() => yieldToEventLoop());
     });
     socket.on("pong", () => {
       this.alive = true;

@@ -16,8 +16,8 @@ interface Fanout {
   next: number;
 }
 
-/** Listeners called before the hub yields to the event loop; a huge group never stalls other users. */
-const FANOUT_BATCH = 500;
+/** Listeners called per turn of the event loop, so a burst to a huge group never stalls other users. */
+const DELIVERIES_PER_TURN = 500;
 
 /**
  * Routes stored events to the listeners (WebSocket connections) of each member. One per
@@ -27,7 +27,8 @@ const FANOUT_BATCH = 500;
 export class Hub {
   private readonly listeners = new Map<string, Set<HubListener>>();
   private readonly fanouts: Fanout[] = [];
-  private draining = false;
+  private budget = DELIVERIES_PER_TURN;
+  private turnScheduled = false;
 
   subscribe(userId: string, listener: HubListener): () => void {
     const set = this.listeners.get(userId) ?? new Set<HubListener>();
@@ -43,22 +44,28 @@ export class Hub {
     const listeners = event.memberIds.flatMap((userId) => [...(this.listeners.get(userId) ?? [])]);
     if (listeners.length === 0) return;
     this.fanouts.push({ event, listeners, next: 0 });
-    if (!this.draining) this.drain();
+    this.drain();
   }
 
-  private readonly drain = (): void => {
-    this.draining = true;
-    let budget = FANOUT_BATCH;
-    while (budget > 0 && this.fanouts.length > 0) {
+  private drain(): void {
+    while (this.budget > 0 && this.fanouts.length > 0) {
       const fanout = this.fanouts[0]!;
-      while (budget > 0 && fanout.next < fanout.listeners.length) {
+      while (this.budget > 0 && fanout.next < fanout.listeners.length) {
         fanout.listeners[fanout.next++]!(fanout.event);
-        budget--;
+        this.budget--;
       }
       if (fanout.next === fanout.listeners.length) this.fanouts.shift();
     }
-    if (this.fanouts.length > 0) setImmediate(this.drain);
-    else this.draining = false;
+    if (!this.turnScheduled) {
+      this.turnScheduled = true;
+      setImmediate(this.nextTurn);
+    }
+  }
+
+  private readonly nextTurn = (): void => {
+    this.turnScheduled = false;
+    this.budget = DELIVERIES_PER_TURN;
+    if (this.fanouts.length > 0) this.drain();
   };
 }
 

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import type { MessageDto as Message } from "@/lib/chat/present";
+
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
-
-type Message = { id: string; message_id: string; sender_id: string; conversation_id: string; content: string; created_at: string; seq: number };
 
 let server: TestServer;
 let alice: TestUser;

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import type { MessageDto } from "@/lib/chat/present";
+
 import { createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
-import { TestSocket, type WireMessage } from "../support/ws";
+import { TestSocket } from "../support/ws";
 
 let server: TestServer;
 
@@ -15,7 +17,7 @@ async function postMany(sender: TestUser, conversationId: string, count: number,
   for (let i = 1; i <= count; i++) await postMessage(server.url, sender, conversationId, `${label} ${i}`);
 }
 
-function cursorsOf(messages: WireMessage[]): Record<string, number> {
+function cursorsOf(messages: MessageDto[]): Record<string, number> {
   const cursors: Record<string, number> = {};
   for (const message of messages) cursors[message.conversation_id] = Math.max(cursors[message.conversation_id] ?? 0, message.seq);
   return cursors;

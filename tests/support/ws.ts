@@ -3,21 +3,13 @@ import { connect } from "node:net";
 
 import WebSocket from "ws";
 
+import type { MessageDto } from "@/lib/chat/present";
+
 import { eventually } from "./wait";
 
 export interface Frame {
   type: string;
   [key: string]: unknown;
-}
-
-export interface WireMessage {
-  id: string;
-  message_id: string;
-  sender_id: string;
-  conversation_id: string;
-  content: string;
-  created_at: string;
-  seq: number;
 }
 
 export interface OpenOptions {
@@ -96,14 +88,14 @@ export class TestSocket {
     return this.waitFor((candidate) => types.includes(candidate.type) && this.frames.indexOf(candidate) >= start);
   }
 
-  messages(conversationId?: string): WireMessage[] {
+  messages(conversationId?: string): MessageDto[] {
     return this.frames
       .filter((frame) => frame.type === "message")
-      .map((frame) => frame.message as WireMessage)
+      .map((frame) => frame.message as MessageDto)
       .filter((message) => conversationId === undefined || message.conversation_id === conversationId);
   }
 
-  async waitForMessages(count: number, conversationId?: string, timeoutMs = 15_000): Promise<WireMessage[]> {
+  async waitForMessages(count: number, conversationId?: string, timeoutMs = 15_000): Promise<MessageDto[]> {
     await eventually(
       () => this.messages(conversationId).length >= count,
       () => `expected ${count} messages, got ${this.messages(conversationId).length}`,
