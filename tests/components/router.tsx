@@ -11,6 +11,7 @@ export function recordingRouter() {
     push: vi.fn(),
     replace: vi.fn(),
     prefetch: vi.fn(),
+    bfcacheId: "test",
   };
   const wrapper = ({ children }: { children: ReactNode }) => (
     <AppRouterContext.Provider value={router}>{children}</AppRouterContext.Provider>
