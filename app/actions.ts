@@ -3,7 +3,8 @@
 import { DomainError } from "@/lib/chat/errors";
 import { signupSchema } from "@/lib/chat/schemas";
 import { signUp } from "@/lib/chat/users";
-import { actionResult, InvalidInput, parseActionInput, type ActionResult } from "@/lib/web/action-result";
+import type { ActionResult } from "@/lib/web/action-result";
+import { actionResult, InvalidInput, parseActionInput } from "@/lib/web/server-action";
 
 /** Creates the account; the browser then signs in through next-auth with the same credentials. */
 export async function signUpAction(input: unknown): Promise<ActionResult<{ username: string }>> {

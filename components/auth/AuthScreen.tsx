@@ -6,6 +6,7 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "rea
 
 import { signUpAction } from "@/app/actions";
 import { signupSchema } from "@/lib/chat/schemas";
+import { reachable } from "@/lib/web/action-result";
 
 import { Field } from "./Field";
 
@@ -19,8 +20,9 @@ const TABS: { id: Tab; label: string }[] = [
 
 /** Signs in through next-auth, which sets the httpOnly session cookie; answers what went wrong, if anything. */
 async function startSession(username: string, password: string): Promise<string | null> {
-  const result = await signIn("credentials", { username, password, redirect: false });
-  return !result?.ok || result.error ? "Incorrect username or password" : null;
+  const result = await signIn("credentials", { username, password, redirect: false }).catch(() => null);
+  if (!result) return "Could not reach the server. Check your connection and try again.";
+  return !result.ok || result.error ? "Incorrect username or password" : null;
 }
 
 function fieldsOf(form: HTMLFormElement): Record<string, string> {
@@ -83,7 +85,7 @@ function SignUpForm() {
       return setErrors(found);
     }
     setBusy(true);
-    const result = await signUpAction(fields);
+    const result = await reachable(signUpAction(fields));
     if (!result.ok) {
       const refused = Object.entries(result.fieldErrors ?? {}).map(([field, message]) => [field, sentence(field, message)]);
       setErrors(refused.length ? Object.fromEntries(refused) : { form: result.error });

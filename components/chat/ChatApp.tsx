@@ -8,6 +8,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExter
 import { loadConversation, loadOlderMessages, openDirectConversation, postMessage } from "@/app/chat/actions";
 import type { ConversationDto, MessageDto, UserDto } from "@/lib/chat/present";
 import { DEFAULT_PAGE_SIZE } from "@/lib/chat/schemas";
+import { reachable, SESSION_ENDED, type ActionResult } from "@/lib/web/action-result";
 import { ChatStore, type PendingMessage } from "@/lib/web/chat-store";
 import { conversationLabel, newMessageId } from "@/lib/web/display";
 import { LiveConnection, sameOriginSocketUrl } from "@/lib/web/live-connection";
@@ -31,7 +32,7 @@ export interface ChatAppProps {
   notice?: string;
 }
 
-function seeded(store: ChatStore, { conversations, open }: ChatAppProps): ChatStore {
+function absorbServerRender(store: ChatStore, { conversations, open }: ChatAppProps): ChatStore {
   store.absorbConversations(conversations);
   if (open) store.absorbMessages(open.conversation.id, open.messages);
   return store;
@@ -44,21 +45,21 @@ function seeded(store: ChatStore, { conversations, open }: ChatAppProps): ChatSt
 export function ChatApp(props: ChatAppProps) {
   const { me, users, open, notice } = props;
   const router = useRouter();
-  const [store] = useState(() => seeded(new ChatStore(me.id), props));
+  const [store] = useState(() => absorbServerRender(new ChatStore(me.id), props));
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   const [error, setError] = useState<string | null>(null);
   const fetching = useRef(new Set<string>());
 
   // Each navigation re-renders on the server; what it brings is merged, never replacing live state.
   useLayoutEffect(() => {
-    seeded(store, props);
+    absorbServerRender(store, props);
   }, [store, props]);
 
   const learnConversation = useCallback(
     async (conversationId: string) => {
       if (fetching.current.has(conversationId)) return;
       fetching.current.add(conversationId);
-      const result = await loadConversation({ conversation_id: conversationId });
+      const result = await reachable(loadConversation({ conversation_id: conversationId }));
       fetching.current.delete(conversationId);
       if (result.ok) store.absorbConversations([result.data]);
     },
@@ -83,6 +84,13 @@ export function ChatApp(props: ChatAppProps) {
     };
   }, [store, learnConversation]);
 
+  /** An action refused for want of a session sends the user to log in again; other refusals are shown. */
+  function report(result: ActionResult<unknown>) {
+    if (result.ok) return;
+    if (result.error === SESSION_ENDED) return router.replace("/");
+    setError(result.error);
+  }
+
   function show(conversation: ConversationDto) {
     store.absorbConversations([conversation]);
     router.push(`/chat?c=${conversation.id}`);
@@ -90,22 +98,18 @@ export function ChatApp(props: ChatAppProps) {
 
   async function openUser(user: UserDto) {
     setError(null);
-    const result = await openDirectConversation({ user_id: user.id });
+    const result = await reachable(openDirectConversation({ user_id: user.id }));
     if (result.ok) show(result.data);
-    else setError(result.error);
+    else report(result);
   }
 
   async function deliver(message: Omit<PendingMessage, "failed">) {
-    const result = await postMessage({
-      message_id: message.message_id,
-      conversation_id: message.conversation_id,
-      content: message.content,
-    }).catch(() => null);
-    if (result?.ok) store.absorbMessages(message.conversation_id, [result.data]);
-    else {
-      store.markPending(message.message_id, true);
-      if (result) setError(result.error);
-    }
+    const result = await reachable(
+      postMessage({ message_id: message.message_id, conversation_id: message.conversation_id, content: message.content }),
+    );
+    if (result.ok) return store.absorbMessages(message.conversation_id, [result.data]);
+    store.markPending(message.message_id, true);
+    report(result);
   }
 
   function send(conversationId: string, content: string) {
@@ -122,9 +126,11 @@ export function ChatApp(props: ChatAppProps) {
   async function loadOlder(conversationId: string) {
     const first = store.messagesOf(conversationId)[0];
     if (!first) return;
-    const result = await loadOlderMessages({ conversation_id: conversationId, before: first.seq, limit: DEFAULT_PAGE_SIZE });
+    const result = await reachable(
+      loadOlderMessages({ conversation_id: conversationId, before: first.seq, limit: DEFAULT_PAGE_SIZE }),
+    );
     if (result.ok) store.absorbMessages(conversationId, result.data);
-    else setError(result.error);
+    else report(result);
   }
 
   async function logout() {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useLayoutEffect, useRef, useState } from "react";
+import { useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 
 import type { MessageDto, UserDto } from "@/lib/chat/present";
 import type { PendingMessage } from "@/lib/web/chat-store";
@@ -41,6 +41,21 @@ const BUBBLE_LOOK = {
 function look(bubble: Bubble): keyof typeof BUBBLE_LOOK {
   if (!bubble.mine) return "theirs";
   return bubble.state === "sent" ? "mine" : bubble.state;
+}
+
+const noSubscription = () => () => undefined;
+
+/**
+ * The reader's local time exists only in the browser: the server render leaves it empty and
+ * hydration fills it in, rather than showing the server's time zone.
+ */
+function LocalTime({ iso }: { iso: string }) {
+  const text = useSyncExternalStore(
+    noSubscription,
+    () => formatMessageTime(iso),
+    () => "",
+  );
+  return <time dateTime={iso}>{text}</time>;
 }
 
 export function MessageList({ me, members, messages, pending, hasOlder, onLoadOlder, onRetry }: MessageListProps) {
@@ -134,9 +149,7 @@ export function MessageList({ me, members, messages, pending, hasOlder, onLoadOl
             <div className={`max-w-[85%] sm:max-w-[70%] ${bubble.mine ? "items-end" : "items-start"} flex flex-col`}>
               <div className="mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500">
                 <span className="font-medium text-slate-700">{bubble.sender}</span>
-                <time dateTime={bubble.createdAt} suppressHydrationWarning>
-                  {formatMessageTime(bubble.createdAt)}
-                </time>
+                <LocalTime iso={bubble.createdAt} />
                 {bubble.state === "sending" ? <span className="italic">sending…</span> : null}
               </div>
               <p

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 
 import { createGroupConversation } from "@/app/chat/actions";
 import type { ConversationDto } from "@/lib/chat/present";
+import { reachable } from "@/lib/web/action-result";
 
 interface NewGroupFormProps {
   onCreated: (conversation: ConversationDto) => void;
@@ -27,7 +28,7 @@ export function NewGroupForm({ onCreated, onCancel }: NewGroupFormProps) {
     if (!usernames.split(",").some((name) => name.trim())) found.usernames = "Name at least one member";
     if (Object.keys(found).length) return setErrors(found);
     setBusy(true);
-    const result = await createGroupConversation({ title, usernames });
+    const result = await reachable(createGroupConversation({ title, usernames }));
     setBusy(false);
     if (result.ok) return onCreated(result.data);
     setErrors(result.fieldErrors && Object.keys(result.fieldErrors).length ? result.fieldErrors : { form: result.error });

@@ -16,7 +16,15 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const PHONE = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+/** A phone in a time zone half an hour off UTC, so local times cannot pass for server times. */
+const PHONE = {
+  viewport: { width: 375, height: 740 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 2,
+  locale: "en-GB",
+  timezoneId: "Asia/Kolkata",
+};
 
 /** Nothing sticks out sideways: the page never scrolls horizontally on a phone. */
 function horizontalOverflow(page: Page): Promise<number> {
@@ -46,6 +54,12 @@ describe("web UI on a 375 px phone", { timeout: 90_000 }, () => {
     ]);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await screenshot(page, "mobile-conversation");
+
+    await page.reload();
+    const time = page.getByTestId("message").first().locator("time");
+    const sentAt = new Date((await time.getAttribute("datetime"))!);
+    const local = sentAt.toLocaleTimeString("en-GB", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit" });
+    await expect.poll(() => time.innerText()).toBe(local);
 
     await page.getByRole("link", { name: "Back to conversations" }).tap();
     await page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: /Frida Friend/ }).waitFor();
