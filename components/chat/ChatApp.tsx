@@ -7,7 +7,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExter
 
 import { loadConversation, loadOlderMessages, openDirectConversation, postMessage } from "@/app/chat/actions";
 import type { ConversationDto, MessageDto, UserDto } from "@/lib/chat/present";
-import { DEFAULT_PAGE_SIZE } from "@/lib/chat/schemas";
+import { DEFAULT_PAGE_SIZE } from "@/lib/chat/limits";
 import { reachable, SESSION_ENDED, type ActionResult } from "@/lib/web/action-result";
 import { ChatStore, type PendingMessage } from "@/lib/web/chat-store";
 import { conversationLabel, newMessageId } from "@/lib/web/display";

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 
-import { MAX_MESSAGE_LENGTH } from "@/lib/chat/schemas";
+import { MAX_MESSAGE_LENGTH } from "@/lib/chat/limits";
 
 interface ComposerProps {
   conversationId: string;

@@ -1,10 +1,10 @@
 import { z } from "zod";
 
+import { DEFAULT_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_PAGE_SIZE } from "@/lib/chat/limits";
+
 /** Input rules shared by the REST API, the WebSocket protocol and the server actions. */
 
-export const MAX_MESSAGE_LENGTH = 4000;
-export const MAX_PAGE_SIZE = 200;
-export const DEFAULT_PAGE_SIZE = 50;
+export { DEFAULT_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_PAGE_SIZE };
 
 export const usernameSchema = z
   .string()

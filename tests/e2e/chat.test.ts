@@ -126,7 +126,7 @@ describe("web UI", { timeout: 90_000 }, () => {
     await b.context.close();
   });
 
-  it("loads older history when the reader scrolls to the top", async () => {
+  it("opens at the newest message, follows new ones, and loads older history on scrolling to the top", async () => {
     const [dana, erin] = await Promise.all([createUser(server.url, "dana"), createUser(server.url, "erin")]);
     const conversationId = await createConversation(server.url, dana, [erin]);
     for (let i = 1; i <= 70; i++) await postMessage(server.url, erin, conversationId, `note ${i}`);
@@ -135,11 +135,21 @@ describe("web UI", { timeout: 90_000 }, () => {
     await page.goto(`/chat?c=${conversationId}`);
     await expect.poll(() => page.getByTestId("message").count()).toBe(50);
     await expect(page.getByTestId("message").first().innerText()).resolves.toContain("note 21");
+    const log = page.getByRole("log", { name: "Messages" });
+    const distanceFromBottom = () =>
+      log.evaluate((list) => {
+        const scroller = list.parentElement!;
+        return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+      });
+    await expect.poll(distanceFromBottom).toBeLessThan(2);
+    await postMessage(server.url, erin, conversationId, "a new one at the bottom");
+    await page.getByTestId("message").filter({ hasText: "a new one at the bottom" }).waitFor();
+    await expect.poll(distanceFromBottom).toBeLessThan(2);
 
-    await page.getByRole("log", { name: "Messages" }).evaluate((log) => {
-      log.parentElement!.scrollTop = 0;
+    await log.evaluate((list) => {
+      list.parentElement!.scrollTop = 0;
     });
-    await expect.poll(() => page.getByTestId("message").count()).toBe(70);
+    await expect.poll(() => page.getByTestId("message").count()).toBe(71);
     await expect(page.getByTestId("message").first().innerText()).resolves.toContain("note 1");
     await expect(page.getByRole("button", { name: "Load older messages" }).count()).resolves.toBe(0);
     await context.close();
