@@ -145,7 +145,7 @@ export function ChatApp(props: ChatAppProps) {
   const label = conversation ? conversationLabel(conversation, me.id) : null;
 
   return (
-    <div className="mx-auto flex h-dvh max-w-6xl overflow-hidden bg-white shadow-xl md:my-0">
+    <div className="mx-auto flex h-dvh max-w-6xl overflow-hidden bg-white shadow-xl">
       <aside
         aria-label="Chats"
         className={`${conversation ? "hidden md:flex" : "flex"} w-full flex-col border-r border-slate-200 bg-slate-50 md:w-80 md:shrink-0`}
