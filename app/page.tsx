@@ -1,7 +1,9 @@
-export default function Home() {
-  return (
-    <main>
-      <h1>Pneumatic Chat</h1>
-    </main>
-  );
+import { redirect } from "next/navigation";
+
+import { AuthScreen } from "@/components/auth/AuthScreen";
+import { currentUser } from "@/lib/auth/session";
+
+export default async function Home() {
+  if (await currentUser()) redirect("/chat");
+  return <AuthScreen />;
 }

@@ -61,3 +61,11 @@ export async function requireMembership(conversationId: string, userId: string):
   }
   throw new DomainError("forbidden", "You are not a member of this conversation");
 }
+
+/** One conversation of the caller, with its members. */
+export async function getConversation(callerId: string, conversationId: string): Promise<ConversationDto> {
+  await requireMembership(conversationId, callerId);
+  const conversation = await (await getRepository()).findConversation(conversationId);
+  if (!conversation) throw new DomainError("not_found", "Conversation not found");
+  return presentConversation(conversation);
+}

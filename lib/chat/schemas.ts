@@ -1,10 +1,10 @@
 import { z } from "zod";
 
+import { DEFAULT_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_PAGE_SIZE } from "@/lib/chat/limits";
+
 /** Input rules shared by the REST API, the WebSocket protocol and the server actions. */
 
-export const MAX_MESSAGE_LENGTH = 4000;
-export const MAX_PAGE_SIZE = 200;
-export const DEFAULT_PAGE_SIZE = 50;
+export { DEFAULT_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_PAGE_SIZE };
 
 export const usernameSchema = z
   .string()
@@ -73,6 +73,27 @@ export const messagePageSchema = z
   .refine((page) => page.before === undefined || page.after === undefined, {
     message: "use either before or after, not both",
   });
+
+/** The web UI's "+ New Group Chat" form: a name and the other members' usernames, comma-separated. */
+export const groupFormSchema = z.object({
+  title: z.string().trim().min(1, "Group name is required").max(100, "Group name must be at most 100 characters"),
+  usernames: z
+    .string()
+    .max(4000, "Too many usernames")
+    .transform((value) => [...new Set(value.split(",").map((name) => name.trim()).filter(Boolean))])
+    .pipe(z.array(z.string().max(128)).min(1, "Name at least one member").max(1000, "Too many members")),
+});
+
+/** A page of history older than `before`, as the web UI asks for it when scrolling up. */
+export const olderMessagesSchema = z.object({
+  conversation_id: idSchema,
+  before: sequenceNumber,
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+});
+
+export const directConversationSchema = z.object({ user_id: idSchema });
+
+export const conversationRefSchema = z.object({ conversation_id: idSchema });
 
 export type SignupInput = z.infer<typeof signupSchema>;
 export type CreateConversationInput = z.infer<typeof createConversationSchema>;

@@ -41,3 +41,19 @@ export async function findUser(id: string): Promise<UserDto | null> {
 export async function listOtherUsers(userId: string): Promise<UserDto[]> {
   return (await (await getRepository()).listUsersExcept(userId)).map(presentUser);
 }
+
+export interface ResolvedUsernames {
+  users: UserDto[];
+  /** The names asked for that match nobody, as they were written. */
+  unknown: string[];
+}
+
+/** Looks usernames up case-insensitively, keeping the ones that match nobody for the error message. */
+export async function resolveUsernames(usernames: string[]): Promise<ResolvedUsernames> {
+  const found = await (await getRepository()).findUsersByUsernames(usernames);
+  const known = new Set(found.map((user) => user.username.toLowerCase()));
+  return {
+    users: found.map(presentUser),
+    unknown: usernames.filter((name) => !known.has(name.toLowerCase())),
+  };
+}

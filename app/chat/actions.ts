@@ -1,0 +1,61 @@
+"use server";
+
+import { createConversation, getConversation } from "@/lib/chat/conversations";
+import { listMessages, sendMessage } from "@/lib/chat/messages";
+import type { ConversationDto, MessageDto } from "@/lib/chat/present";
+import {
+  conversationRefSchema,
+  directConversationSchema,
+  groupFormSchema,
+  olderMessagesSchema,
+  sendMessageSchema,
+} from "@/lib/chat/schemas";
+import { resolveUsernames } from "@/lib/chat/users";
+import type { ActionResult } from "@/lib/web/action-result";
+import { InvalidInput, parseActionInput, userActionResult } from "@/lib/web/server-action";
+
+/** Opens the 1-on-1 with another user, creating it only if the pair has none yet. */
+export async function openDirectConversation(input: unknown): Promise<ActionResult<ConversationDto>> {
+  return userActionResult(async (user) => {
+    const { user_id } = parseActionInput(directConversationSchema, input);
+    return (await createConversation(user.id, { member_ids: [user_id], title: "", is_group: false })).conversation;
+  });
+}
+
+export async function createGroupConversation(input: unknown): Promise<ActionResult<ConversationDto>> {
+  return userActionResult(async (user) => {
+    const form = parseActionInput(groupFormSchema, input);
+    const { users, unknown } = await resolveUsernames(form.usernames);
+    if (unknown.length > 0) {
+      const message = `Unknown username${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`;
+      throw new InvalidInput(message, { usernames: message });
+    }
+    const others = users.filter((member) => member.id !== user.id).map((member) => member.id);
+    if (others.length === 0) {
+      throw new InvalidInput("Name at least one other member", { usernames: "Name at least one other member" });
+    }
+    return (await createConversation(user.id, { member_ids: others, title: form.title, is_group: true })).conversation;
+  });
+}
+
+/** Stores a message from the signed-in user; every member's open WebSockets receive it too. */
+export async function postMessage(input: unknown): Promise<ActionResult<MessageDto>> {
+  return userActionResult(async (user) => {
+    return (await sendMessage(user.id, parseActionInput(sendMessageSchema, input))).message;
+  });
+}
+
+export async function loadOlderMessages(input: unknown): Promise<ActionResult<MessageDto[]>> {
+  return userActionResult(async (user) => {
+    const { conversation_id, before, limit } = parseActionInput(olderMessagesSchema, input);
+    return listMessages(user.id, conversation_id, { before, limit });
+  });
+}
+
+/** A conversation the browser learned about from a live message it had no details for. */
+export async function loadConversation(input: unknown): Promise<ActionResult<ConversationDto>> {
+  return userActionResult(async (user) => {
+    const { conversation_id } = parseActionInput(conversationRefSchema, input);
+    return getConversation(user.id, conversation_id);
+  });
+}

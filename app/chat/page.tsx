@@ -1,0 +1,27 @@
+import { redirect } from "next/navigation";
+
+import { ChatApp, type OpenConversation } from "@/components/chat/ChatApp";
+import { currentUser } from "@/lib/auth/session";
+import { listConversations } from "@/lib/chat/conversations";
+import { listMessages } from "@/lib/chat/messages";
+import { DEFAULT_PAGE_SIZE } from "@/lib/chat/schemas";
+import { listOtherUsers } from "@/lib/chat/users";
+
+export const metadata = { title: "Chat · Pneumatic Chat" };
+
+interface ChatPageProps {
+  searchParams: Promise<{ c?: string | string[] }>;
+}
+
+export default async function ChatPage({ searchParams }: ChatPageProps) {
+  const me = await currentUser();
+  if (!me) redirect("/");
+  const { c } = await searchParams;
+  const [conversations, users] = await Promise.all([listConversations(me.id), listOtherUsers(me.id)]);
+  const conversation = typeof c === "string" ? conversations.find((item) => item.id === c) : undefined;
+  const open: OpenConversation | null = conversation
+    ? { conversation, messages: await listMessages(me.id, conversation.id, { limit: DEFAULT_PAGE_SIZE }) }
+    : null;
+  const notice = c !== undefined && !conversation ? "That conversation is not available" : undefined;
+  return <ChatApp me={me} conversations={conversations} users={users} open={open} notice={notice} />;
+}

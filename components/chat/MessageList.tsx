@@ -1,0 +1,175 @@
+"use client";
+
+import { useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+
+import type { MessageDto, UserDto } from "@/lib/chat/present";
+import type { PendingMessage } from "@/lib/web/chat-store";
+import { displayName, formatMessageTime } from "@/lib/web/display";
+
+interface MessageListProps {
+  me: UserDto;
+  members: readonly UserDto[];
+  messages: readonly MessageDto[];
+  pending: readonly PendingMessage[];
+  hasOlder: boolean;
+  onLoadOlder: () => Promise<void>;
+  onRetry: (message: PendingMessage) => void;
+}
+
+/** Within this many pixels of the bottom, the reader follows new messages. */
+const FOLLOW_THRESHOLD_PX = 120;
+/** Within this many pixels of the top, older history is fetched. */
+const LOAD_OLDER_THRESHOLD_PX = 80;
+
+interface Bubble {
+  key: string;
+  mine: boolean;
+  sender: string;
+  content: string;
+  createdAt: string;
+  state: "sent" | "sending" | "failed";
+  pending?: PendingMessage;
+}
+
+const BUBBLE_LOOK = {
+  mine: "rounded-br-md bg-indigo-600 text-white",
+  sending: "rounded-br-md bg-indigo-600 text-white opacity-70",
+  failed: "rounded-br-md bg-red-600 text-white",
+  theirs: "rounded-bl-md bg-white text-slate-900 ring-1 ring-slate-200",
+};
+
+function look(bubble: Bubble): keyof typeof BUBBLE_LOOK {
+  if (!bubble.mine) return "theirs";
+  return bubble.state === "sent" ? "mine" : bubble.state;
+}
+
+const noSubscription = () => () => undefined;
+
+/**
+ * The reader's local time exists only in the browser: the server render leaves it empty and
+ * hydration fills it in, rather than showing the server's time zone.
+ */
+function LocalTime({ iso }: { iso: string }) {
+  const text = useSyncExternalStore(
+    noSubscription,
+    () => formatMessageTime(iso),
+    () => "",
+  );
+  return <time dateTime={iso}>{text}</time>;
+}
+
+export function MessageList({ me, members, messages, pending, hasOlder, onLoadOlder, onRetry }: MessageListProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+  const anchor = useRef<{ firstId: string | undefined; fromBottom: number } | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+
+  const names = new Map(members.map((member) => [member.id, displayName(member)]));
+  const bubbles: Bubble[] = [
+    ...messages.map((message) => ({
+      key: message.id,
+      mine: message.sender_id === me.id,
+      sender: message.sender_id === me.id ? "You" : (names.get(message.sender_id) ?? "Former member"),
+      content: message.content,
+      createdAt: message.created_at,
+      state: "sent" as const,
+    })),
+    ...pending.map((message) => ({
+      key: message.message_id,
+      mine: true,
+      sender: "You",
+      content: message.content,
+      createdAt: message.created_at,
+      state: message.failed ? ("failed" as const) : ("sending" as const),
+      pending: message,
+    })),
+  ];
+  const firstId = messages[0]?.id;
+  const lastKey = bubbles.at(-1)?.key;
+  const lastMine = bubbles.at(-1)?.mine ?? false;
+
+  // Prepended history must not move what the reader is looking at; new messages at the end
+  // are followed when the reader was at the bottom or wrote them.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const saved = anchor.current;
+    if (saved && saved.firstId !== firstId) {
+      element.scrollTop = element.scrollHeight - saved.fromBottom;
+      anchor.current = null;
+      return;
+    }
+    if (following.current || lastMine) element.scrollTop = element.scrollHeight;
+  }, [firstId, lastKey, lastMine]);
+
+  async function loadOlder() {
+    const element = scroller.current;
+    if (!element || loadingOlder || !hasOlder) return;
+    anchor.current = { firstId, fromBottom: element.scrollHeight - element.scrollTop };
+    setLoadingOlder(true);
+    try {
+      await onLoadOlder();
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
+  function onScroll() {
+    const element = scroller.current;
+    if (!element) return;
+    following.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD_PX;
+    if (element.scrollTop < LOAD_OLDER_THRESHOLD_PX) void loadOlder();
+  }
+
+  return (
+    <div ref={scroller} onScroll={onScroll} className="flex-1 overflow-y-auto bg-slate-50 px-3 py-4 sm:px-6">
+      {hasOlder ? (
+        <div className="mb-3 flex justify-center">
+          <button
+            type="button"
+            onClick={() => void loadOlder()}
+            disabled={loadingOlder}
+            className="rounded-full bg-white px-3 py-1 text-xs font-medium text-slate-600 shadow-sm ring-1 ring-slate-200 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+          >
+            {loadingOlder ? "Loading…" : "Load older messages"}
+          </button>
+        </div>
+      ) : null}
+      {bubbles.length === 0 ? (
+        <p className="mt-16 text-center text-sm text-slate-500">No messages yet. Say hello! 👋</p>
+      ) : null}
+      <ol role="log" aria-label="Messages" aria-live="polite" className="space-y-2">
+        {bubbles.map((bubble) => (
+          <li
+            key={bubble.key}
+            className={`flex ${bubble.mine ? "justify-end" : "justify-start"}`}
+            data-testid="message"
+            data-state={bubble.state}
+          >
+            <div className={`max-w-[85%] sm:max-w-[70%] ${bubble.mine ? "items-end" : "items-start"} flex flex-col`}>
+              <div className="mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500">
+                <span className="font-medium text-slate-700">{bubble.sender}</span>
+                <LocalTime iso={bubble.createdAt} />
+                {bubble.state === "sending" ? <span className="italic">sending…</span> : null}
+              </div>
+              <p
+                className={`whitespace-pre-wrap break-words rounded-2xl px-3.5 py-2 text-[15px] leading-snug shadow-sm ${BUBBLE_LOOK[look(bubble)]}`}
+              >
+                {bubble.content}
+              </p>
+              {bubble.state === "failed" && bubble.pending ? (
+                <button
+                  type="button"
+                  onClick={() => onRetry(bubble.pending!)}
+                  className="mt-1 text-xs font-medium text-red-600 underline focus-visible:outline-2 focus-visible:outline-red-600"
+                >
+                  Not sent — retry
+                </button>
+              ) : null}
+            </div>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

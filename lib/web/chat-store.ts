@@ -1,0 +1,145 @@
+import type { ConversationDto, MessageDto } from "@/lib/chat/present";
+
+export type ConnectionStatus = "connecting" | "online" | "reconnecting";
+
+/** A message the user sent that the server has not confirmed yet. */
+export interface PendingMessage {
+  message_id: string;
+  conversation_id: string;
+  content: string;
+  created_at: string;
+  failed: boolean;
+}
+
+export interface ChatSnapshot {
+  /** Most recently active first. */
+  conversations: ConversationDto[];
+  /** Per conversation, the stored messages known here, in seq order, each once. */
+  messages: Readonly<Record<string, readonly MessageDto[]>>;
+  pending: readonly PendingMessage[];
+  status: ConnectionStatus;
+}
+
+const NO_MESSAGES: readonly MessageDto[] = [];
+
+function activity(conversation: ConversationDto): string {
+  return conversation.last_message?.created_at ?? conversation.created_at;
+}
+
+function newer(a: MessageDto | null | undefined, b: MessageDto | null | undefined): MessageDto | null {
+  if (!a) return b ?? null;
+  if (!b) return a;
+  return b.seq > a.seq ? b : a;
+}
+
+/**
+ * Everything the chat screen shows, merged from the server render, server action answers and
+ * WebSocket frames. Messages are keyed by their server id, so one that arrives several ways
+ * (optimistic send, action answer, broadcast, catch-up replay) is shown once.
+ */
+export class ChatStore {
+  private readonly conversations = new Map<string, ConversationDto>();
+  private readonly messages = new Map<string, MessageDto[]>();
+  private readonly pending = new Map<string, PendingMessage>();
+  private status: ConnectionStatus = "connecting";
+  private readonly listeners = new Set<() => void>();
+  private snapshot: ChatSnapshot | null = null;
+
+  constructor(private readonly userId: string) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): ChatSnapshot => {
+    this.snapshot ??= {
+      conversations: [...this.conversations.values()].sort((a, b) => activity(b).localeCompare(activity(a))),
+      messages: Object.fromEntries(this.messages),
+      pending: [...this.pending.values()],
+      status: this.status,
+    };
+    return this.snapshot;
+  };
+
+  private changed(): void {
+    this.snapshot = null;
+    for (const listener of this.listeners) listener();
+  }
+
+  hasConversation(id: string): boolean {
+    return this.conversations.has(id);
+  }
+
+  messagesOf(conversationId: string): readonly MessageDto[] {
+    return this.messages.get(conversationId) ?? NO_MESSAGES;
+  }
+
+  absorbConversations(list: readonly ConversationDto[]): void {
+    for (const incoming of list) {
+      const known = this.conversations.get(incoming.id);
+      const stored = this.messages.get(incoming.id);
+      const last = newer(newer(known?.last_message, incoming.last_message), stored?.at(-1));
+      this.conversations.set(incoming.id, {
+        ...incoming,
+        last_message: last,
+        last_seq: Math.max(incoming.last_seq, known?.last_seq ?? 0, last?.seq ?? 0),
+      });
+    }
+    this.changed();
+  }
+
+  /** Adds stored messages of one conversation, whichever way they arrived. */
+  absorbMessages(conversationId: string, list: readonly MessageDto[]): void {
+    if (list.length === 0) return;
+    const byId = new Map((this.messages.get(conversationId) ?? []).map((message) => [message.id, message]));
+    for (const message of list) {
+      byId.set(message.id, message);
+      if (message.sender_id === this.userId) this.pending.delete(message.message_id);
+    }
+    const merged = [...byId.values()].sort((a, b) => a.seq - b.seq);
+    this.messages.set(conversationId, merged);
+    const conversation = this.conversations.get(conversationId);
+    if (conversation) {
+      const last = newer(conversation.last_message, merged.at(-1));
+      this.conversations.set(conversationId, {
+        ...conversation,
+        last_message: last,
+        last_seq: Math.max(conversation.last_seq, last?.seq ?? 0),
+      });
+    }
+    this.changed();
+  }
+
+  /** A message from the WebSocket; false when its conversation is not known here yet. */
+  receive(message: MessageDto): boolean {
+    this.absorbMessages(message.conversation_id, [message]);
+    return this.conversations.has(message.conversation_id);
+  }
+
+  addPending(message: Omit<PendingMessage, "failed">): void {
+    this.pending.set(message.message_id, { ...message, failed: false });
+    this.changed();
+  }
+
+  markPending(messageId: string, failed: boolean): void {
+    const message = this.pending.get(messageId);
+    if (!message) return;
+    this.pending.set(messageId, { ...message, failed });
+    this.changed();
+  }
+
+  setStatus(status: ConnectionStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.changed();
+  }
+
+  /** The last seq seen per conversation: where a catch-up after a reconnect starts. */
+  cursors(): Record<string, number> {
+    const cursors: Record<string, number> = {};
+    for (const [id, conversation] of this.conversations) cursors[id] = conversation.last_seq;
+    for (const [id, list] of this.messages) cursors[id] = Math.max(cursors[id] ?? 0, list.at(-1)?.seq ?? 0);
+    return cursors;
+  }
+}

@@ -1,0 +1,123 @@
+// @vitest-environment jsdom
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import type { MessageDto } from "@/lib/chat/present";
+import type { ConnectionStatus } from "@/lib/web/chat-store";
+import { LiveConnection } from "@/lib/web/live-connection";
+
+import { createConversation, createUser, postMessage, type TestUser } from "../support/api";
+import { startServer, type TestServer } from "../support/server";
+import { eventually } from "../support/wait";
+
+/** jsdom's WebSocket is a real client (it sends jsdom's page origin, which the server must allow). */
+const JSDOM_ORIGIN = new URL(window.location.href).origin;
+
+let server: TestServer;
+const connections: LiveConnection[] = [];
+
+beforeAll(async () => {
+  server = await startServer({ env: { WS_ALLOWED_ORIGINS: JSDOM_ORIGIN } });
+});
+afterEach(() => {
+  for (const connection of connections.splice(0)) connection.stop();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+interface Recorder {
+  connection: LiveConnection;
+  received: MessageDto[];
+  statuses: ConnectionStatus[];
+  cursors: Record<string, number>;
+}
+
+function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl = server.url): Recorder {
+  const recorder: Recorder = { received: [], statuses: [], cursors, connection: null as unknown as LiveConnection };
+  recorder.connection = new LiveConnection({
+    url: `${baseUrl.replace(/^http/, "ws")}/ws?token=${user.token}`,
+    cursors: () => recorder.cursors,
+    onMessage: (message) => {
+      recorder.received.push(message);
+      recorder.cursors[message.conversation_id] = message.seq;
+    },
+    onStatus: (status) => recorder.statuses.push(status),
+    initialDelayMs: 50,
+    maxDelayMs: 200,
+  });
+  connections.push(recorder.connection);
+  recorder.connection.start();
+  return recorder;
+}
+
+function contents(recorder: Recorder): string[] {
+  return recorder.received.map((message) => message.content);
+}
+
+describe("LiveConnection", () => {
+  it("reports online once the first sync is answered, then delivers live messages", async () => {
+    const [alice, bob] = await Promise.all([createUser(server.url), createUser(server.url)]);
+    const conversationId = await createConversation(server.url, alice, [bob]);
+    const live = connect(bob, { [conversationId]: 0 });
+    await eventually(() => live.statuses.at(-1) === "online", () => `statuses: ${live.statuses.join(", ")}`);
+    expect(live.statuses[0]).toBe("connecting");
+    await postMessage(server.url, alice, conversationId, "hello live");
+    await eventually(() => live.received.length === 1, () => `received ${contents(live).join(", ")}`);
+    expect(live.received[0]).toMatchObject({ content: "hello live", conversation_id: conversationId, seq: 1 });
+  });
+
+  it("fetches only what came after the cursors it connects with", async () => {
+    const [alice, bob] = await Promise.all([createUser(server.url), createUser(server.url)]);
+    const conversationId = await createConversation(server.url, alice, [bob]);
+    for (const text of ["one", "two", "three"]) await postMessage(server.url, alice, conversationId, text);
+    const live = connect(bob, { [conversationId]: 1 });
+    await eventually(() => live.statuses.at(-1) === "online", () => `statuses: ${live.statuses.join(", ")}`);
+    expect(contents(live)).toEqual(["two", "three"]);
+  });
+
+  it("shows a conversation it has never heard of when its first message arrives", async () => {
+    const [alice, bob] = await Promise.all([createUser(server.url), createUser(server.url)]);
+    const live = connect(bob);
+    await eventually(() => live.statuses.at(-1) === "online", () => `statuses: ${live.statuses.join(", ")}`);
+    const conversationId = await createConversation(server.url, alice, [bob]);
+    await postMessage(server.url, alice, conversationId, "first contact");
+    await eventually(() => live.received.length === 1, () => `received ${contents(live).join(", ")}`);
+    expect(live.received[0]!.conversation_id).toBe(conversationId);
+  });
+
+  it("reconnects after the server restarts and receives what is sent from then on", async () => {
+    // The database outlives the first server process, as it would in a real restart.
+    const dataDir = mkdtempSync(path.join(tmpdir(), "pneumatic-restart-"));
+    const restartable = await startServer({ dataDir, env: { WS_ALLOWED_ORIGINS: JSDOM_ORIGIN } });
+    try {
+      const [alice, bob] = await Promise.all([createUser(restartable.url), createUser(restartable.url)]);
+      const conversationId = await createConversation(restartable.url, alice, [bob]);
+      const recorder = connect(bob, { [conversationId]: 0 }, restartable.url);
+      await eventually(() => recorder.statuses.at(-1) === "online", () => `statuses: ${recorder.statuses.join(", ")}`);
+      await postMessage(restartable.url, alice, conversationId, "before");
+      await eventually(() => recorder.received.length === 1, () => `received ${contents(recorder).join(", ")}`);
+
+      await restartable.stop();
+      await eventually(() => recorder.statuses.at(-1) === "reconnecting", () => `statuses: ${recorder.statuses.join(", ")}`);
+      const again = await startServer({
+        dataDir,
+        env: { PORT: String(restartable.port), SECRET_KEY: restartable.env.SECRET_KEY!, WS_ALLOWED_ORIGINS: JSDOM_ORIGIN },
+      });
+      try {
+        expect((await postMessage(again.url, alice, conversationId, "after")).status).toBe(201);
+        await eventually(() => recorder.statuses.at(-1) === "online", () => `statuses: ${recorder.statuses.join(", ")}`);
+        await eventually(() => recorder.received.length === 2, () => `received ${contents(recorder).join(", ")}`);
+        expect(contents(recorder)).toEqual(["before", "after"]);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await restartable.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

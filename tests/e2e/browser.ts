@@ -1,0 +1,81 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
+
+/** Debian's Chromium; Playwright's own downloads are not used. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+const ARTIFACTS = path.resolve("test-results/e2e");
+
+/** Screenshots are artifacts for people to look at, not compared by the tests. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+export const PASSWORD = "correct horse battery";
+
+export async function newPage(browser: Browser, baseURL: string, options: Parameters<Browser["newContext"]>[0] = {}) {
+  const context: BrowserContext = await browser.newContext({ baseURL, ...options });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export async function signUp(page: Page, username: string, fullName = ""): Promise<void> {
+  await page.goto("/");
+  await page.getByRole("tab", { name: "Sign up" }).click();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  if (fullName) await page.getByLabel("Full name (optional)").fill(fullName);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL("**/chat");
+  await expectLive(page);
+}
+
+export async function logIn(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.goto("/");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL("**/chat");
+  await expectLive(page);
+}
+
+/** The WebSocket is open and caught up. */
+export async function expectLive(page: Page): Promise<void> {
+  await page.getByRole("status", { name: "Connection: Live" }).waitFor();
+}
+
+/** The texts of the message bubbles in the open conversation, oldest first. */
+export async function messageTexts(page: Page): Promise<string[]> {
+  return page.getByTestId("message").locator("p").allInnerTexts();
+}
+
+export async function expectMessages(page: Page, expected: string[]): Promise<void> {
+  await expect.poll(() => messageTexts(page), { timeout: 15_000 }).toEqual(expected);
+}
+
+/** Sends from the composer and waits until the server has stored the message. */
+export async function sendMessage(page: Page, text: string, submit: "enter" | "tap" = "enter"): Promise<void> {
+  const composer = page.getByRole("textbox", { name: "Message" });
+  await composer.fill(text);
+  if (submit === "enter") await composer.press("Enter");
+  else await page.getByRole("button", { name: "Send" }).tap();
+  await page.locator('[data-testid="message"][data-state="sent"]').filter({ hasText: text }).waitFor();
+}

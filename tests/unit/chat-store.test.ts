@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+
+import type { ConversationDto, MessageDto } from "@/lib/chat/present";
+import { ChatStore } from "@/lib/web/chat-store";
+
+const ME = "user-me";
+const OTHER = "user-other";
+
+function conversation(id: string, overrides: Partial<ConversationDto> = {}): ConversationDto {
+  return {
+    id,
+    title: "",
+    is_group: false,
+    members: [
+      { id: ME, username: "me", full_name: null },
+      { id: OTHER, username: "other", full_name: null },
+    ],
+    member_ids: [ME, OTHER],
+    created_at: "2026-01-01T00:00:00.000Z",
+    last_seq: 0,
+    last_message: null,
+    ...overrides,
+  };
+}
+
+function message(conversationId: string, seq: number, overrides: Partial<MessageDto> = {}): MessageDto {
+  return {
+    id: `${conversationId}-m${seq}`,
+    message_id: `${conversationId}-k${seq}`,
+    sender_id: OTHER,
+    conversation_id: conversationId,
+    content: `message ${seq}`,
+    created_at: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(),
+    seq,
+    ...overrides,
+  };
+}
+
+describe("ChatStore", () => {
+  it("keeps a message that arrives several times once, in seq order", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    store.absorbMessages("c1", [message("c1", 1), message("c1", 3)]);
+    store.receive(message("c1", 2));
+    store.receive(message("c1", 3));
+    store.absorbMessages("c1", [message("c1", 1), message("c1", 2)]);
+    expect(store.getSnapshot().messages.c1!.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("replaces an optimistic message by the stored one with the same message_id", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    store.addPending({ message_id: "key-1", conversation_id: "c1", content: "hi", created_at: "2026-01-01T00:00:00.000Z" });
+    expect(store.getSnapshot().pending).toHaveLength(1);
+    store.receive(message("c1", 1, { message_id: "key-1", sender_id: ME, content: "hi" }));
+    expect(store.getSnapshot().pending).toEqual([]);
+    expect(store.getSnapshot().messages.c1!.map((m) => m.content)).toEqual(["hi"]);
+  });
+
+  it("keeps an optimistic message when someone else's message carries the same message_id", () => {
+    const store = new ChatStore(ME);
+    store.addPending({ message_id: "shared-key", conversation_id: "c1", content: "mine", created_at: "2026-01-01T00:00:00.000Z" });
+    store.receive(message("c1", 1, { message_id: "shared-key", sender_id: OTHER }));
+    expect(store.getSnapshot().pending.map((m) => m.content)).toEqual(["mine"]);
+  });
+
+  it("says when a message belongs to a conversation it does not know yet", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("known")]);
+    expect(store.receive(message("known", 1))).toBe(true);
+    expect(store.receive(message("new", 1))).toBe(false);
+    store.absorbConversations([conversation("new", { last_seq: 0 })]);
+    expect(store.getSnapshot().conversations.find((c) => c.id === "new")?.last_message?.content).toBe("message 1");
+  });
+
+  it("lists the most recently active conversation first", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("quiet"), conversation("busy")]);
+    store.receive(message("busy", 1));
+    expect(store.getSnapshot().conversations.map((c) => c.id)).toEqual(["busy", "quiet"]);
+    store.receive(message("quiet", 1, { created_at: "2026-02-01T00:00:00.000Z" }));
+    expect(store.getSnapshot().conversations.map((c) => c.id)).toEqual(["quiet", "busy"]);
+  });
+
+  it("resumes catch-up after the last seq known per conversation", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1", { last_seq: 4 }), conversation("c2")]);
+    store.receive(message("c1", 5));
+    store.receive(message("c3", 2));
+    expect(store.cursors()).toEqual({ c1: 5, c2: 0, c3: 2 });
+  });
+
+  it("gives subscribers a new snapshot on every change and the same one otherwise", () => {
+    const store = new ChatStore(ME);
+    let notified = 0;
+    store.subscribe(() => notified++);
+    const before = store.getSnapshot();
+    expect(store.getSnapshot()).toBe(before);
+    store.setStatus("online");
+    expect(notified).toBe(1);
+    expect(store.getSnapshot()).not.toBe(before);
+    expect(store.getSnapshot().status).toBe("online");
+  });
+});
