@@ -1,4 +1,5 @@
 import { DomainError, type DomainErrorCode } from "@/lib/chat/errors";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 
 /** An error that becomes a `{"detail": ...}` response with its own status. */
 export class ApiError extends Error {
@@ -31,6 +32,9 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof DomainError) {
     const headers: Record<string, string> = error.code === "unauthorized" ? { "WWW-Authenticate": "Bearer" } : {};
     return jsonError(STATUS_OF[error.code], error.message, headers);
+  }
+  if (isDatabaseUnavailable(error)) {
+    return jsonError(503, "The database is unavailable; try again shortly", { "Retry-After": "1" });
   }
   console.error(error);
   return jsonError(500, "Internal server error");

@@ -10,7 +10,7 @@ import { log } from "@/lib/log";
 import type { Hub } from "@/lib/realtime/hub";
 
 const RETRY_MIN_MS = 200;
-const RETRY_MAX_MS = 5_000;
+const RETRY_MAX_MS = 2_000;
 const CATCH_UP_PAGE = 200;
 
 export interface MessageRelay {

@@ -52,6 +52,23 @@ describe("a PostgreSQL outage", () => {
     expect((await api(server.url, "POST", "/auth/signup", { json: { username: "after_outage", password: "long enough" } })).status).toBe(201);
   });
 
+  it("answers API calls with 503 and Retry-After while the database is down, not 500", async () => {
+    const server = await instance();
+    const alice = await createUser(server.url);
+    cluster.stop();
+    try {
+      await waitForReadiness(server, 503);
+      const response = await api(server.url, "GET", "/users", { token: alice.token });
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("1");
+      expect(response.body).toEqual({ detail: "The database is unavailable; try again shortly" });
+    } finally {
+      cluster.start();
+    }
+    await waitForReadiness(server, 200);
+    expect((await api(server.url, "GET", "/users", { token: alice.token })).status).toBe(200);
+  });
+
   it("lets an instance start while the database is down and serve once it comes up", async () => {
     cluster.stop();
     let server: TestServer;
@@ -82,5 +99,5 @@ describe("a PostgreSQL outage", () => {
     const received = await bobOnB.waitForMessages(2, undefined, 20_000);
     expect(received.map((message) => message.content)).toEqual(["before the outage", "after the outage"]);
     expect(bobOnB.closed).toBeNull();
-  });
+  }, 60_000);
 });
