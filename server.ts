@@ -1,21 +1,52 @@
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 
 import next from "next";
 
 import { ConfigError, getConfig } from "@/lib/config";
-import { getRepository } from "@/lib/db";
+import { closeRepository, getRepository } from "@/lib/db";
 import { log, setLogLevel } from "@/lib/log";
 import { observeRequests } from "@/lib/observability/http";
 import { appRoutes, routeLabeler } from "@/lib/observability/route-patterns";
 import { flushTracing } from "@/lib/observability/spans";
+import { getHub } from "@/lib/realtime/hub";
+import { startPostgresRelay, type MessageRelay } from "@/lib/realtime/pg-relay";
 import { attachRealtime } from "@/lib/realtime/ws-server";
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Resolves once every connection has ended, or after timeoutMs with the stragglers cut off. */
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      log("warn", "shutdown timeout: closing the remaining connections", { timeoutMs });
+      server.closeAllConnections();
+    }, timeoutMs);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
 
 async function main(): Promise<void> {
   const config = getConfig();
   setLogLevel(config.logLevel);
-  const repository = await getRepository();
+  const { database } = config;
+  let relay: MessageRelay | null = null;
+  if (database.dialect === "sqlite") {
+    await getRepository();
+  } else {
+    // PostgreSQL may be down at start-up: serve anyway (/ready answers 503) and connect later.
+    await getRepository().catch((error: unknown) => {
+      log("warn", "database unavailable at start-up; will retry on demand", { error: describe(error) });
+    });
+    relay = startPostgresRelay(database, getHub());
+  }
 
   const app = next({ dev: !config.production, hostname: config.host, port: config.port });
   const handle = app.getRequestHandler();
@@ -36,19 +67,23 @@ async function main(): Promise<void> {
 
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
-    log("info", "listening", { port, url: `http://localhost:${port}`, database: config.database.dialect });
+    log("info", "listening", { port, url: `http://localhost:${port}`, database: database.dialect });
   });
 
-  const shutdown = (signal: string) => {
+  // Stop accepting, tell WebSocket clients to go elsewhere (1001), let in-flight requests
+  // finish within the timeout, then release the database.
+  const shutdown = async (signal: string) => {
     log("info", "shutting down", { signal });
-    server.close(() => {
-      void Promise.allSettled([repository.close(), flushTracing()]).finally(() => process.exit(0));
-    });
-    void realtime.close();
-    server.closeIdleConnections();
+    const httpClosed = closeServer(server, config.shutdownTimeoutMs);
+    await realtime.close();
+    await httpClosed;
+    await relay?.stop();
+    await Promise.allSettled([closeRepository(), flushTracing()]);
+    log("info", "stopped");
+    process.exit(0);
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
 }
 
 main().catch((error: unknown) => {

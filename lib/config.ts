@@ -63,11 +63,24 @@ const envSchema = z.object({
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
 
   ...operationsEnv,
+  // PostgreSQL connections and the process lifecycle.
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
-export type DatabaseTarget =
-  | { dialect: "sqlite"; file: string }
-  | { dialect: "postgres"; url: string };
+export interface PostgresTarget {
+  dialect: "postgres";
+  url: string;
+  /** Connections per instance in the query pool; LISTEN and migrations use one more each. */
+  poolMax: number;
+  /** A statement running longer is cancelled by the server (0: no limit). */
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+export type DatabaseTarget = { dialect: "sqlite"; file: string } | PostgresTarget;
 
 export interface RateLimitRule {
   limit: number;
@@ -104,6 +117,8 @@ export interface AppConfig extends OperationsConfig {
     /** A connection whose unsent output grows past this is too slow and is dropped. */
     maxBufferedBytes: number;
   };
+  /** How long a shutdown waits for in-flight requests before cutting them off. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -116,9 +131,20 @@ function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
-function databaseTarget(url: string | undefined, dataDir: string): DatabaseTarget {
+type EnvValues = z.infer<typeof envSchema>;
+
+function databaseTarget(values: EnvValues, dataDir: string): DatabaseTarget {
+  const url = values.DATABASE_URL;
   if (!url) return { dialect: "sqlite", file: path.join(dataDir, "pneumatic.db") };
-  if (url.startsWith("postgres")) return { dialect: "postgres", url };
+  if (url.startsWith("postgres")) {
+    return {
+      dialect: "postgres",
+      url,
+      poolMax: values.DATABASE_POOL_MAX,
+      statementTimeoutMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,
+    };
+  }
   return { dialect: "sqlite", file: url.replace(/^(file|sqlite):(\/\/)?/, "") };
 }
 
@@ -157,13 +183,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: values.PORT,
     host: values.HOST,
     dataDir,
-    database: databaseTarget(values.DATABASE_URL, dataDir),
+    database: databaseTarget(values, dataDir),
     secretKey: values.SECRET_KEY ?? developmentSecret(dataDir),
     websocket: {
       allowedOrigins: values.WS_ALLOWED_ORIGINS,
       heartbeatMs: values.WS_HEARTBEAT_MS,
       maxBufferedBytes: values.WS_MAX_BUFFERED_BYTES,
     },
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     ...operationsConfig(values),
   };
 }

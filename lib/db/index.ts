@@ -6,6 +6,8 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 
 import { getConfig, type DatabaseTarget } from "@/lib/config";
+import { connectPostgres, migratePostgres } from "@/lib/db/pg/connection";
+import { createPostgresRepository } from "@/lib/db/pg/repository";
 import type { ChatRepository } from "@/lib/db/repository";
 import { createSqliteRepository } from "@/lib/db/sqlite/repository";
 import { traceMethods } from "@/lib/observability/spans";
@@ -26,7 +28,8 @@ function openSqlite(file: string): ChatRepository {
 
 async function openRepository(target: DatabaseTarget): Promise<ChatRepository> {
   if (target.dialect === "sqlite") return openSqlite(target.file);
-  throw new Error("PostgreSQL support is not built yet; unset DATABASE_URL to use SQLite");
+  await migratePostgres(target, path.join(MIGRATIONS_ROOT, "pg"));
+  return createPostgresRepository(connectPostgres(target));
 }
 
 async function openConfiguredRepository(): Promise<ChatRepository> {
@@ -35,7 +38,30 @@ async function openConfiguredRepository(): Promise<ChatRepository> {
   return tracing ? traceMethods(repository, "db", { "db.system.name": database.dialect }) : repository;
 }
 
-/** Opens (and migrates) the configured database once per process. */
+/**
+ * Opens (and migrates) the configured database once per process. A failed attempt is
+ * forgotten, so a database that was down at start-up is picked up by the next caller.
+ */
+function repositorySlot(): { opening: Promise<ChatRepository> | null } {
+  return processSingleton("repository", () => ({ opening: null }));
+}
+
 export function getRepository(): Promise<ChatRepository> {
-  return processSingleton("repository", openConfiguredRepository);
+  const slot = repositorySlot();
+  slot.opening ??= openConfiguredRepository().catch((error: unknown) => {
+    slot.opening = null;
+    throw error;
+  });
+  return slot.opening;
+}
+
+/** Closes the database if it was opened; does not try to open it. */
+export async function closeRepository(): Promise<void> {
+  const slot = repositorySlot();
+  const opening = slot.opening;
+  slot.opening = null;
+  await opening?.then(
+    (repository) => repository.close(),
+    () => undefined,
+  );
 }

@@ -1,4 +1,5 @@
 import { DomainError, type DomainErrorCode } from "@/lib/chat/errors";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import { currentRequest } from "@/lib/observability/request-context";
 
@@ -33,6 +34,9 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof DomainError) {
     const headers: Record<string, string> = error.code === "unauthorized" ? { "WWW-Authenticate": "Bearer" } : {};
     return jsonError(STATUS_OF[error.code], error.message, headers);
+  }
+  if (isDatabaseUnavailable(error)) {
+    return jsonError(503, "The database is unavailable; try again shortly", { "Retry-After": "1" });
   }
   log("error", "unhandled error in route handler", {
     request_id: currentRequest()?.requestId,

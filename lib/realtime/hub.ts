@@ -1,4 +1,5 @@
 import type { MessageDto } from "@/lib/chat/present";
+import { getConfig } from "@/lib/config";
 import { processSingleton } from "@/lib/process-singleton";
 
 export interface MessageEvent {
@@ -22,13 +23,20 @@ const DELIVERIES_PER_TURN = 500;
 /**
  * Routes stored events to the listeners (WebSocket connections) of each member. One per
  * process, shared by route handlers, server actions and the WebSocket server. Events fan out
- * in publication order, in batches.
+ * in delivery order, in batches.
+ *
+ * With one process (SQLite) `publish` delivers at once. With several instances on PostgreSQL
+ * the transaction that stores a message also announces it to all of them (NOTIFY), and each
+ * instance's relay (lib/realtime/pg-relay.ts) hands what it hears to `deliver`; `publish` then
+ * delivers nothing itself, or the publishing instance would deliver twice.
  */
 export class Hub {
   private readonly listeners = new Map<string, Set<HubListener>>();
   private readonly fanouts: Fanout[] = [];
   private budget = DELIVERIES_PER_TURN;
   private turnScheduled = false;
+
+  constructor(private readonly announcedByStore: boolean) {}
 
   subscribe(userId: string, listener: HubListener): () => void {
     const set = this.listeners.get(userId) ?? new Set<HubListener>();
@@ -41,6 +49,11 @@ export class Hub {
   }
 
   publish(event: HubEvent): void {
+    if (!this.announcedByStore) this.deliver(event);
+  }
+
+  /** Fans an event out to the listeners of its members in this process. */
+  deliver(event: HubEvent): void {
     const listeners = event.memberIds.flatMap((userId) => [...(this.listeners.get(userId) ?? [])]);
     if (listeners.length === 0) return;
     this.fanouts.push({ event, listeners, next: 0 });
@@ -70,5 +83,5 @@ export class Hub {
 }
 
 export function getHub(): Hub {
-  return processSingleton("hub", () => new Hub());
+  return processSingleton("hub", () => new Hub(getConfig().database.dialect === "postgres"));
 }

@@ -5,11 +5,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
+import { inject } from "vitest";
+
+import { createDatabase } from "./postgres";
+
 export interface TestServer {
   url: string;
   port: number;
   dataDir: string;
   env: Record<string, string | undefined>;
+  /** The PostgreSQL database it uses, for starting another instance on it; undefined on SQLite. */
+  databaseUrl: string | undefined;
   logs: string[];
   stop(): Promise<void>;
 }
@@ -19,9 +25,18 @@ export interface StartOptions {
   dataDir?: string;
 }
 
+/**
+ * The database a test server uses unless the test names one: a fresh PostgreSQL database when
+ * the suite runs in the `postgres` project, otherwise SQLite in the server's DATA_DIR.
+ */
+async function defaultDatabaseUrl(): Promise<string | undefined> {
+  return inject("dialect") === "postgres" ? createDatabase(inject("postgresAdminUrl")) : undefined;
+}
+
 /** Starts the real server.ts in production mode on a free loopback port with its own database. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "pneumatic-test-"));
+  const databaseUrl = options.env?.DATABASE_URL ?? (await defaultDatabaseUrl());
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: "production",
     PORT: "0",
@@ -33,6 +48,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     // suites set their own limits.
     RATE_LIMIT_API_REQUESTS: "100000",
     RATE_LIMIT_WS_MESSAGES: "100000",
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   };
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
@@ -47,6 +63,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     port,
     dataDir,
     env,
+    databaseUrl,
     logs,
     async stop() {
       await stopProcess(child);

@@ -33,7 +33,32 @@ describe("configuration", () => {
 
   it("selects PostgreSQL from a postgres URL", () => {
     const config = loadConfig({ DATABASE_URL: "postgres://u:p@localhost:5432/chat", SECRET_KEY: "s".repeat(32) });
-    expect(config.database).toEqual({ dialect: "postgres", url: "postgres://u:p@localhost:5432/chat" });
+    expect(config.database).toMatchObject({ dialect: "postgres", url: "postgres://u:p@localhost:5432/chat" });
+  });
+
+  it("reads the PostgreSQL pool size and timeouts, with defaults", () => {
+    const url = "postgres://u:p@localhost:5432/chat";
+    expect(loadConfig({ DATABASE_URL: url, SECRET_KEY: "s".repeat(32) }).database).toEqual({
+      dialect: "postgres",
+      url,
+      poolMax: 10,
+      statementTimeoutMs: 10_000,
+      connectTimeoutMs: 5_000,
+    });
+    const tuned = loadConfig({
+      DATABASE_URL: url,
+      SECRET_KEY: "s".repeat(32),
+      DATABASE_POOL_MAX: "25",
+      DATABASE_STATEMENT_TIMEOUT_MS: "2000",
+      DATABASE_CONNECT_TIMEOUT_MS: "1500",
+    });
+    expect(tuned.database).toMatchObject({ poolMax: 25, statementTimeoutMs: 2000, connectTimeoutMs: 1500 });
+  });
+
+  it("refuses a pool size of zero, naming the variable", () => {
+    expect(() =>
+      loadConfig({ DATABASE_URL: "postgres://localhost/chat", SECRET_KEY: "s".repeat(32), DATABASE_POOL_MAX: "0" }),
+    ).toThrow(/DATABASE_POOL_MAX/);
   });
 
   it("names the variable that is wrong", () => {

@@ -1,0 +1,209 @@
+import { and, asc, desc, eq, gt, inArray, lt, ne, sql, TransactionRollbackError } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import type { Sql } from "postgres";
+
+import { announcementPayload, MESSAGES_CHANNEL } from "@/lib/db/pg/announcements";
+import * as schema from "@/lib/db/pg/schema";
+import type { ChatRepository, ConversationSummary, MessageRecord, PublicUser } from "@/lib/db/repository";
+
+const { users, conversations, conversationMembers, messages } = schema;
+
+const publicUserColumns = { id: users.id, username: users.username, fullName: users.fullName };
+
+/**
+ * The PostgreSQL store: the same units of work as the SQLite one, made atomic with row locks
+ * and ON CONFLICT instead of SQLite's single writer. A stored message is also announced on
+ * MESSAGES_CHANNEL inside its transaction, so every instance hears of it once, in commit order.
+ */
+export function createPostgresRepository(client: Sql): ChatRepository {
+  const db = drizzle(client, { schema });
+
+  async function membersOf(conversationIds: string[]): Promise<Map<string, PublicUser[]>> {
+    const byConversation = new Map<string, PublicUser[]>();
+    if (conversationIds.length === 0) return byConversation;
+    const rows = await db
+      .select({ conversationId: conversationMembers.conversationId, ...publicUserColumns })
+      .from(conversationMembers)
+      .innerJoin(users, eq(users.id, conversationMembers.userId))
+      .where(inArray(conversationMembers.conversationId, conversationIds))
+      .orderBy(asc(users.username));
+    for (const { conversationId, ...member } of rows) {
+      const list = byConversation.get(conversationId) ?? [];
+      list.push(member);
+      byConversation.set(conversationId, list);
+    }
+    return byConversation;
+  }
+
+  async function findStoredMessage(senderId: string, messageId: string): Promise<MessageRecord | null> {
+    const [row] = await db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.senderId, senderId), eq(messages.messageId, messageId)));
+    return row ?? null;
+  }
+
+  return {
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+
+    async insertUser(user) {
+      // The case-insensitive unique index decides when two sign-ups race for one name.
+      const [stored] = await db.insert(users).values(user).onConflictDoNothing().returning();
+      return stored ?? null;
+    },
+    async findUserById(id) {
+      const [row] = await db.select().from(users).where(eq(users.id, id));
+      return row ?? null;
+    },
+    async findUserByUsername(username) {
+      const [row] = await db
+        .select()
+        .from(users)
+        .where(sql`lower(${users.username}) = lower(${username})`);
+      return row ?? null;
+    },
+    async findUsersByIds(ids) {
+      if (ids.length === 0) return [];
+      return db.select(publicUserColumns).from(users).where(inArray(users.id, ids));
+    },
+    async findUsersByUsernames(usernames) {
+      if (usernames.length === 0) return [];
+      const lowered = usernames.map((name) => name.toLowerCase());
+      return db
+        .select(publicUserColumns)
+        .from(users)
+        .where(inArray(sql`lower(${users.username})`, lowered));
+    },
+    async listUsersExcept(userId) {
+      return db
+        .select(publicUserColumns)
+        .from(users)
+        .where(ne(users.id, userId))
+        .orderBy(asc(sql`lower(${users.username})`));
+    },
+
+    async insertGroup(conversation, memberIds) {
+      await db.transaction(async (tx) => {
+        await tx.insert(conversations).values(conversation);
+        await tx
+          .insert(conversationMembers)
+          .values(memberIds.map((userId) => ({ conversationId: conversation.id, userId })));
+      });
+    },
+    async findOrInsertDirect(conversation, memberIds) {
+      return db.transaction(async (tx) => {
+        // A concurrent insert of the same pair makes this wait for it, then do nothing.
+        const [inserted] = await tx
+          .insert(conversations)
+          .values(conversation)
+          .onConflictDoNothing({ target: conversations.directKey })
+          .returning({ id: conversations.id });
+        if (inserted) {
+          await tx
+            .insert(conversationMembers)
+            .values(memberIds.map((userId) => ({ conversationId: conversation.id, userId })));
+          return { id: inserted.id, created: true };
+        }
+        const [existing] = await tx
+          .select({ id: conversations.id })
+          .from(conversations)
+          .where(eq(conversations.directKey, conversation.directKey ?? ""));
+        if (!existing) throw new Error(`1-on-1 ${conversation.directKey} neither inserted nor found`);
+        return { id: existing.id, created: false };
+      });
+    },
+    async findConversation(id) {
+      const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
+      if (!row) return null;
+      const { directKey: _directKey, ...conversation } = row;
+      return { ...conversation, members: (await membersOf([id])).get(id) ?? [] };
+    },
+    async listConversationsOf(userId) {
+      const rows = await db
+        .select({ conversation: conversations, lastMessage: messages })
+        .from(conversationMembers)
+        .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+        .leftJoin(
+          messages,
+          and(eq(messages.conversationId, conversations.id), eq(messages.seq, conversations.lastSeq)),
+        )
+        .where(eq(conversationMembers.userId, userId))
+        .orderBy(desc(sql`coalesce(${messages.createdAt}, ${conversations.createdAt})`));
+      const members = await membersOf(rows.map((row) => row.conversation.id));
+      return rows.map(({ conversation: { directKey: _directKey, ...conversation }, lastMessage }): ConversationSummary => ({
+        ...conversation,
+        members: members.get(conversation.id) ?? [],
+        lastMessage,
+      }));
+    },
+    async isMember(conversationId, userId) {
+      const [row] = await db
+        .select({ userId: conversationMembers.userId })
+        .from(conversationMembers)
+        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)));
+      return row !== undefined;
+    },
+    async memberIdsOf(conversationId) {
+      const rows = await db
+        .select({ userId: conversationMembers.userId })
+        .from(conversationMembers)
+        .where(eq(conversationMembers.conversationId, conversationId));
+      return rows.map((row) => row.userId);
+    },
+
+    async insertMessage(message) {
+      const existing = await findStoredMessage(message.senderId, message.messageId);
+      if (existing) return { outcome: "existing", message: existing };
+      try {
+        return await db.transaction(async (tx) => {
+          // The row lock on the conversation serialises writers, so seq follows commit order.
+          const [counter] = await tx
+            .update(conversations)
+            .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+            .where(eq(conversations.id, message.conversationId))
+            .returning({ seq: conversations.lastSeq });
+          if (!counter) return { outcome: "no_conversation" } as const;
+          const stored: MessageRecord = { ...message, seq: counter.seq };
+          const [inserted] = await tx
+            .insert(messages)
+            .values(stored)
+            .onConflictDoNothing({ target: [messages.senderId, messages.messageId] })
+            .returning({ id: messages.id });
+          // A concurrent retry stored it first: undo the seq increment so no gap is left.
+          if (!inserted) tx.rollback();
+          const memberIds = await tx
+            .select({ userId: conversationMembers.userId })
+            .from(conversationMembers)
+            .where(eq(conversationMembers.conversationId, message.conversationId));
+          const payload = announcementPayload(stored, memberIds.map((row) => row.userId));
+          await tx.execute(sql`select pg_notify(${MESSAGES_CHANNEL}, ${payload})`);
+          return { outcome: "created", message: stored } as const;
+        });
+      } catch (error) {
+        if (!(error instanceof TransactionRollbackError)) throw error;
+        const winner = await findStoredMessage(message.senderId, message.messageId);
+        if (!winner) throw new Error(`message ${message.messageId} conflicted but is not stored`);
+        return { outcome: "existing", message: winner };
+      }
+    },
+    async listMessages(conversationId, { limit, before, after }) {
+      const conditions = [eq(messages.conversationId, conversationId)];
+      if (before !== undefined) conditions.push(lt(messages.seq, before));
+      if (after !== undefined) conditions.push(gt(messages.seq, after));
+      // Paging forward from a cursor reads oldest first; otherwise the newest page is wanted.
+      const newestFirst = after === undefined;
+      const rows = await db
+        .select()
+        .from(messages)
+        .where(and(...conditions))
+        .orderBy(newestFirst ? desc(messages.seq) : asc(messages.seq))
+        .limit(limit);
+      return newestFirst ? rows.reverse() : rows;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  customType,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/**
+ * A timestamptz that the application reads and writes as an ISO-8601 `Z` string, so records
+ * (and the DTOs made from them) are the same on both dialects. Millisecond precision is what
+ * `Date#toISOString()` carries, so a value reads back exactly as it was written.
+ */
+const timestamp = customType<{ data: string; driverData: string }>({
+  dataType: () => "timestamp (3) with time zone",
+  toDriver: (value) => value,
+  fromDriver: (value) => new Date(value).toISOString(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    username: text("username").notNull(),
+    fullName: text("full_name"),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("users_username_lower_unique").on(sql`lower(${t.username})`)],
+);
+
+export const conversations = pgTable("conversations", {
+  id: text("id").primaryKey(),
+  title: text("title").notNull().default(""),
+  isGroup: boolean("is_group").notNull(),
+  // The sorted pair of member ids of a 1-on-1; unique, so two people share exactly one.
+  directKey: text("direct_key").unique(),
+  lastSeq: integer("last_seq").notNull().default(0),
+  createdAt: timestamp("created_at").notNull(),
+});
+
+export const conversationMembers = pgTable(
+  "conversation_members",
+  {
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.userId] }),
+    index("conversation_members_user_idx").on(t.userId),
+  ],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    messageId: text("message_id").notNull(),
+    senderId: text("sender_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    content: text("content").notNull(),
+    seq: integer("seq").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("messages_sender_message_id_unique").on(t.senderId, t.messageId),
+    uniqueIndex("messages_conversation_seq_unique").on(t.conversationId, t.seq),
+  ],
+);

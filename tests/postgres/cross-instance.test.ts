@@ -1,0 +1,124 @@
+import { randomUUID } from "node:crypto";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { MessageDto } from "@/lib/chat/present";
+
+import { createConversation, createUser, postMessage, type TestUser } from "../support/api";
+import { startServer, type TestServer } from "../support/server";
+import { TestSocket } from "../support/ws";
+
+// Two instances of the real server on one PostgreSQL database, as behind a load balancer.
+let a: TestServer;
+let b: TestServer;
+const sockets: TestSocket[] = [];
+
+function startInstance(): Promise<TestServer> {
+  return startServer({ env: { DATABASE_URL: a.databaseUrl!, SECRET_KEY: a.env.SECRET_KEY! } });
+}
+
+beforeAll(async () => {
+  a = await startServer();
+  b = await startInstance();
+});
+afterAll(async () => {
+  await Promise.all(sockets.map((socket) => socket.close()));
+  await Promise.all([a.stop(), b.stop()]);
+});
+
+async function connect(server: TestServer, user: TestUser): Promise<TestSocket> {
+  const socket = await TestSocket.open(server.url, { token: user.token });
+  sockets.push(socket);
+  return socket;
+}
+
+/** Every frame the server sent before answering a ping has arrived: nothing more is on its way. */
+async function settled(socket: TestSocket): Promise<MessageDto[]> {
+  await socket.request({ type: "ping" }, ["pong"]);
+  return socket.messages();
+}
+
+describe("several instances on one PostgreSQL", () => {
+  it("delivers a message posted through one instance to a member connected to another", async () => {
+    const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
+    const conversationId = await createConversation(a.url, alice, [bob]);
+    const bobOnB = await connect(b, bob);
+    const posted = await postMessage(a.url, alice, conversationId, "from instance A");
+    expect(posted.status).toBe(201);
+    expect((await bobOnB.waitForMessages(1))[0]).toEqual(posted.body);
+  });
+
+  it("delivers concurrent messages from both instances to every device on each, once and in seq order", async () => {
+    const [alice, bob] = await Promise.all([createUser(a.url), createUser(b.url)]);
+    const conversationId = await createConversation(a.url, alice, [bob]);
+    const devices = await Promise.all([connect(a, alice), connect(b, alice), connect(a, bob), connect(b, bob)]);
+    const count = 40;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        i % 2 === 0 ? postMessage(a.url, alice, conversationId, `a ${i}`) : postMessage(b.url, bob, conversationId, `b ${i}`),
+      ),
+    );
+    for (const device of devices) {
+      await device.waitForMessages(count);
+      const received = await settled(device);
+      expect(received.map((message) => message.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    }
+  });
+
+  it("carries a message larger than one NOTIFY payload to the other instance intact", async () => {
+    const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
+    const conversationId = await createConversation(a.url, alice, [bob]);
+    const bobOnB = await connect(b, bob);
+    // 4000 characters of three bytes each: 12 000 bytes, past PostgreSQL's 8000-byte limit.
+    const content = "語".repeat(4000);
+    const posted = await postMessage(a.url, alice, conversationId, content);
+    expect(posted.status).toBe(201);
+    const [received] = await bobOnB.waitForMessages(1);
+    expect(received).toEqual(posted.body);
+    expect(received!.content).toBe(content);
+  });
+
+  it("delivers a retried message_id once, whichever instance the retry reaches", async () => {
+    const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
+    const conversationId = await createConversation(a.url, alice, [bob]);
+    const bobOnB = await connect(b, bob);
+    const messageId = randomUUID();
+    const answers = await Promise.all([
+      postMessage(a.url, alice, conversationId, "only once", messageId),
+      postMessage(b.url, alice, conversationId, "only once", messageId),
+      postMessage(a.url, alice, conversationId, "only once", messageId),
+    ]);
+    expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(1);
+    await bobOnB.waitForMessages(1);
+    await postMessage(a.url, alice, conversationId, "next");
+    await bobOnB.waitForMessages(2);
+    expect((await settled(bobOnB)).map((message) => [message.seq, message.content])).toEqual([
+      [1, "only once"],
+      [2, "next"],
+    ]);
+  });
+
+  it("lets a member of a restarted instance reconnect and catch up on what was sent meanwhile", async () => {
+    const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
+    const conversationId = await createConversation(a.url, alice, [bob]);
+    const before = await connect(b, bob);
+    await postMessage(a.url, alice, conversationId, "before the restart");
+    const seen = await before.waitForMessages(1);
+
+    const closing = before.waitForClose();
+    await b.stop();
+    expect((await closing).code).toBe(1001);
+    for (const content of ["while down 1", "while down 2", "while down 3"]) {
+      expect((await postMessage(a.url, alice, conversationId, content)).status).toBe(201);
+    }
+
+    b = await startInstance();
+    const after = await connect(b, bob);
+    const synced = await after.request({ type: "sync", cursors: { [conversationId]: seen[0]!.seq } }, ["synced"]);
+    expect(after.messages().map((message) => message.content)).toEqual(["while down 1", "while down 2", "while down 3"]);
+    expect(synced.cursors).toEqual({ [conversationId]: 4 });
+
+    const live = await postMessage(a.url, alice, conversationId, "after the restart");
+    expect((await after.waitForMessages(4))[3]).toEqual(live.body);
+  });
+});
