@@ -5,9 +5,17 @@ import { ApiError } from "@/lib/http/errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * The rest of an oversized body is never read, so the connection cannot carry another request:
+ * telling the client to close it keeps it from reusing a socket the server will drop.
+ */
+function tooLarge(limit: number): ApiError {
+  return new ApiError(413, `Request body is larger than ${limit} bytes`, { Connection: "close" });
+}
+
 async function readLimited(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new ApiError(413, `Request body is larger than ${limit} bytes`);
+  if (declared > limit) throw tooLarge(limit);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -18,7 +26,7 @@ async function readLimited(request: Request, limit: number): Promise<string> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw new ApiError(413, `Request body is larger than ${limit} bytes`);
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }

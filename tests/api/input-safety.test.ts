@@ -52,6 +52,12 @@ describe("request bodies", () => {
     expect(response.status).toBe(413);
   });
 
+  it("closes the connection after refusing an oversized body, whose rest it never reads", async () => {
+    const response = await api(server.url, "POST", "/messages", { token: alice.token, json: { padding: "x".repeat(70 * 1024) } });
+    expect(response.status).toBe(413);
+    expect(response.headers.get("connection")).toBe("close");
+  });
+
   it("answers wrong field types with 422 naming the field", async () => {
     const response = await api(server.url, "POST", "/messages", {
       token: alice.token,
