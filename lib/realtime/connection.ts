@@ -221,12 +221,11 @@ export class ClientConnection {
 
   /**
    * A retried message_id stored nothing new, so nothing was announced: the retrying client is
-   * answered with the stored message (again, if it was sent before: it is the retry's answer).
+   * answered with the stored message, marked as a retry's answer if its event was sent before.
    */
   private async answerRetry(message: MessageDto): Promise<void> {
-    const high = this.feed.high(message.conversation_id);
-    if (high !== undefined && message.seq <= high) {
-      this.send({ type: "message", message });
+    if (this.feed.admit(message.conversation_id, message.seq).kind === "duplicate") {
+      this.send({ type: "message", message, retried: true });
       return;
     }
     const [event] = await eventsAfter(message.conversation_id, message.seq - 1, 1);

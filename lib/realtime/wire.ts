@@ -15,6 +15,12 @@ export const CLOSE_CODES = {
 /** An event of a conversation's stream as it goes over the wire; `message.seq` is its seq. */
 export type EventFrame = { type: "message"; message: MessageDto };
 
+/**
+ * The answer to a repeated message_id whose event this connection already received: the same
+ * message again, marked, so it is not mistaken for a second delivery of the event.
+ */
+export type RetryAnswerFrame = { type: "message"; message: MessageDto; retried: true };
+
 export interface ErrorFrame {
   type: "error";
   reason: string;
@@ -33,7 +39,7 @@ export interface SyncedFrame {
   more: string[];
 }
 
-export type ServerFrame = EventFrame | SyncedFrame | ErrorFrame | { type: "joined"; conversation_id: string } | { type: "pong" };
+export type ServerFrame = EventFrame | RetryAnswerFrame | SyncedFrame | ErrorFrame | { type: "joined"; conversation_id: string } | { type: "pong" };
 
 export interface SyncRequest {
   type: "sync";
