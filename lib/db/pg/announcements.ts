@@ -1,9 +1,10 @@
 import { z } from "zod";
 
-import type { Announcement } from "@/lib/db/repository";
+import type { Announcement, Signal } from "@/lib/db/repository";
 
-/** The NOTIFY channel every instance listens on for stored events. */
+/** The NOTIFY channels every instance listens on: stored events, and signals. */
 export const EVENTS_CHANNEL = "pneumatic_events";
+export const SIGNALS_CHANNEL = "pneumatic_signals";
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD_BYTES = 7999;
@@ -45,6 +46,38 @@ export function noticePayload(announcement: Announcement): string {
 export function parseNotice(payload: string): Notice | null {
   try {
     const parsed = noticeSchema.safeParse(JSON.parse(payload));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+const signalSchema = z.object({
+  recipientIds: z.array(z.string()),
+  payload: z.looseObject({ type: z.string() }),
+});
+
+/** A signal as NOTIFY payloads, its recipients split so that each payload fits PostgreSQL's limit. */
+export function signalPayloads(signal: Signal): string[] {
+  const payloads: string[] = [];
+  let recipientIds: string[] = [];
+  const flush = () => payloads.push(JSON.stringify({ ...signal, recipientIds }));
+  for (const id of signal.recipientIds) {
+    recipientIds.push(id);
+    if (Buffer.byteLength(JSON.stringify({ ...signal, recipientIds })) > MAX_PAYLOAD_BYTES) {
+      recipientIds.pop();
+      if (recipientIds.length === 0) return [];
+      flush();
+      recipientIds = [id];
+    }
+  }
+  if (recipientIds.length > 0) flush();
+  return payloads;
+}
+
+export function parseSignal(payload: string): Signal | null {
+  try {
+    const parsed = signalSchema.safeParse(JSON.parse(payload));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
