@@ -59,19 +59,22 @@ const signalSchema = z.object({
 
 /** A signal as NOTIFY payloads, its recipients split so that each payload fits PostgreSQL's limit. */
 export function signalPayloads(signal: Signal): string[] {
+  const emptySize = Buffer.byteLength(JSON.stringify({ ...signal, recipientIds: [] }));
   const payloads: string[] = [];
   let recipientIds: string[] = [];
-  const flush = () => payloads.push(JSON.stringify({ ...signal, recipientIds }));
+  let size = emptySize;
   for (const id of signal.recipientIds) {
-    recipientIds.push(id);
-    if (Buffer.byteLength(JSON.stringify({ ...signal, recipientIds })) > MAX_PAYLOAD_BYTES) {
-      recipientIds.pop();
-      if (recipientIds.length === 0) return [];
-      flush();
-      recipientIds = [id];
+    // The id in quotes, and the comma before it.
+    const cost = Buffer.byteLength(JSON.stringify(id)) + 1;
+    if (size + cost > MAX_PAYLOAD_BYTES && recipientIds.length > 0) {
+      payloads.push(JSON.stringify({ ...signal, recipientIds }));
+      recipientIds = [];
+      size = emptySize;
     }
+    recipientIds.push(id);
+    size += cost;
   }
-  if (recipientIds.length > 0) flush();
+  if (recipientIds.length > 0) payloads.push(JSON.stringify({ ...signal, recipientIds }));
   return payloads;
 }
 
