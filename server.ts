@@ -5,6 +5,7 @@ import path from "node:path";
 import next from "next";
 
 import { ConfigError, getConfig } from "@/lib/config";
+import { stopPresence } from "@/lib/chat/presence";
 import { closeRepository, getRepository } from "@/lib/db";
 import { log, setLogLevel } from "@/lib/log";
 import { observeRequests } from "@/lib/observability/http";
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     log("info", "shutting down", { signal });
     const httpClosed = closeServer(server, config.shutdownTimeoutMs);
     await realtime.close();
+    await stopPresence().catch((error: unknown) => log("warn", "presence not cleared", { error: describe(error) }));
     await httpClosed;
     await Promise.allSettled([closeRepository(), flushTracing()]);
     log("info", "stopped");

@@ -3,7 +3,16 @@ import type * as schema from "@/lib/db/sqlite/schema";
 export type UserRecord = typeof schema.users.$inferSelect;
 export type MessageRecord = typeof schema.messages.$inferSelect;
 export type ConversationRow = typeof schema.conversations.$inferSelect;
-export type PublicUser = Pick<UserRecord, "id" | "username" | "fullName">;
+/** Someone as others see them: who they are and whether they are connected now. */
+export type PublicUser = Pick<UserRecord, "id" | "username" | "fullName" | "lastSeenAt"> & { online: boolean };
+
+/** An instance that has not refreshed `instances.seen_at` for this long is gone, and its users' presence with it. */
+export const INSTANCE_EXPIRY_MS = 30_000;
+
+/** When an instance must have been seen for its presence rows to count. */
+export function liveSince(now = Date.now()): string {
+  return new Date(now - INSTANCE_EXPIRY_MS).toISOString();
+}
 
 export interface ConversationRecord extends Omit<ConversationRow, "directKey"> {
   members: PublicUser[];
@@ -105,6 +114,20 @@ export interface ChatRepository {
    * event; or returns the message the sender already stored under that message_id.
    */
   insertMessage(message: NewMessage): Promise<InsertMessageResult>;
+
+  /** Marks the instance alive at `now`. */
+  touchInstance(instanceId: string, now: string): Promise<void>;
+  /** Records that the user has connections on the instance; says whether a live instance already had them. */
+  addPresence(instanceId: string, userId: string, now: string): Promise<{ wasOnline: boolean }>;
+  /** Records that the user has no more connections on the instance; says whether a live instance still has them. */
+  removePresence(instanceId: string, userId: string, now: string): Promise<{ stillOnline: boolean }>;
+  /**
+   * Forgets instances not seen since `cutoff` (crashed) or the one named (shutting down), with
+   * their presence; returns the users who were connected only there, and are now offline.
+   */
+  removeInstances(cutoff: string, instanceId: string | null, now: string): Promise<string[]>;
+  /** Everyone who shares a conversation with the user, but the user. */
+  peerIdsOf(userId: string): Promise<string[]>;
   listMessages(conversationId: string, page: MessagePage): Promise<MessageRecord[]>;
   /** The events after seq `after`, oldest first. */
   listEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]>;

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
 import { announceTyping, markRead } from "@/lib/chat/awareness";
+import { trackPresence } from "@/lib/chat/presence";
 import { getConversation, listConversations, requireMembership } from "@/lib/chat/conversations";
 import { DomainError } from "@/lib/chat/errors";
 import { eventsAfter } from "@/lib/chat/events";
@@ -48,6 +49,7 @@ export class ClientConnection {
   private outbound: Promise<void> = Promise.resolve();
   private inbound: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
+  private readonly release: () => void;
 
   constructor(
     readonly userId: string,
@@ -58,10 +60,12 @@ export class ClientConnection {
       event: (announcement) => this.onAnnouncement(announcement),
       signal: (payload) => this.send(JSON.stringify(payload)),
     });
+    this.release = trackPresence(userId);
   }
 
   close(): void {
     this.unsubscribe();
+    this.release();
   }
 
   /** Handles one frame from the client; frames are handled one after another, in order. */

@@ -1,4 +1,4 @@
-import type { MessageDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
+import type { MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
 
 /**
  * The vocabulary of the live protocol, shared by the server and the browser client: frame
@@ -44,6 +44,7 @@ export type ServerFrame =
   | RetryAnswerFrame
   | ReadReceiptDto
   | TypingDto
+  | PresenceDto
   | SyncedFrame | ErrorFrame | { type: "joined"; conversation_id: string } | { type: "pong" };
 
 export interface SyncRequest {

@@ -109,6 +109,20 @@ describe("several instances on one PostgreSQL", () => {
     expect(await aliceOnA.waitFor((frame) => frame.type === "read")).toEqual({ type: "read", conversation_id: conversationId, user_id: bob.id, seq: 1 });
   });
 
+  it("keeps someone online while a connection of theirs is open on either instance", async () => {
+    const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
+    await createConversation(a.url, alice, [bob]);
+    const aliceOnA = await connect(a, alice);
+    const bobOnA = await connect(a, bob);
+    await aliceOnA.waitFor((frame) => frame.type === "presence" && frame.user_id === bob.id);
+    const bobOnB = await connect(b, bob);
+    await bobOnA.close();
+    await bobOnB.close();
+    await aliceOnA.waitFor((frame) => frame.type === "presence" && frame.user_id === bob.id && frame.online === false);
+    const changes = aliceOnA.frames.filter((frame) => frame.type === "presence" && frame.user_id === bob.id).map((frame) => frame.online);
+    expect(changes).toEqual([true, false]);
+  });
+
   it("lets a member of a restarted instance reconnect and catch up on what was sent meanwhile", async () => {
     const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
     const conversationId = await createConversation(a.url, alice, [bob]);
