@@ -3,13 +3,13 @@ import type { Duplex } from "node:stream";
 
 import { WebSocketServer } from "ws";
 
-import { findUser } from "@/lib/chat/users";
 import { getConfig } from "@/lib/config";
 import { MAX_BODY_BYTES } from "@/lib/http/body";
 import { log } from "@/lib/log";
-import { clientIp } from "@/lib/observability/http";
+import { clientAddress } from "@/lib/http/client-address";
 import { metrics } from "@/lib/observability/metrics";
 import { ClientConnection } from "@/lib/realtime/connection";
+import { guardSession } from "@/lib/realtime/session-guard";
 import { authenticateUpgrade, originAllowed } from "@/lib/realtime/upgrade-auth";
 
 export const WEBSOCKET_PATH = "/ws";
@@ -44,14 +44,16 @@ export function attachRealtime(server: Server, otherUpgrades: UpgradeHandler): R
 
   async function accept(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
     if (!originAllowed(request, websocket.allowedOrigins)) return refuse(socket, 403, "Origin not allowed");
-    const userId = await authenticateUpgrade(request, url);
-    if (!userId || !(await findUser(userId))) return refuse(socket, 401, "Invalid or missing token");
+    const credential = await authenticateUpgrade(request, url);
+    if (!credential) return refuse(socket, 401, "Invalid or missing token");
+    const { userId } = credential;
     wss.handleUpgrade(request, socket, head, (ws) => {
+      guardSession(ws, credential);
       const connection = new ClientConnection(ws, userId, websocket.maxBufferedBytes);
       connections.add(connection);
       metrics.websocketConnectionsTotal.inc();
       metrics.websocketConnectionsActive.inc();
-      log("info", "ws connected", { userId, ip: clientIp(request, trustProxy), connections: connections.size });
+      log("info", "ws connected", { userId, ip: clientAddress(request, trustProxy), connections: connections.size });
       ws.on("close", (code) => {
         connections.delete(connection);
         metrics.websocketConnectionsActive.dec();
