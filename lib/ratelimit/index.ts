@@ -1,12 +1,13 @@
 import { getConfig } from "@/lib/config";
 import type { RateLimiter } from "@/lib/ratelimit/limiter";
+import { createLoginThrottle, type LoginThrottle } from "@/lib/ratelimit/login-throttle";
 import { createMemoryLimiter } from "@/lib/ratelimit/memory";
 import { createUpstashLimiter } from "@/lib/ratelimit/upstash";
 import { processSingleton } from "@/lib/process-singleton";
 
 export { retryAfterSeconds, type RateLimitDecision, type RateLimiter } from "@/lib/ratelimit/limiter";
 
-export type RateLimitScope = "api" | "ws";
+export type RateLimitScope = "api" | "ws" | "action" | "signup";
 
 /**
  * The limiter of a scope, one per process so that route handlers and the WebSocket server
@@ -18,4 +19,9 @@ export function getRateLimiter(scope: RateLimitScope): RateLimiter {
     const rule = rateLimit[scope];
     return rateLimit.upstash ? createUpstashLimiter(rule, rateLimit.upstash, scope) : createMemoryLimiter(rule);
   });
+}
+
+/** One per process: both login paths (REST and next-auth) count against the same failures. */
+export function getLoginThrottle(): LoginThrottle {
+  return processSingleton("ratelimit.login", () => createLoginThrottle(getConfig().rateLimit.login));
 }
