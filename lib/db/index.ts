@@ -6,12 +6,18 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 
 import { getConfig, type DatabaseTarget } from "@/lib/config";
+import { createPostgresAccountStore } from "@/lib/db/pg/accounts";
 import { connectPostgres, migratePostgres } from "@/lib/db/pg/connection";
 import { createPostgresRepository } from "@/lib/db/pg/repository";
-import type { ChatRepository } from "@/lib/db/repository";
+import type { AccountStore } from "@/lib/db/accounts";
+import type { ChatRepository as ConversationStore } from "@/lib/db/repository";
+import { createSqliteAccountStore } from "@/lib/db/sqlite/accounts";
 import { createSqliteRepository } from "@/lib/db/sqlite/repository";
 import { traceMethods } from "@/lib/observability/spans";
 import { processSingleton } from "@/lib/process-singleton";
+
+/** Everything the app stores, whichever database holds it. */
+export type ChatRepository = ConversationStore & AccountStore;
 
 const MIGRATIONS_ROOT = path.join(process.cwd(), "drizzle");
 
@@ -23,13 +29,14 @@ function openSqlite(file: string): ChatRepository {
   client.pragma("busy_timeout = 5000");
   client.pragma("synchronous = NORMAL");
   migrate(drizzle(client), { migrationsFolder: path.join(MIGRATIONS_ROOT, "sqlite") });
-  return createSqliteRepository(client);
+  return { ...createSqliteRepository(client), ...createSqliteAccountStore(client) };
 }
 
 async function openRepository(target: DatabaseTarget): Promise<ChatRepository> {
   if (target.dialect === "sqlite") return openSqlite(target.file);
   await migratePostgres(target, path.join(MIGRATIONS_ROOT, "pg"));
-  return createPostgresRepository(connectPostgres(target));
+  const client = connectPostgres(target);
+  return { ...createPostgresRepository(client), ...createPostgresAccountStore(client) };
 }
 
 async function openConfiguredRepository(): Promise<ChatRepository> {

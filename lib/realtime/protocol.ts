@@ -1,12 +1,12 @@
 import { z } from "zod";
 
 import type { MessageDto } from "@/lib/chat/present";
-import { contentSchema, messageIdSchema } from "@/lib/chat/schemas";
+import { contentSchema, idSchema, MAX_SEQUENCE, messageIdSchema, text } from "@/lib/chat/schemas";
 
 /** Client → server frames of the /ws protocol. */
 
-const conversationId = z.string().min(1).max(128);
-const sequenceNumber = z.number().int().min(0);
+const conversationId = idSchema;
+const sequenceNumber = z.number().int().min(0).max(MAX_SEQUENCE);
 
 export const clientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("join"), conversation_id: conversationId }),
@@ -15,7 +15,7 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
     message_id: messageIdSchema,
     conversation_id: conversationId,
     content: contentSchema,
-    sender_id: z.string().max(128).optional(),
+    sender_id: text().max(128).optional(),
   }),
   z.object({
     type: z.literal("sync"),
