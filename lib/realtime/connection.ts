@@ -10,7 +10,8 @@ import { describeZodError } from "@/lib/chat/schemas";
 import { getRepository } from "@/lib/db";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
-import { getRateLimiter, retryAfterSeconds } from "@/lib/ratelimit";
+import { retryAfterSeconds } from "@/lib/ratelimit";
+import { admit } from "@/lib/ratelimit/gate";
 import { getHub } from "@/lib/realtime/hub";
 import { clientFrameSchema, messageFrame, type ClientFrame, type ServerFrame, type SyncFrame } from "@/lib/realtime/protocol";
 
@@ -154,9 +155,8 @@ export class ClientConnection {
         await requireMembership(frame.conversation_id, this.userId);
         return this.send({ type: "joined", conversation_id: frame.conversation_id });
       case "message": {
-        const decision = await getRateLimiter("ws").consume(`user:${this.userId}`);
+        const decision = await admit("ws", { userId: this.userId });
         if (!decision.allowed) {
-          metrics.rateLimitedTotal.inc({ scope: "ws" });
           const retryAfter = retryAfterSeconds(decision);
           return this.send({
             type: "error",
