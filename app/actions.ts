@@ -3,12 +3,14 @@
 import { DomainError } from "@/lib/chat/errors";
 import { signupSchema } from "@/lib/chat/schemas";
 import { signUp } from "@/lib/chat/users";
+import { InvalidInput, parseActionInput, publicActionResult } from "@/lib/auth/server-action";
+import { enforce } from "@/lib/ratelimit/gate";
 import type { ActionResult } from "@/lib/web/action-result";
-import { actionResult, InvalidInput, parseActionInput } from "@/lib/web/server-action";
 
 /** Creates the account; the browser then signs in through next-auth with the same credentials. */
 export async function signUpAction(input: unknown): Promise<ActionResult<{ username: string }>> {
-  return actionResult(async () => {
+  return publicActionResult(async ({ address }) => {
+    await enforce("signup", { address });
     const user = await signUp(parseActionInput(signupSchema, input)).catch((error: unknown) => {
       if (error instanceof DomainError && error.code === "conflict") {
         throw new InvalidInput(error.message, { username: error.message });
