@@ -6,6 +6,7 @@ import next from "next";
 
 import { ConfigError, getConfig } from "@/lib/config";
 import { closeRepository, getRepository } from "@/lib/db";
+import { guardRequests } from "@/lib/http/request-guard";
 import { log, setLogLevel } from "@/lib/log";
 import { observeRequests } from "@/lib/observability/http";
 import { appRoutes, routeLabeler } from "@/lib/observability/route-patterns";
@@ -55,9 +56,9 @@ async function main(): Promise<void> {
 
   const server = createServer(
     observeRequests(
-      (request, response) => {
+      guardRequests((request, response) => {
         void handle(request, response);
-      },
+      }, config.trustProxy),
       { labelRoute: routeLabeler(appRoutes(path.join(process.cwd(), "app"))), trustProxy: config.trustProxy },
     ),
   );
