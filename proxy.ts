@@ -1,12 +1,19 @@
 import { NextResponse, type NextRequest } from "next/server";
 
+import { actionBodyProblem } from "@/lib/http/action-request";
 import { pageContentSecurityPolicy } from "@/lib/http/security-headers";
 
 /**
- * Gives every page render a fresh CSP nonce. Next.js reads the nonce from the request's
- * Content-Security-Policy header and puts it on the scripts it writes into the page.
+ * Runs before every page render and server action (both are requests to a page's path):
+ * gives the page a fresh CSP nonce, which Next.js reads from the request's
+ * Content-Security-Policy header and puts on the scripts it writes, and refuses action
+ * bodies that Next.js could not decode.
  */
-export function proxy(request: NextRequest): NextResponse {
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  if (request.method === "POST" && request.headers.has("next-action")) {
+    const problem = actionBodyProblem(request.headers.get("content-type"), await request.text());
+    if (problem) return NextResponse.json({ detail: problem.detail }, { status: problem.status });
+  }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const policy = pageContentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
   const headers = new Headers(request.headers);

@@ -15,6 +15,17 @@ async function postedUsername(request: Request): Promise<string | null> {
   }
 }
 
+/** next-auth parses a JSON body without catching, so an empty or broken one would be a 500. */
+async function unreadableJson(request: Request): Promise<boolean> {
+  if (!(request.headers.get("content-type") ?? "").toLowerCase().includes("json")) return false;
+  try {
+    JSON.parse(await request.clone().text());
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * next-auth's endpoints pass the same gate as the REST API: the address's request budget, and
  * on the credentials callback the failed-login throttle, which has to answer 429 itself because
@@ -28,6 +39,7 @@ export function gateNextAuth<Context>(
     try {
       const decision = await admit("api", { address });
       if (!decision.allowed) return jsonError(429, "Too many requests, slow down", rateLimitHeaders(decision));
+      if (request.method === "POST" && (await unreadableJson(request))) return jsonError(400, "Request body must be valid JSON");
       if (request.method === "POST" && new URL(request.url).pathname === CREDENTIALS_CALLBACK) {
         const username = await postedUsername(request);
         if (username !== null) checkLoginAllowed(username, address);
