@@ -52,12 +52,12 @@ export async function publicActionResult<T>(run: (caller: { address: string }) =
   });
 }
 
-/** Runs an action only a signed-in user may call, within that user's action budget. */
+/** Runs an action only a signed-in user may call, within that user's action budget (the address's without one). */
 export async function userActionResult<T>(run: (user: UserDto) => Promise<T>): Promise<ActionResult<T>> {
   const user = await currentUser();
-  if (!user) return { ok: false, error: SESSION_ENDED };
   return settle(async () => {
-    await enforce("action", { userId: user.id });
+    await enforce("action", { userId: user?.id, address: requestAddress() });
+    if (!user) throw new DomainError("unauthorized", SESSION_ENDED);
     return run(user);
   });
 }
