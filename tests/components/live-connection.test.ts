@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
 import type { MessageDto } from "@/lib/chat/present";
 import type { ConnectionStatus } from "@/lib/web/chat-store";
 import { LiveConnection } from "@/lib/web/live-connection";
 
-import { createConversation, createUser, postMessage, type TestUser } from "../support/api";
+import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
 import { eventually } from "../support/wait";
 
@@ -119,5 +119,43 @@ describe("LiveConnection", () => {
       await restartable.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it("asks to renew the session when the server ends it with 4001, and stops when it cannot", async () => {
+    const user = await createUser(server.url);
+    const endings: number[] = [];
+    const statuses: ConnectionStatus[] = [];
+    let opened = 0;
+    const RealWebSocket = globalThis.WebSocket;
+    globalThis.WebSocket = class extends RealWebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        opened++;
+      }
+    };
+    onTestFinished(() => {
+      globalThis.WebSocket = RealWebSocket;
+    });
+    const connection = new LiveConnection({
+      url: `${server.url.replace(/^http/, "ws")}/ws?token=${user.token}`,
+      cursors: () => ({}),
+      onMessage: () => undefined,
+      onStatus: (status) => statuses.push(status),
+      onSessionEnded: async () => {
+        endings.push(Date.now());
+        return false;
+      },
+      initialDelayMs: 50,
+      maxDelayMs: 200,
+    });
+    connections.push(connection);
+    connection.start();
+    await eventually(() => statuses.includes("online"), () => `statuses: ${statuses.join(", ")}`);
+    await api(server.url, "POST", "/auth/logout", { token: user.token });
+    await eventually(() => endings.length === 1, () => "onSessionEnded was not called");
+    // Retries would start within 50–200 ms; none may come.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(endings).toHaveLength(1);
+    expect(opened).toBe(1);
   });
 });
