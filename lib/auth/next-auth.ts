@@ -7,6 +7,7 @@ import { DomainError } from "@/lib/chat/errors";
 import { loginSchema } from "@/lib/chat/schemas";
 import { getConfig } from "@/lib/config";
 import { requestAddress } from "@/lib/http/caller";
+import { log } from "@/lib/log";
 import { RateLimited } from "@/lib/ratelimit/gate";
 
 /** Web sessions last as long as a refresh token of the REST API. */
@@ -57,6 +58,18 @@ export function authOptions(): NextAuthOptions {
         },
       }),
     ],
+    // A cookie whose session ended is refused in the jwt callback, which next-auth reports as a
+    // JWT_SESSION_ERROR: expected, so it is logged as information, in the app's JSON lines.
+    logger: {
+      error(code, metadata) {
+        const error = metadata instanceof Error ? metadata.message : (metadata as { error?: Error }).error?.message;
+        log(code === "JWT_SESSION_ERROR" ? "info" : "error", `next-auth ${code}`, { error });
+      },
+      warn(code) {
+        log("warn", `next-auth ${code}`);
+      },
+      debug() {},
+    },
     events: {
       async signOut({ token }) {
         if (token.sub && token.sid) await revokeSessions(token.sub, [token.sid]);
