@@ -5,8 +5,8 @@ import { getLoginThrottle } from "@/lib/ratelimit";
 import { RateLimited } from "@/lib/ratelimit/gate";
 
 /** Throws RateLimited while the account or the address must wait after too many failed logins. */
-export function checkLoginAllowed(username: string, address: string): void {
-  const wait = getLoginThrottle().waitSeconds(username, address);
+export async function checkLoginAllowed(username: string, address: string): Promise<void> {
+  const wait = await getLoginThrottle().waitSeconds(username, address);
   if (wait > 0) throw new RateLimited(wait);
 }
 
@@ -15,14 +15,14 @@ export function checkLoginAllowed(username: string, address: string): void {
  * while throttled, even when right, and every wrong one counted against the account and address.
  */
 export async function logIn(username: string, password: string, address: string): Promise<UserDto> {
-  checkLoginAllowed(username, address);
+  await checkLoginAllowed(username, address);
   const throttle = getLoginThrottle();
   try {
     const user = await authenticate(username, password);
-    throttle.recordSuccess(username);
+    await throttle.recordSuccess(username);
     return user;
   } catch (error) {
-    if (error instanceof DomainError && error.code === "unauthorized") throttle.recordFailure(username, address);
+    if (error instanceof DomainError && error.code === "unauthorized") await throttle.recordFailure(username, address);
     throw error;
   }
 }

@@ -42,7 +42,7 @@ export function gateNextAuth<Context>(
       if (request.method === "POST" && (await unreadableJson(request))) return jsonError(400, "Request body must be valid JSON");
       if (request.method === "POST" && new URL(request.url).pathname === CREDENTIALS_CALLBACK) {
         const username = await postedUsername(request);
-        if (username !== null) checkLoginAllowed(username, address);
+        if (username !== null) await checkLoginAllowed(username, address);
       }
     } catch (error) {
       return errorResponse(error);

@@ -3,6 +3,7 @@ import type { RateLimiter } from "@/lib/ratelimit/limiter";
 import { createLoginThrottle, type LoginThrottle } from "@/lib/ratelimit/login-throttle";
 import { createMemoryLimiter } from "@/lib/ratelimit/memory";
 import { createUpstashLimiter } from "@/lib/ratelimit/upstash";
+import { createUpstashLoginThrottle } from "@/lib/ratelimit/upstash-login-throttle";
 import { processSingleton } from "@/lib/process-singleton";
 
 export { retryAfterSeconds, type RateLimitDecision, type RateLimiter } from "@/lib/ratelimit/limiter";
@@ -21,7 +22,13 @@ export function getRateLimiter(scope: RateLimitScope): RateLimiter {
   });
 }
 
-/** One per process: both login paths (REST and next-auth) count against the same failures. */
+/**
+ * One per process, so both login paths (REST and next-auth) count the same failures; in
+ * Upstash Redis when configured, so every instance does too.
+ */
 export function getLoginThrottle(): LoginThrottle {
-  return processSingleton("ratelimit.login", () => createLoginThrottle(getConfig().rateLimit.login));
+  return processSingleton("ratelimit.login", () => {
+    const { login, upstash } = getConfig().rateLimit;
+    return upstash ? createUpstashLoginThrottle(login, upstash) : createLoginThrottle(login);
+  });
 }
