@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 
 import type { TrustProxy } from "@/lib/config";
-import { clientAddress, fromTrustedProxy } from "@/lib/http/client-address";
+import { clientAddress } from "@/lib/http/client-address";
 import { KNOWN_METHODS as ALLOWED_METHODS } from "@/lib/http/request-guard";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
@@ -37,7 +37,6 @@ export function observeRequests(handler: RequestListener, options: ObserveOption
     const context: RequestContext = {
       requestId: requestIdOf(request),
       clientIp: clientAddress(request, options.trustProxy),
-      fromTrustedProxy: fromTrustedProxy(request, options.trustProxy),
     };
     response.setHeader("X-Request-Id", context.requestId);
     response.once("close", () => {

@@ -6,8 +6,6 @@ import { processSingleton } from "@/lib/process-singleton";
 export interface RequestContext {
   requestId: string;
   clientIp: string;
-  /** The peer is a trusted proxy, so its X-Forwarded-Host and -Proto describe the client's request. */
-  fromTrustedProxy: boolean;
   /** Set once a valid access token has been seen, for the request's log line. */
   userId?: string;
 }
