@@ -11,8 +11,6 @@ import { log, setLogLevel } from "@/lib/log";
 import { observeRequests } from "@/lib/observability/http";
 import { appRoutes, routeLabeler } from "@/lib/observability/route-patterns";
 import { flushTracing } from "@/lib/observability/spans";
-import { getHub } from "@/lib/realtime/hub";
-import { startPostgresRelay, type MessageRelay } from "@/lib/realtime/pg-relay";
 import { attachRealtime } from "@/lib/realtime/ws-server";
 
 function describe(error: unknown): string {
@@ -38,7 +36,6 @@ async function main(): Promise<void> {
   const config = getConfig();
   setLogLevel(config.logLevel);
   const { database } = config;
-  let relay: MessageRelay | null = null;
   if (database.dialect === "sqlite") {
     await getRepository();
   } else {
@@ -46,7 +43,6 @@ async function main(): Promise<void> {
     await getRepository().catch((error: unknown) => {
       log("warn", "database unavailable at start-up; will retry on demand", { error: describe(error) });
     });
-    relay = startPostgresRelay(database, getHub());
   }
 
   const app = next({ dev: !config.production, hostname: config.host, port: config.port });
@@ -62,9 +58,11 @@ async function main(): Promise<void> {
       { labelRoute: routeLabeler(appRoutes(path.join(process.cwd(), "app"))), trustProxy: config.trustProxy },
     ),
   );
-  const realtime = attachRealtime(server, (request, socket, head) => {
-    void upgradeNext(request, socket, head);
-  });
+  const hotReload = {
+    handles: (pathname: string) => pathname.startsWith("/_next/"),
+    handle: (...upgrade: Parameters<typeof upgradeNext>) => void upgradeNext(...upgrade),
+  };
+  const realtime = attachRealtime(server, config.production ? null : hotReload);
 
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
@@ -78,7 +76,6 @@ async function main(): Promise<void> {
     const httpClosed = closeServer(server, config.shutdownTimeoutMs);
     await realtime.close();
     await httpClosed;
-    await relay?.stop();
     await Promise.allSettled([closeRepository(), flushTracing()]);
     log("info", "stopped");
     process.exit(0);

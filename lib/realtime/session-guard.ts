@@ -7,15 +7,15 @@ import { SESSIONS_CHANNEL } from "@/lib/db/accounts";
 import { postgresOptions } from "@/lib/db/pg/connection";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
-import { CLOSE_SESSION_ENDED, REASON_SESSION_REVOKED, REASON_TOKEN_EXPIRED } from "@/lib/realtime/close-codes";
 import type { SocketCredential } from "@/lib/realtime/upgrade-auth";
+import { CLOSE_CODES, SESSION_END_REASONS } from "@/lib/realtime/wire";
 
 /** Open sockets by session id, so a revoked session's sockets can be found and closed. */
 type Registry = Map<string, Set<WebSocket>>;
 
 function closeSessions(registry: Registry, sessionIds: string[]): void {
   for (const id of sessionIds) {
-    for (const socket of registry.get(id) ?? []) socket.close(CLOSE_SESSION_ENDED, REASON_SESSION_REVOKED);
+    for (const socket of registry.get(id) ?? []) socket.close(CLOSE_CODES.sessionEnded, SESSION_END_REASONS.revoked);
   }
 }
 
@@ -64,7 +64,7 @@ export function guardSession(socket: WebSocket, credential: SocketCredential): v
   let timer: NodeJS.Timeout;
   const expireAt = () => {
     const remaining = credential.expiresAt - Date.now();
-    if (remaining <= 0) return socket.close(CLOSE_SESSION_ENDED, REASON_TOKEN_EXPIRED);
+    if (remaining <= 0) return socket.close(CLOSE_CODES.sessionEnded, SESSION_END_REASONS.expired);
     timer = setTimeout(expireAt, Math.min(remaining, MAX_TIMER_MS));
     timer.unref();
   };

@@ -1,5 +1,5 @@
 import type { MessageDto } from "@/lib/chat/present";
-import { CLOSE_SESSION_ENDED } from "@/lib/realtime/close-codes";
+import { CLOSE_CODES, type EventFrame, type SyncedFrame, type SyncRequest } from "@/lib/realtime/wire";
 import type { ConnectionStatus } from "@/lib/web/chat-store";
 
 export interface LiveConnectionOptions {
@@ -17,10 +17,7 @@ export interface LiveConnectionOptions {
   maxDelayMs?: number;
 }
 
-type IncomingFrame =
-  | { type: "message"; message: MessageDto }
-  | { type: "synced"; more: string[] }
-  | { type: "other" };
+type IncomingFrame = EventFrame | Pick<SyncedFrame, "type" | "more"> | { type: "other" };
 
 function isMessage(value: unknown): value is MessageDto {
   if (typeof value !== "object" || value === null) return false;
@@ -112,7 +109,7 @@ export class LiveConnection {
       if (this.socket !== socket) return;
       this.socket = null;
       if (this.stopped) return;
-      if (event.code === CLOSE_SESSION_ENDED && this.options.onSessionEnded) return this.renewSession(this.options.onSessionEnded);
+      if (event.code === CLOSE_CODES.sessionEnded && this.options.onSessionEnded) return this.renewSession(this.options.onSessionEnded);
       this.scheduleRetry();
     };
   }
@@ -130,7 +127,8 @@ export class LiveConnection {
   }
 
   private sync(): void {
-    this.socket?.send(JSON.stringify({ type: "sync", cursors: this.options.cursors() }));
+    const frame: SyncRequest = { type: "sync", cursors: this.options.cursors() };
+    this.socket?.send(JSON.stringify(frame));
   }
 
   private receive(data: unknown): void {

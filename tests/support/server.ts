@@ -18,6 +18,8 @@ export interface TestServer {
   databaseUrl: string | undefined;
   logs: string[];
   stop(): Promise<void>;
+  /** SIGKILL: the process dies mid-work, as in a crash; its data directory is kept. */
+  kill(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -27,9 +29,11 @@ export interface StartOptions {
 
 /**
  * The database a test server uses unless the test names one: a fresh PostgreSQL database when
- * the suite runs in the `postgres` project, otherwise SQLite in the server's DATA_DIR.
+ * the suite runs in the `postgres` project, otherwise (and outside vitest: benchmarks) SQLite
+ * in the server's DATA_DIR.
  */
 async function defaultDatabaseUrl(): Promise<string | undefined> {
+  if (!process.env.VITEST) return undefined;
   return inject("dialect") === "postgres" ? createDatabase(inject("postgresAdminUrl")) : undefined;
 }
 
@@ -72,6 +76,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       await stopProcess(child);
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
+    kill: () => stopProcess(child, "SIGKILL"),
   };
 }
 
