@@ -8,6 +8,7 @@ export const SESSIONS_CHANNEL = "pneumatic_sessions";
 
 /** Storage of what belongs to an account besides its conversations: its sessions, password and profile. */
 export interface AccountStore {
+  /** Stores a new session and forgets the user's ended ones (revoked or expired), so the table stays small. */
   insertSession(session: SessionRecord): Promise<void>;
   findSession(id: string): Promise<SessionRecord | null>;
   /** Replaces the session's refresh jti `from` by `to` unless it was already used, revoked or expired. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createUser } from "../support/api";
+import { countRows } from "../support/rows";
 import { startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -68,6 +69,18 @@ describe("sessions", () => {
     expect((await refresh(user.refreshToken)).status).toBe(401);
     expect((await me(renewed.body.access_token)).status).toBe(401);
     expect((await refresh(renewed.body.refresh_token)).status).toBe(401);
+  });
+});
+
+describe("the sessions table", () => {
+  it("forgets a user's ended sessions when they log in again", async () => {
+    const user = await createUser(server.url);
+    const [second, third] = [await logIn(user.username, user.password), await logIn(user.username, user.password)];
+    await api(server.url, "POST", "/auth/logout", { token: second.access_token });
+    await api(server.url, "POST", "/auth/logout", { token: third.access_token });
+    expect(await countRows(server, "sessions", { column: "user_id", value: user.id })).toBe(3);
+    await logIn(user.username, user.password);
+    expect(await countRows(server, "sessions", { column: "user_id", value: user.id })).toBe(2);
   });
 });
 

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
 
@@ -25,7 +25,10 @@ export function createPostgresAccountStore(client: Sql): AccountStore {
 
   return {
     async insertSession(session) {
-      await db.insert(sessions).values(session);
+      await db.transaction(async (tx) => {
+        await tx.delete(sessions).where(and(eq(sessions.userId, session.userId), or(isNotNull(sessions.revokedAt), lte(sessions.expiresAt, session.createdAt))));
+        await tx.insert(sessions).values(session);
+      });
     },
     async findSession(id) {
       const [row] = await db.select().from(sessions).where(eq(sessions.id, id));

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { and, eq, gt, inArray, isNull, ne } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lte, ne, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 
 import type { AccountStore } from "@/lib/db/accounts";
@@ -12,7 +12,10 @@ export function createSqliteAccountStore(client: Database.Database): AccountStor
 
   return {
     async insertSession(session) {
-      db.insert(sessions).values(session).run();
+      db.transaction((tx) => {
+        tx.delete(sessions).where(and(eq(sessions.userId, session.userId), or(isNotNull(sessions.revokedAt), lte(sessions.expiresAt, session.createdAt)))).run();
+        tx.insert(sessions).values(session).run();
+      });
     },
     async findSession(id) {
       return db.select().from(sessions).where(eq(sessions.id, id)).get() ?? null;
