@@ -54,6 +54,22 @@ function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl =
   return recorder;
 }
 
+/** Counts the WebSockets the code under test opens, until the test ends. */
+function countOpenedSockets(): { opened: number } {
+  const counter = { opened: 0 };
+  const RealWebSocket = globalThis.WebSocket;
+  globalThis.WebSocket = class extends RealWebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      counter.opened++;
+    }
+  };
+  onTestFinished(() => {
+    globalThis.WebSocket = RealWebSocket;
+  });
+  return counter;
+}
+
 function contents(recorder: Recorder): string[] {
   return recorder.received.map((message) => message.content);
 }
@@ -125,17 +141,7 @@ describe("LiveConnection", () => {
     const user = await createUser(server.url);
     const endings: number[] = [];
     const statuses: ConnectionStatus[] = [];
-    let opened = 0;
-    const RealWebSocket = globalThis.WebSocket;
-    globalThis.WebSocket = class extends RealWebSocket {
-      constructor(...args: ConstructorParameters<typeof WebSocket>) {
-        super(...args);
-        opened++;
-      }
-    };
-    onTestFinished(() => {
-      globalThis.WebSocket = RealWebSocket;
-    });
+    const sockets = countOpenedSockets();
     const connection = new LiveConnection({
       url: `${server.url.replace(/^http/, "ws")}/ws?token=${user.token}`,
       cursors: () => ({}),
@@ -156,6 +162,31 @@ describe("LiveConnection", () => {
     // Retries would start within 50–200 ms; none may come.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(endings).toHaveLength(1);
-    expect(opened).toBe(1);
+    expect(sockets.opened).toBe(1);
+  });
+
+  it("reconnects at once, without waiting out the back-off, when the session was renewed", async () => {
+    const user = await createUser(server.url);
+    const statuses: ConnectionStatus[] = [];
+    let renewals = 0;
+    const connection = new LiveConnection({
+      url: `${server.url.replace(/^http/, "ws")}/ws?token=${user.token}`,
+      cursors: () => ({}),
+      onMessage: () => undefined,
+      onStatus: (status) => statuses.push(status),
+      onSessionEnded: async () => {
+        renewals++;
+        return true;
+      },
+      // A retry after a lost connection would wait at least 30 s.
+      initialDelayMs: 60_000,
+      maxDelayMs: 60_000,
+    });
+    connections.push(connection);
+    const sockets = countOpenedSockets();
+    connection.start();
+    await eventually(() => statuses.includes("online"), () => `statuses: ${statuses.join(", ")}`);
+    await api(server.url, "POST", "/auth/logout", { token: user.token });
+    await eventually(() => renewals === 1 && sockets.opened === 2, () => `renewals: ${renewals}, sockets opened: ${sockets.opened}`);
   });
 });
