@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createConversation, createUser, type TestUser } from "../support/api";
+import { findActionId, postAction } from "../support/server-actions";
 import { startServer, type TestServer } from "../support/server";
 import { TestSocket, type Frame } from "../support/ws";
 
@@ -14,6 +15,7 @@ import { TestSocket, type Frame } from "../support/ws";
 const SEED = 0x5eed;
 const HTTP_CASES = 400;
 const FRAME_CASES = 300;
+const ACTION_CASES = 200;
 
 /** mulberry32: a small seeded generator, so a failing case can be replayed. */
 function generator(seed: number): () => number {
@@ -169,6 +171,16 @@ function answers(sent: unknown, received: Frame): boolean {
   return false;
 }
 
+/** React's reply tags and JSON fragments, glued at random into server-action bodies. */
+const ACTION_PIECES = ["[", "]", "{", "}", ",", ":", '"$', '"$$x"', '"$@1"', '"$K1"', '"$Q1"', '"$T"', '"$n"', '"$nabc"', '"$D"', '"$undefined"', '"$1"', '"$F1"', '"$h"', '"$S"', '"$B1"', "null", "1", '"a"', '"\\u0000"', '"\\ud800"', '{"username":', '{"password":"long enough password"}'];
+const ACTION_CONTENT_TYPES = ["text/plain;charset=UTF-8", "application/json", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"];
+
+function actionBody(): string {
+  let body = "";
+  for (let pieces = 1 + Math.floor(random() * 8); pieces > 0; pieces--) body += pick(ACTION_PIECES);
+  return random() < 0.3 ? `[${body}]` : body;
+}
+
 async function messageCount(): Promise<number> {
   const response = await api<{ messages: unknown[] }>(server.url, "GET", `/conversations/${conversationId}/messages?limit=200`, { token: alice.token });
   return response.body.messages.length;
@@ -226,5 +238,21 @@ describe("a corpus of bad input", { timeout: 180_000 }, () => {
     expect(socket.closed).toBeNull();
     await socket.close();
     expect(await messageCount()).toBe(before + stored.size);
+  });
+
+  it("never gets a 5xx from a server-action body, and a refused sign-up leaves no row", async () => {
+    const signUpAction = await findActionId(server.url, "/", "signUpAction");
+    const before = await userCount();
+    const failures: string[] = [];
+    let created = 0;
+    for (let i = 0; i < ACTION_CASES; i++) {
+      const body = actionBody();
+      const contentType = pick(ACTION_CONTENT_TYPES);
+      const response = await postAction(server.url, pick(["/", "/chat"]), signUpAction, body, { "content-type": contentType });
+      if (response.status >= 500) failures.push(`#${i} ${contentType} ${body} → ${response.status}`);
+      if (response.text.includes('"ok":true')) created++;
+    }
+    expect(failures).toEqual([]);
+    expect(await userCount()).toBe(before + created);
   });
 });
