@@ -2,7 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 
 import { logIn } from "@/lib/auth/login";
-import { liveSessionUser, revokeSessions, startSession } from "@/lib/auth/sessions";
+import { liveSession, revokeSessions, startSession } from "@/lib/auth/sessions";
 import { DomainError } from "@/lib/chat/errors";
 import { loginSchema } from "@/lib/chat/schemas";
 import { getConfig } from "@/lib/config";
@@ -82,7 +82,7 @@ export function authOptions(): NextAuthOptions {
        */
       async jwt({ token, user }) {
         if (user) return { ...token, sid: user.sid };
-        if (!token.sub || !token.sid || !(await liveSessionUser(token.sub, token.sid))) throw new Error("session ended");
+        if (!token.sub || !token.sid || !(await liveSession(token.sub, token.sid))) throw new Error("session ended");
         return token;
       },
       session({ session, token }) {

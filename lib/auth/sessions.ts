@@ -38,18 +38,19 @@ export async function issueSessionTokens(userId: string): Promise<TokenPair> {
   return issueTokenPair(userId, sessionId, refreshJti);
 }
 
-/** The user of a session that still stands (not revoked, not expired), or null. */
-export async function liveSessionUser(userId: string, sessionId: string): Promise<UserDto | null> {
+/** A session that still stands (not revoked, not expired): its user, and when it expires (epoch ms). */
+export async function liveSession(userId: string, sessionId: string): Promise<{ user: UserDto; expiresAt: number } | null> {
   const session = await (await getRepository()).findSession(sessionId);
   if (!session || session.userId !== userId || session.revokedAt || session.expiresAt <= new Date().toISOString()) return null;
-  return findUser(userId);
+  const user = await findUser(userId);
+  return user ? { user, expiresAt: Date.parse(session.expiresAt) } : null;
 }
 
 /** The caller behind an access token whose session still stands, or null. */
 export async function authenticateAccessToken(token: string): Promise<SignedIn | null> {
   const claims = await verifyToken(token, "access");
-  const user = claims ? await liveSessionUser(claims.userId, claims.sessionId) : null;
-  return user && claims ? { user, sessionId: claims.sessionId } : null;
+  const session = claims ? await liveSession(claims.userId, claims.sessionId) : null;
+  return session && claims ? { user: session.user, sessionId: claims.sessionId } : null;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 
 import { decode } from "next-auth/jwt";
 
-import { liveSessionUser } from "@/lib/auth/sessions";
+import { liveSession } from "@/lib/auth/sessions";
 import { bearerToken, verifyToken } from "@/lib/auth/tokens";
 import { getConfig } from "@/lib/config";
 
@@ -68,8 +68,10 @@ async function credentialOf(request: IncomingMessage, url: URL): Promise<SocketC
  */
 export async function authenticateUpgrade(request: IncomingMessage, url: URL): Promise<SocketCredential | null> {
   const credential = await credentialOf(request, url);
-  if (!credential || !(await liveSessionUser(credential.userId, credential.sessionId))) return null;
-  return credential;
+  const session = credential ? await liveSession(credential.userId, credential.sessionId) : null;
+  if (!credential || !session) return null;
+  // A web session cookie can outlive the session row it names; the socket lasts as long as the shorter.
+  return { ...credential, expiresAt: Math.min(credential.expiresAt, session.expiresAt) };
 }
 
 /**
