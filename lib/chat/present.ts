@@ -27,6 +27,23 @@ export interface ConversationDto {
   created_at: string;
   last_seq: number;
   last_message?: MessageDto | null;
+  /** In the caller's own list: their read marker and the messages by others after it. */
+  last_read_seq?: number;
+  unread_count?: number;
+}
+
+/** Someone's read marker moved: `seq` is the last event seq they have seen. */
+export interface ReadReceiptDto {
+  type: "read";
+  conversation_id: string;
+  user_id: string;
+  seq: number;
+}
+
+export interface TypingDto {
+  type: "typing";
+  conversation_id: string;
+  user_id: string;
 }
 
 export function presentUser(user: PublicUser): UserDto {
@@ -57,6 +74,8 @@ export function presentConversation(conversation: ConversationRecord | Conversat
   };
   if ("lastMessage" in conversation) {
     dto.last_message = conversation.lastMessage ? presentMessage(conversation.lastMessage) : null;
+    dto.last_read_seq = conversation.lastReadSeq;
+    dto.unread_count = conversation.unreadCount;
   }
   return dto;
 }

@@ -16,9 +16,6 @@ export { DEFAULT_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_PAGE_SIZE };
  */
 export const text = () => z.string().regex(/^[^\u0000]*$/, "must not contain the NUL character (U+0000)");
 
-/** Sequence numbers are 32-bit integers in storage; a cursor past them is a client mistake, not a server error. */
-export const MAX_SEQUENCE = 2_147_483_647;
-
 export const usernameSchema = text()
   .trim()
   .min(3, "must be at least 3 characters")
@@ -82,7 +79,10 @@ export const sendMessageSchema = z.object({
   content: contentSchema,
 });
 
-const sequenceNumber = z.coerce.number().int().min(0).max(MAX_SEQUENCE);
+/** The largest seq the databases store (a 32-bit integer column). */
+export const MAX_SEQ = 2_147_483_647;
+
+const sequenceNumber = z.coerce.number().int().min(0).max(MAX_SEQ, `must be at most ${MAX_SEQ}`);
 
 export const messagePageSchema = z
   .object({
@@ -113,6 +113,11 @@ export const olderMessagesSchema = z.object({
 export const directConversationSchema = z.object({ user_id: idSchema });
 
 export const conversationRefSchema = z.object({ conversation_id: idSchema });
+
+/** How far the reader has read: the last event seq they have seen. */
+export const readMarkerSchema = z.object({
+  seq: z.number().int().min(0).max(MAX_SEQ, `must be at most ${MAX_SEQ}`),
+});
 
 export type SignupInput = z.infer<typeof signupSchema>;
 export type CreateConversationInput = z.infer<typeof createConversationSchema>;

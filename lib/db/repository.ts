@@ -11,6 +11,9 @@ export interface ConversationRecord extends Omit<ConversationRow, "directKey"> {
 
 export interface ConversationSummary extends ConversationRecord {
   lastMessage: MessageRecord | null;
+  /** The reader's read marker, and the messages by others after it. */
+  lastReadSeq: number;
+  unreadCount: number;
 }
 
 export type NewMessage = Omit<MessageRecord, "seq">;
@@ -38,6 +41,23 @@ export interface Announcement {
 
 /** Called once per stored event, in the conversation's seq order, after it is committed. */
 export type Announce = (announcement: Announcement) => void;
+
+/**
+ * Something that is not an event of a conversation's stream but must reach some users'
+ * clients at once, wherever they are connected: a read marker moving, someone typing,
+ * someone coming online. Not ordered, not replayed.
+ */
+export interface Signal {
+  recipientIds: string[];
+  /** The frame the recipients' clients get, as JSON. */
+  payload: { type: string } & Record<string, unknown>;
+}
+
+/** How the store tells this process (and, on PostgreSQL, every instance) what happened. */
+export interface Announcer {
+  event: Announce;
+  signal(signal: Signal): void;
+}
 
 export type InsertMessageResult =
   | { outcome: "created"; message: MessageRecord }
@@ -73,6 +93,11 @@ export interface ChatRepository {
   findConversation(id: string): Promise<ConversationRecord | null>;
   listConversationsOf(userId: string): Promise<ConversationSummary[]>;
   isMember(conversationId: string, userId: string): Promise<boolean>;
+  /**
+   * Moves the member's read marker forward to `seq`, capped at the conversation's newest
+   * event; null when they are not a member.
+   */
+  markRead(conversationId: string, userId: string, seq: number): Promise<{ lastReadSeq: number; changed: boolean } | null>;
   memberIdsOf(conversationId: string): Promise<string[]>;
 
   /**
@@ -83,6 +108,8 @@ export interface ChatRepository {
   listMessages(conversationId: string, page: MessagePage): Promise<MessageRecord[]>;
   /** The events after seq `after`, oldest first. */
   listEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /** Hands the signal to every instance's Announcer (this one's included). */
+  broadcast(signal: Signal): Promise<void>;
 }
 
 /** The shape both dialects give an event row joined with its message. */

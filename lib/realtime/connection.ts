@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
+import { announceTyping, markRead } from "@/lib/chat/awareness";
 import { getConversation, listConversations, requireMembership } from "@/lib/chat/conversations";
 import { DomainError } from "@/lib/chat/errors";
 import { eventsAfter } from "@/lib/chat/events";
@@ -54,7 +55,10 @@ export class ClientConnection {
     private readonly transport: Transport,
     private readonly maxBufferedBytes: number,
   ) {
-    this.unsubscribe = getHub().subscribe(userId, (announcement) => this.onAnnouncement(announcement));
+    this.unsubscribe = getHub().subscribe(userId, {
+      event: (announcement) => this.onAnnouncement(announcement),
+      signal: (payload) => this.send(JSON.stringify(payload)),
+    });
   }
 
   close(): void {
@@ -216,6 +220,15 @@ export class ClientConnection {
         return this.sync(frame);
       case "ping":
         return this.send({ type: "pong" });
+      case "read": {
+        // A marker that moved reaches every member's clients, this one included; one that did
+        // not is answered here alone.
+        const { receipt, changed } = await markRead(this.userId, frame.conversation_id, frame.seq);
+        if (!changed) this.send(receipt);
+        return;
+      }
+      case "typing":
+        return announceTyping(this.userId, frame.conversation_id);
     }
   }
 

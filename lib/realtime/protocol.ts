@@ -1,12 +1,12 @@
 import { z } from "zod";
 
-import { describeZodError, idSchema, MAX_SEQUENCE, sendMessageSchema } from "@/lib/chat/schemas";
+import { describeZodError, idSchema, MAX_SEQ, readMarkerSchema, sendMessageSchema } from "@/lib/chat/schemas";
 import type { ErrorFrame } from "@/lib/realtime/wire";
 
 /** Client → server frames of the live protocol, validated with the REST API's own schemas. */
 
 const conversationId = idSchema;
-const sequenceNumber = z.number().int().min(0).max(MAX_SEQUENCE);
+const sequenceNumber = z.number().int().min(0).max(MAX_SEQ);
 
 export const clientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("join"), conversation_id: conversationId }),
@@ -18,6 +18,8 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
     after_seq: sequenceNumber.optional(),
   }),
   z.object({ type: z.literal("ping") }),
+  readMarkerSchema.extend({ type: z.literal("read"), conversation_id: conversationId }),
+  z.object({ type: z.literal("typing"), conversation_id: conversationId }),
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrameSchema>;

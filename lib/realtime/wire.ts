@@ -1,4 +1,4 @@
-import type { MessageDto } from "@/lib/chat/present";
+import type { MessageDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
 
 /**
  * The vocabulary of the live protocol, shared by the server and the browser client: frame
@@ -47,7 +47,12 @@ export interface SyncedFrame {
   more: string[];
 }
 
-export type ServerFrame = EventFrame | RetryAnswerFrame | SyncedFrame | ErrorFrame | { type: "joined"; conversation_id: string } | { type: "pong" };
+export type ServerFrame =
+  | EventFrame
+  | RetryAnswerFrame
+  | ReadReceiptDto
+  | TypingDto
+  | SyncedFrame | ErrorFrame | { type: "joined"; conversation_id: string } | { type: "pong" };
 
 export interface SyncRequest {
   type: "sync";

@@ -1,12 +1,17 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, ne, sql, TransactionRollbackError } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
 
-import { EVENTS_CHANNEL, noticePayload } from "@/lib/db/pg/announcements";
+import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
 import * as schema from "@/lib/db/pg/schema";
 import { storedEvent, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, type StoredEvent } from "@/lib/db/repository";
 
 const { users, conversations, conversationMembers, messages, conversationEvents } = schema;
+
+/** Messages again, under other names, for the newest-message and unread subqueries. */
+const newest = alias(messages, "newest");
+const unread = alias(messages, "unread");
 
 export interface PostgresRepository extends ChatRepository {
   /**
@@ -134,21 +139,42 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     },
     async listConversationsOf(userId) {
       const rows = await db
-        .select({ conversation: conversations, lastMessage: messages })
+        .select({
+          conversation: conversations,
+          lastMessage: messages,
+          lastReadSeq: conversationMembers.lastReadSeq,
+          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId})`.mapWith(Number),
+        })
         .from(conversationMembers)
         .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
         .leftJoin(
           messages,
-          and(eq(messages.conversationId, conversations.id), eq(messages.seq, conversations.lastSeq)),
+          and(
+            eq(messages.conversationId, conversations.id),
+            // The newest message, not the newest event: the last event may be an edit or a rename.
+            eq(messages.seq, sql`(select max(${newest.seq}) from ${messages} as ${sql.identifier("newest")} where ${newest.conversationId} = ${conversations.id})`),
+          ),
         )
         .where(eq(conversationMembers.userId, userId))
         .orderBy(desc(sql`coalesce(${messages.createdAt}, ${conversations.createdAt})`));
       const members = await membersOf(rows.map((row) => row.conversation.id));
-      return rows.map(({ conversation: { directKey: _directKey, ...conversation }, lastMessage }): ConversationSummary => ({
+      return rows.map(({ conversation: { directKey: _directKey, ...conversation }, ...summary }): ConversationSummary => ({
         ...conversation,
+        ...summary,
         members: members.get(conversation.id) ?? [],
-        lastMessage,
       }));
+    },
+    async markRead(conversationId, userId, seq) {
+      const member = and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId));
+      const target = sql`least(${seq}, (select ${conversations.lastSeq} from ${conversations} where ${conversations.id} = ${conversationId}))`;
+      const [moved] = await db
+        .update(conversationMembers)
+        .set({ lastReadSeq: target })
+        .where(and(member, lt(conversationMembers.lastReadSeq, target)))
+        .returning({ lastReadSeq: conversationMembers.lastReadSeq });
+      if (moved) return { lastReadSeq: moved.lastReadSeq, changed: true };
+      const [current] = await db.select({ lastReadSeq: conversationMembers.lastReadSeq }).from(conversationMembers).where(member);
+      return current ? { lastReadSeq: current.lastReadSeq, changed: false } : null;
     },
     async isMember(conversationId, userId) {
       const [row] = await db
@@ -236,6 +262,9 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         .offset(offset)
         .limit(limit);
       return rows.map(storedEvent);
+    },
+    async broadcast(signal) {
+      for (const payload of signalPayloads(signal)) await db.execute(sql`select pg_notify(${SIGNALS_CHANNEL}, ${payload})`);
     },
   };
 }

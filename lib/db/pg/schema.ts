@@ -52,6 +52,8 @@ export const conversationMembers = pgTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    // The member's read marker: the last event seq they have seen; it never moves backwards.
+    lastReadSeq: integer("last_read_seq").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.userId] }),

@@ -1,11 +1,16 @@
 import type Database from "better-sqlite3";
 import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 
-import { storedEvent, type Announce, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser } from "@/lib/db/repository";
+import { storedEvent, type Announcer, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser } from "@/lib/db/repository";
 import * as schema from "@/lib/db/sqlite/schema";
 
 const { users, conversations, conversationMembers, messages, conversationEvents } = schema;
+
+/** Messages again, under other names, for the newest-message and unread subqueries. */
+const newest = alias(messages, "newest");
+const unread = alias(messages, "unread");
 
 const publicUserColumns = { id: users.id, username: users.username, fullName: users.fullName };
 
@@ -15,9 +20,10 @@ function isUniqueViolation(error: unknown): boolean {
 
 /**
  * The embedded store. SQLite has one writer and lives in this process only, so an event is
- * announced right after its transaction commits, and the announcements are in seq order.
+ * announced right after its transaction commits, the announcements are in seq order, and a
+ * broadcast signal only has this process to reach.
  */
-export function createSqliteRepository(client: Database.Database, announce: Announce): ChatRepository {
+export function createSqliteRepository(client: Database.Database, announcer: Announcer): ChatRepository {
   const db = drizzle(client, { schema });
 
   function membersOf(conversationIds: string[]): Map<string, PublicUser[]> {
@@ -123,22 +129,43 @@ export function createSqliteRepository(client: Database.Database, announce: Anno
     },
     async listConversationsOf(userId) {
       const rows = db
-        .select({ conversation: conversations, lastMessage: messages })
+        .select({
+          conversation: conversations,
+          lastMessage: messages,
+          lastReadSeq: conversationMembers.lastReadSeq,
+          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId})`.mapWith(Number),
+        })
         .from(conversationMembers)
         .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
         .leftJoin(
           messages,
-          and(eq(messages.conversationId, conversations.id), eq(messages.seq, conversations.lastSeq)),
+          and(
+            eq(messages.conversationId, conversations.id),
+            // The newest message, not the newest event: the last event may be an edit or a rename.
+            eq(messages.seq, sql`(select max(${newest.seq}) from ${messages} as ${sql.identifier("newest")} where ${newest.conversationId} = ${conversations.id})`),
+          ),
         )
         .where(eq(conversationMembers.userId, userId))
         .orderBy(desc(sql`coalesce(${messages.createdAt}, ${conversations.createdAt})`))
         .all();
       const members = membersOf(rows.map((row) => row.conversation.id));
-      return rows.map(({ conversation: { directKey: _directKey, ...conversation }, lastMessage }): ConversationSummary => ({
+      return rows.map(({ conversation: { directKey: _directKey, ...conversation }, ...summary }): ConversationSummary => ({
         ...conversation,
+        ...summary,
         members: members.get(conversation.id) ?? [],
-        lastMessage,
       }));
+    },
+    async markRead(conversationId, userId, seq) {
+      const member = and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId));
+      const target = sql`min(${seq}, (select ${conversations.lastSeq} from ${conversations} where ${conversations.id} = ${conversationId}))`;
+      const [moved] = db
+        .update(conversationMembers)
+        .set({ lastReadSeq: target })
+        .where(and(member, lt(conversationMembers.lastReadSeq, target)))
+        .returning({ lastReadSeq: conversationMembers.lastReadSeq }).all();
+      if (moved) return { lastReadSeq: moved.lastReadSeq, changed: true };
+      const [current] = db.select({ lastReadSeq: conversationMembers.lastReadSeq }).from(conversationMembers).where(member).all();
+      return current ? { lastReadSeq: current.lastReadSeq, changed: false } : null;
     },
     async isMember(conversationId, userId) {
       const row = db
@@ -188,7 +215,7 @@ export function createSqliteRepository(client: Database.Database, announce: Anno
         { behavior: "immediate" },
       );
       if (result.outcome !== "created") return result;
-      announce(result.announcement);
+      announcer.event(result.announcement);
       return { outcome: "created", message: result.message };
     },
     async listMessages(conversationId, { limit, before, after }) {
@@ -216,6 +243,9 @@ export function createSqliteRepository(client: Database.Database, announce: Anno
         .limit(limit)
         .all()
         .map(storedEvent);
+    },
+    async broadcast(signal) {
+      announcer.signal(signal);
     },
   };
 }
