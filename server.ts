@@ -7,6 +7,7 @@ import next from "next";
 import { ConfigError, getConfig } from "@/lib/config";
 import { stopPresence } from "@/lib/chat/presence";
 import { closeRepository, getRepository } from "@/lib/db";
+import { guardRequests } from "@/lib/http/request-guard";
 import { log, setLogLevel } from "@/lib/log";
 import { observeRequests } from "@/lib/observability/http";
 import { appRoutes, routeLabeler } from "@/lib/observability/route-patterns";
@@ -52,9 +53,9 @@ async function main(): Promise<void> {
 
   const server = createServer(
     observeRequests(
-      (request, response) => {
+      guardRequests((request, response) => {
         void handle(request, response);
-      },
+      }, config.trustProxy),
       { labelRoute: routeLabeler(appRoutes(path.join(process.cwd(), "app"))), trustProxy: config.trustProxy },
     ),
   );

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { signOut } from "next-auth/react";
+import { getSession, signOut } from "next-auth/react";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 
 import { loadConversation, loadOlderMessages, openDirectConversation, postMessage } from "@/app/chat/actions";
@@ -74,6 +74,13 @@ export function ChatApp(props: ChatAppProps) {
       onMessage: (message) => {
         if (!store.receive(message)) void learnConversation(message.conversation_id);
       },
+      // Asking for the session renews the cookie if it still stands; a revoked one sends the
+      // user to log in, and the draft waits for them in session storage.
+      onSessionEnded: async () => {
+        if (await getSession()) return true;
+        router.replace("/");
+        return false;
+      },
     });
     const retry = () => connection.retryNow();
     window.addEventListener("online", retry);
@@ -82,7 +89,7 @@ export function ChatApp(props: ChatAppProps) {
       window.removeEventListener("online", retry);
       connection.stop();
     };
-  }, [store, learnConversation]);
+  }, [store, learnConversation, router]);
 
   /** An action refused for want of a session sends the user to log in again; other refusals are shown. */
   function report(result: ActionResult<unknown>) {

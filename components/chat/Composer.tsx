@@ -1,8 +1,9 @@
 "use client";
 
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useRef, useSyncExternalStore, type FormEvent, type KeyboardEvent } from "react";
 
 import { MAX_MESSAGE_LENGTH } from "@/lib/chat/limits";
+import { loadDraft, saveDraft, subscribeDrafts } from "@/lib/web/drafts";
 
 interface ComposerProps {
   conversationId: string;
@@ -11,8 +12,13 @@ interface ComposerProps {
 
 /** Enter sends, Shift+Enter starts a new line. */
 export function Composer({ conversationId, onSend }: ComposerProps) {
-  const [draft, setDraft] = useState("");
+  // The server render has no storage: it starts empty and the browser fills the kept draft in.
+  const draft = useSyncExternalStore(subscribeDrafts, () => loadDraft(conversationId), () => "");
   const input = useRef<HTMLTextAreaElement>(null);
+
+  function edit(text: string) {
+    saveDraft(conversationId, text);
+  }
 
   // A wide screen has a keyboard; on a phone, focusing would throw the on-screen keyboard up unasked.
   useEffect(() => {
@@ -23,7 +29,7 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
     const content = draft.trim();
     if (!content) return;
     onSend(content);
-    setDraft("");
+    edit("");
   }
 
   function onSubmit(event: FormEvent) {
@@ -49,7 +55,7 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
         rows={1}
         value={draft}
         maxLength={MAX_MESSAGE_LENGTH}
-        onChange={(event) => setDraft(event.target.value)}
+        onChange={(event) => edit(event.target.value)}
         onKeyDown={onKeyDown}
         placeholder="Write a message…"
         className="max-h-40 min-h-[2.75rem] flex-1 resize-none rounded-xl border border-slate-300 bg-slate-50 px-3 py-2.5 text-base outline-none focus:border-indigo-500 focus:bg-white focus:ring-2 focus:ring-indigo-200"

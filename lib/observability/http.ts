@@ -1,21 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 
+import type { TrustProxy } from "@/lib/config";
+import { clientAddress } from "@/lib/http/client-address";
+import { KNOWN_METHODS as ALLOWED_METHODS } from "@/lib/http/request-guard";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
 import { runWithRequestContext, type RequestContext } from "@/lib/observability/request-context";
 import type { RouteLabeler } from "@/lib/observability/route-patterns";
 
-const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const KNOWN_METHODS = new Set<string>(ALLOWED_METHODS);
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-/** The peer's address, or the first X-Forwarded-For hop when a trusted proxy sets it. */
-export function clientIp(request: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? request.headers["x-forwarded-for"] : undefined;
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-  const address = first || request.socket.remoteAddress || "unknown";
-  return address.replace(/^::ffff:/, "");
-}
 
 function requestIdOf(request: IncomingMessage): string {
   const incoming = request.headers["x-request-id"];
@@ -29,7 +24,7 @@ function pathnameOf(url: string | undefined): string {
 
 export interface ObserveOptions {
   labelRoute: RouteLabeler;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
 }
 
 /**
@@ -41,7 +36,7 @@ export function observeRequests(handler: RequestListener, options: ObserveOption
     const started = process.hrtime.bigint();
     const context: RequestContext = {
       requestId: requestIdOf(request),
-      clientIp: clientIp(request, options.trustProxy),
+      clientIp: clientAddress(request, options.trustProxy),
     };
     response.setHeader("X-Request-Id", context.requestId);
     response.once("close", () => {

@@ -1,5 +1,5 @@
 import type { MessageDto } from "@/lib/chat/present";
-import type { EventFrame, SyncedFrame, SyncRequest } from "@/lib/realtime/wire";
+import { CLOSE_CODES, type EventFrame, type SyncedFrame, type SyncRequest } from "@/lib/realtime/wire";
 import type { ConnectionStatus } from "@/lib/web/chat-store";
 
 export interface LiveConnectionOptions {
@@ -8,6 +8,11 @@ export interface LiveConnectionOptions {
   cursors: () => Record<string, number>;
   onMessage: (message: MessageDto) => void;
   onStatus: (status: ConnectionStatus) => void;
+  /**
+   * The server closed the socket because its session expired or was revoked (4001). Resolves
+   * true once the session was renewed, to reconnect at once; false stops the connection.
+   */
+  onSessionEnded?: () => Promise<boolean>;
   initialDelayMs?: number;
   maxDelayMs?: number;
 }
@@ -100,11 +105,25 @@ export class LiveConnection {
     this.socket = socket;
     socket.onopen = () => this.sync();
     socket.onmessage = (event: MessageEvent) => this.receive(event.data);
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      if (!this.stopped) this.scheduleRetry();
+      if (this.stopped) return;
+      if (event.code === CLOSE_CODES.sessionEnded && this.options.onSessionEnded) return this.renewSession(this.options.onSessionEnded);
+      this.scheduleRetry();
     };
+  }
+
+  private renewSession(renew: () => Promise<boolean>): void {
+    this.setStatus("reconnecting");
+    void renew().then(
+      (renewed) => {
+        if (this.stopped) return;
+        if (renewed) this.connect();
+        else this.stop();
+      },
+      () => this.scheduleRetry(),
+    );
   }
 
   private sync(): void {

@@ -52,6 +52,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     // suites set their own limits.
     RATE_LIMIT_API_REQUESTS: "100000",
     RATE_LIMIT_WS_MESSAGES: "100000",
+    RATE_LIMIT_ACTION_REQUESTS: "100000",
+    RATE_LIMIT_SIGNUPS: "100000",
+    LOGIN_FAILURES_PER_ADDRESS: "100000",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   };
