@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { subscribe } from "node:diagnostics_channel";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
-import { runWithRequestContext, type RequestContext } from "@/lib/observability/request-context";
+import { enterRequestContext, type RequestContext } from "@/lib/observability/request-context";
 import type { RouteLabeler } from "@/lib/observability/route-patterns";
+import { processSingleton } from "@/lib/process-singleton";
 
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -28,44 +30,64 @@ function pathnameOf(url: string | undefined): string {
 }
 
 export interface ObserveOptions {
-  labelRoute: RouteLabeler;
+  /** Built on the first request: the route table exists only once Next has prepared. */
+  labelRoute: () => RouteLabeler;
   trustProxy: boolean;
 }
 
-/**
- * Wraps the HTTP handler so that every request gets a request id, a context that route
- * handlers can read, one log line and its metrics, whatever part of Next answers it.
- */
-export function observeRequests(handler: RequestListener, options: ObserveOptions): RequestListener {
-  return (request: IncomingMessage, response: ServerResponse) => {
-    const started = process.hrtime.bigint();
-    const context: RequestContext = {
-      requestId: requestIdOf(request),
-      clientIp: clientIp(request, options.trustProxy),
-    };
-    response.setHeader("X-Request-Id", context.requestId);
-    response.once("close", () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const method = KNOWN_METHODS.has(request.method ?? "") ? request.method! : "OTHER";
-      const pathname = pathnameOf(request.url);
-      const route = options.labelRoute(pathname);
-      // A client that hung up before the response ended is told apart from one that got it.
-      const aborted = !response.writableFinished;
-      const status = aborted ? "aborted" : String(response.statusCode);
-      metrics.httpRequestsTotal.inc({ method, route, status });
-      metrics.httpRequestDuration.observe({ method, route, status }, seconds);
-      log("info", "http request", {
-        method,
-        route,
-        path: pathname,
-        status: response.statusCode,
-        ...(aborted ? { aborted } : {}),
-        duration_ms: Math.round(seconds * 1e5) / 100,
-        user_id: context.userId ?? null,
-        request_id: context.requestId,
-        ip: context.clientIp,
-      });
-    });
-    runWithRequestContext(context, () => handler(request, response));
+interface RequestStart {
+  request: IncomingMessage;
+  response: ServerResponse;
+}
+
+function observe(request: IncomingMessage, response: ServerResponse, options: ObserveOptions, labelRoute: RouteLabeler): void {
+  const started = process.hrtime.bigint();
+  const context: RequestContext = {
+    requestId: requestIdOf(request),
+    clientIp: clientIp(request, options.trustProxy),
   };
+  response.setHeader("X-Request-Id", context.requestId);
+  response.once("close", () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const method = KNOWN_METHODS.has(request.method ?? "") ? request.method! : "OTHER";
+    const pathname = pathnameOf(request.url);
+    const route = labelRoute(pathname);
+    // A client that hung up before the response ended is told apart from one that got it.
+    const aborted = !response.writableFinished;
+    const status = aborted ? "aborted" : String(response.statusCode);
+    metrics.httpRequestsTotal.inc({ method, route, status });
+    metrics.httpRequestDuration.observe({ method, route, status }, seconds);
+    log("info", "http request", {
+      method,
+      route,
+      path: pathname,
+      status: response.statusCode,
+      ...(aborted ? { aborted } : {}),
+      duration_ms: Math.round(seconds * 1e5) / 100,
+      user_id: context.userId ?? null,
+      request_id: context.requestId,
+      ip: context.clientIp,
+    });
+  });
+  // Node publishes this just before it emits "request", in the same tick, so the context
+  // entered here is the one the request handler (and every route handler below it) runs in.
+  enterRequestContext(context);
+}
+
+/**
+ * Gives every request of every HTTP server in this process a request id, a context that route
+ * handlers can read, one log line and its metrics, whichever server answers it: server.ts in
+ * Node and in the container, `next start` on the Vercel-style path. Subscribing twice (Next
+ * re-runs register() in development) changes nothing.
+ */
+export function observeHttpRequests(options: ObserveOptions): void {
+  const state = processSingleton("http-observer", () => ({ subscribed: false }));
+  if (state.subscribed) return;
+  state.subscribed = true;
+  let labelRoute: RouteLabeler | null = null;
+  subscribe("http.server.request.start", (message) => {
+    const { request, response } = message as RequestStart;
+    labelRoute ??= options.labelRoute();
+    observe(request, response, options, labelRoute);
+  });
 }

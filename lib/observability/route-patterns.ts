@@ -1,26 +1,21 @@
-import { readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 export type RouteLabeler = (pathname: string) => string;
 
-const ROUTE_FILE = /^(route|page)\.(ts|tsx|js|jsx)$/;
+interface RoutesManifest {
+  staticRoutes?: { page: string }[];
+  dynamicRoutes?: { page: string }[];
+}
 
-/** App Router segments that do not appear in the URL: route groups and parallel-route slots. */
-const isHiddenSegment = (segment: string) => /^\(.*\)$/.test(segment) || segment.startsWith("@");
-
-/** The URL pattern of each route.ts / page.tsx under appDir, e.g. `/conversations/[id]/messages`. */
-export function appRoutes(appDir: string): string[] {
-  const routes: string[] = [];
-  const walk = (dir: string, segments: string[]) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && !entry.name.startsWith("_")) {
-        walk(path.join(dir, entry.name), isHiddenSegment(entry.name) ? segments : [...segments, entry.name]);
-      } else if (entry.isFile() && ROUTE_FILE.test(entry.name)) {
-        routes.push(`/${segments.join("/")}`);
-      }
-    }
-  };
-  walk(appDir, []);
+/**
+ * The URL pattern of every page and route handler, e.g. `/conversations/[id]/messages`, as
+ * `next build` recorded them in `<distDir>/routes-manifest.json`: the source `app/` folder is
+ * not shipped with the standalone bundle.
+ */
+export function builtRoutes(distDir: string): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(distDir, "routes-manifest.json"), "utf8")) as RoutesManifest;
+  const routes = [...(manifest.staticRoutes ?? []), ...(manifest.dynamicRoutes ?? [])].map((route) => route.page);
   return [...new Set(routes)];
 }
 

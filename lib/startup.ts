@@ -1,0 +1,53 @@
+import path from "node:path";
+
+import { ConfigError, getConfig } from "@/lib/config";
+import { getRepository } from "@/lib/db";
+import { log, setLogLevel } from "@/lib/log";
+import { observeHttpRequests } from "@/lib/observability/http";
+import { builtRoutes, routeLabeler } from "@/lib/observability/route-patterns";
+
+/** Where `next build` (or `next dev`) writes its manifests, relative to the app's folder. */
+function distDir(production: boolean): string {
+  // Not a file the server needs bundled: tell the standalone tracer to leave it alone.
+  return path.join(/* turbopackIgnore: true */ process.cwd(), production ? ".next" : path.join(".next", "dev"));
+}
+
+/**
+ * What every way of running the app does once per process before it serves: read and check the
+ * configuration (a ConfigError stops start-up), observe HTTP requests, start tracing if asked,
+ * and open and migrate the database. Next runs it from instrumentation.ts under server.ts as
+ * under `next start`, so both deployment paths behave alike.
+ */
+export async function prepareProcess(): Promise<void> {
+  const config = getConfig();
+  setLogLevel(config.logLevel);
+  observeHttpRequests({
+    labelRoute: () => routeLabeler(builtRoutes(distDir(config.production))),
+    trustProxy: config.trustProxy,
+  });
+  if (config.tracing) {
+    const { startTracing } = await import("@/lib/observability/tracing");
+    startTracing(config.tracing);
+  }
+  if (config.database.dialect === "sqlite") {
+    await getRepository();
+    return;
+  }
+  // PostgreSQL may be down at start-up: serve anyway (/ready answers 503) and connect later.
+  await getRepository().catch((error: unknown) => {
+    log("warn", "database unavailable at start-up; will retry on demand", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  });
+}
+
+/** Invalid configuration stops the process with the reason, not a server failing every request. */
+export async function prepareProcessOrExit(): Promise<void> {
+  try {
+    await prepareProcess();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    log("error", error.message);
+    process.exit(1);
+  }
+}
