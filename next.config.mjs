@@ -1,5 +1,9 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A self-contained folder (traced node_modules included) that the compiled server and the
+  // container image run from; see scripts/assemble-standalone.sh.
+  output: "standalone",
+  outputFileTracingRoot: import.meta.dirname,
   // Native and socket-owning packages must be loaded by Node itself, once, so that
   // route handlers and server.ts share the same driver instances.
   serverExternalPackages: [
@@ -13,6 +17,8 @@ const nextConfig = {
     "@opentelemetry/sdk-trace-node",
     "@opentelemetry/exporter-trace-otlp-http",
   ],
+  // Every request is already logged once, as JSON, by lib/observability/http.ts.
+  logging: { incomingRequests: false },
   poweredByHeader: false,
 };
 

@@ -1,22 +1,16 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-
+import { loadEnvConfig } from "@next/env";
 import next from "next";
 
 import { ConfigError, getConfig } from "@/lib/config";
-import { closeRepository, getRepository } from "@/lib/db";
-import { log, setLogLevel } from "@/lib/log";
-import { observeRequests } from "@/lib/observability/http";
-import { appRoutes, routeLabeler } from "@/lib/observability/route-patterns";
+import { closeRepository } from "@/lib/db";
+import { log } from "@/lib/log";
+import { applyBuiltNextConfig } from "@/lib/next-build";
 import { flushTracing } from "@/lib/observability/spans";
 import { getHub } from "@/lib/realtime/hub";
 import { startPostgresRelay, type MessageRelay } from "@/lib/realtime/pg-relay";
 import { attachRealtime } from "@/lib/realtime/ws-server";
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Resolves once every connection has ended, or after timeoutMs with the stragglers cut off. */
 function closeServer(server: Server, timeoutMs: number): Promise<void> {
@@ -34,33 +28,23 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const production = process.env.NODE_ENV === "production";
+  // The same .env files, in the same order, as `next dev` and `next start` read them.
+  loadEnvConfig(process.cwd(), !production);
   const config = getConfig();
-  setLogLevel(config.logLevel);
-  const { database } = config;
-  let relay: MessageRelay | null = null;
-  if (database.dialect === "sqlite") {
-    await getRepository();
-  } else {
-    // PostgreSQL may be down at start-up: serve anyway (/ready answers 503) and connect later.
-    await getRepository().catch((error: unknown) => {
-      log("warn", "database unavailable at start-up; will retry on demand", { error: describe(error) });
-    });
-    relay = startPostgresRelay(database, getHub());
-  }
+  if (config.production) applyBuiltNextConfig(process.cwd());
 
+  // prepare() runs instrumentation.ts: request observation, tracing, database migrations.
   const app = next({ dev: !config.production, hostname: config.host, port: config.port });
   const handle = app.getRequestHandler();
   await app.prepare();
   const upgradeNext = app.getUpgradeHandler();
+  const { database } = config;
+  const relay: MessageRelay | null = database.dialect === "postgres" ? startPostgresRelay(database, getHub()) : null;
 
-  const server = createServer(
-    observeRequests(
-      (request, response) => {
-        void handle(request, response);
-      },
-      { labelRoute: routeLabeler(appRoutes(path.join(process.cwd(), "app"))), trustProxy: config.trustProxy },
-    ),
-  );
+  const server = createServer((request, response) => {
+    void handle(request, response);
+  });
   const realtime = attachRealtime(server, (request, socket, head) => {
     void upgradeNext(request, socket, head);
   });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createConversation, createUser, postMessage } from "../support/api";
-import { startServer, type TestServer } from "../support/server";
+import { DEV_SERVER, startServer, type TestServer } from "../support/server";
 import { TestSocket } from "../support/ws";
 
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startServer({ env: { NODE_ENV: "development" } });
+  server = await startServer({ env: { NODE_ENV: "development" }, command: DEV_SERVER });
 });
 afterAll(() => server.stop());
 

@@ -23,7 +23,21 @@ export interface TestServer {
 export interface StartOptions {
   env?: Record<string, string>;
   dataDir?: string;
+  /** What to run instead of the compiled server, e.g. `next start` or a standalone copy. */
+  command?: ServerCommand;
 }
+
+export interface ServerCommand {
+  program: string;
+  args: string[];
+  cwd?: string;
+}
+
+/** What `npm start` runs: the compiled server, by plain node, with no TypeScript runner. */
+export const COMPILED_SERVER: ServerCommand = { program: process.execPath, args: ["dist/server.mjs"] };
+
+/** What `npm run dev` runs, without the file watcher. */
+export const DEV_SERVER: ServerCommand = { program: process.execPath, args: ["--import", "tsx", "server.ts"] };
 
 /**
  * The database a test server uses unless the test names one: a fresh PostgreSQL database when
@@ -33,7 +47,7 @@ async function defaultDatabaseUrl(): Promise<string | undefined> {
   return inject("dialect") === "postgres" ? createDatabase(inject("postgresAdminUrl")) : undefined;
 }
 
-/** Starts the real server.ts in production mode on a free loopback port with its own database. */
+/** Starts the compiled server (or `options.command`) in production mode on a free loopback port with its own database. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "pneumatic-test-"));
   const databaseUrl = options.env?.DATABASE_URL ?? (await defaultDatabaseUrl());
@@ -51,7 +65,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const command = options.command ?? COMPILED_SERVER;
+  const child = spawn(command.program, command.args, {
+    cwd: command.cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
