@@ -11,6 +11,7 @@ import { flushTracing } from "@/lib/observability/spans";
 import { getHub } from "@/lib/realtime/hub";
 import { startPostgresRelay, type MessageRelay } from "@/lib/realtime/pg-relay";
 import { attachRealtime } from "@/lib/realtime/ws-server";
+import { prepareProcess } from "@/lib/startup";
 
 /** Resolves once every connection has ended, or after timeoutMs with the stragglers cut off. */
 function closeServer(server: Server, timeoutMs: number): Promise<void> {
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const config = getConfig();
   if (config.production) applyBuiltNextConfig(process.cwd());
 
-  // prepare() runs instrumentation.ts: request observation, tracing, database migrations.
+  await prepareProcess();
   const app = next({ dev: !config.production, hostname: config.host, port: config.port });
   const handle = app.getRequestHandler();
   await app.prepare();

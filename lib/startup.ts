@@ -5,6 +5,7 @@ import { getRepository } from "@/lib/db";
 import { log, setLogLevel } from "@/lib/log";
 import { observeHttpRequests } from "@/lib/observability/http";
 import { builtRoutes, routeLabeler } from "@/lib/observability/route-patterns";
+import { processSingleton } from "@/lib/process-singleton";
 
 /** Where `next build` (or `next dev`) writes its manifests, relative to the app's folder. */
 function distDir(production: boolean): string {
@@ -15,10 +16,14 @@ function distDir(production: boolean): string {
 /**
  * What every way of running the app does once per process before it serves: read and check the
  * configuration (a ConfigError stops start-up), observe HTTP requests, start tracing if asked,
- * and open and migrate the database. Next runs it from instrumentation.ts under server.ts as
- * under `next start`, so both deployment paths behave alike.
+ * and open and migrate the database. instrumentation.ts runs it under `next start`; server.ts
+ * runs it itself before listening, since Next may run register() only at the first request.
  */
-export async function prepareProcess(): Promise<void> {
+export function prepareProcess(): Promise<void> {
+  return processSingleton("prepared", () => prepare());
+}
+
+async function prepare(): Promise<void> {
   const config = getConfig();
   setLogLevel(config.logLevel);
   observeHttpRequests({

@@ -88,7 +88,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   };
 }
 
-function waitForListening(child: ChildProcess, logs: string[]): Promise<number> {
+/** Resolves with the port once the server logs that it listens; every output line goes to `logs`. */
+export function waitForListening(child: ChildProcess, logs: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join("\n")}`)), 60_000);
     const onLine = (line: string) => {
