@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,11 +34,13 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(appDir, { recursive: true, force: true }));
 
-/** `npm start` in appDir with nothing in the environment that .env sets. */
+/** An operator's shell: none of what .env sets, not even NODE_ENV (the start script sets it). */
+const shell = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NEXT_TELEMETRY_DISABLED: "1" };
+
 function npmStart() {
-  const child = spawn("npm", ["start"], {
+  const child: ChildProcess = spawn("npm", ["start"], {
     cwd: appDir,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NEXT_TELEMETRY_DISABLED: "1" },
+    env: shell as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
