@@ -4,6 +4,12 @@ const nextConfig = {
   // container image run from; see scripts/assemble-standalone.sh.
   output: "standalone",
   outputFileTracingRoot: import.meta.dirname,
+  // /docs serves Swagger UI's files from node_modules, read at run time.
+  outputFileTracingIncludes: {
+    "/docs/**": ["./node_modules/swagger-ui-dist/swagger-ui.css", "./node_modules/swagger-ui-dist/swagger-ui-bundle.js"],
+  },
+  // No page uses next/image, so its image optimizer (sharp, ~20 MB) need not ship.
+  outputFileTracingExcludes: { "*": ["node_modules/sharp/**", "node_modules/@img/**"] },
   // Native and socket-owning packages must be loaded by Node itself, once, so that
   // route handlers and server.ts share the same driver instances.
   serverExternalPackages: [
