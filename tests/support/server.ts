@@ -31,6 +31,8 @@ export interface ServerCommand {
   program: string;
   args: string[];
   cwd?: string;
+  /** For `next start`, which is told its port and says "Ready" instead of logging "listening". */
+  port?: number;
 }
 
 /** What `npm start` runs: the compiled server, by plain node, with no TypeScript runner. */
@@ -72,7 +74,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
-  const port = await waitForListening(child, logs);
+  const port = await waitForListening(child, logs, command.port);
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
@@ -89,11 +91,15 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 }
 
 /** Resolves with the port once the server logs that it listens; every output line goes to `logs`. */
-export function waitForListening(child: ChildProcess, logs: string[]): Promise<number> {
+export function waitForListening(child: ChildProcess, logs: string[], knownPort?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join("\n")}`)), 60_000);
     const onLine = (line: string) => {
       logs.push(line);
+      if (knownPort && /\bReady in\b/.test(line)) {
+        clearTimeout(timer);
+        resolve(knownPort);
+      }
       if (!line.startsWith("{")) return;
       try {
         const entry = JSON.parse(line) as { msg?: string; port?: number };
