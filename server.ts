@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loadEnvConfig } from "@next/env";
+import nextEnv from "@next/env";
 import next from "next";
 
 import { ConfigError, getConfig } from "@/lib/config";
@@ -31,7 +31,7 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
 async function main(): Promise<void> {
   const production = process.env.NODE_ENV === "production";
   // The same .env files, in the same order, as `next dev` and `next start` read them.
-  loadEnvConfig(process.cwd(), !production);
+  nextEnv.loadEnvConfig(process.cwd(), !production);
   const config = getConfig();
   if (config.production) applyBuiltNextConfig(process.cwd());
 

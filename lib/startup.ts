@@ -4,13 +4,14 @@ import { ConfigError, getConfig } from "@/lib/config";
 import { getRepository } from "@/lib/db";
 import { log, setLogLevel } from "@/lib/log";
 import { observeHttpRequests } from "@/lib/observability/http";
-import { builtRoutes, routeLabeler } from "@/lib/observability/route-patterns";
+import { builtRoutes, routeLabeler, sourceRoutes } from "@/lib/observability/route-patterns";
 import { processSingleton } from "@/lib/process-singleton";
 
-/** Where `next build` (or `next dev`) writes its manifests, relative to the app's folder. */
-function distDir(production: boolean): string {
-  // Not a file the server needs bundled: tell the standalone tracer to leave it alone.
-  return path.join(/* turbopackIgnore: true */ process.cwd(), production ? ".next" : path.join(".next", "dev"));
+/** Production reads the routes `next build` recorded; `next dev` has only the source to go by. */
+function knownRoutes(production: boolean): string[] {
+  // Read at run time, not bundled: the standalone tracer must leave these paths alone.
+  const root = /* turbopackIgnore: true */ process.cwd();
+  return production ? builtRoutes(path.join(root, ".next")) : sourceRoutes(path.join(root, "app"));
 }
 
 /**
@@ -27,7 +28,7 @@ async function prepare(): Promise<void> {
   const config = getConfig();
   setLogLevel(config.logLevel);
   observeHttpRequests({
-    labelRoute: () => routeLabeler(builtRoutes(distDir(config.production))),
+    labelRoute: () => routeLabeler(knownRoutes(config.production)),
     trustProxy: config.trustProxy,
   });
   if (config.tracing) {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 export type RouteLabeler = (pathname: string) => string;
@@ -16,6 +16,30 @@ interface RoutesManifest {
 export function builtRoutes(distDir: string): string[] {
   const manifest = JSON.parse(readFileSync(path.join(distDir, "routes-manifest.json"), "utf8")) as RoutesManifest;
   const routes = [...(manifest.staticRoutes ?? []), ...(manifest.dynamicRoutes ?? [])].map((route) => route.page);
+  return [...new Set(routes)];
+}
+
+const ROUTE_FILE = /^(route|page)\.(ts|tsx|js|jsx)$/;
+
+/** App Router segments that do not appear in the URL: route groups and parallel-route slots. */
+const isHiddenSegment = (segment: string) => /^\(.*\)$/.test(segment) || segment.startsWith("@");
+
+/**
+ * The same table read from the source `app/` folder, for `next dev`: it compiles routes on
+ * demand, so its manifest lists only those requested so far.
+ */
+export function sourceRoutes(appDir: string): string[] {
+  const routes: string[] = [];
+  const walk = (dir: string, segments: string[]) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !entry.name.startsWith("_")) {
+        walk(path.join(dir, entry.name), isHiddenSegment(entry.name) ? segments : [...segments, entry.name]);
+      } else if (entry.isFile() && ROUTE_FILE.test(entry.name)) {
+        routes.push(`/${segments.join("/")}`);
+      }
+    }
+  };
+  walk(appDir, []);
   return [...new Set(routes)];
 }
 
