@@ -8,8 +8,6 @@ import { closeRepository } from "@/lib/db";
 import { log } from "@/lib/log";
 import { applyBuiltNextConfig } from "@/lib/next-build";
 import { flushTracing } from "@/lib/observability/spans";
-import { getHub } from "@/lib/realtime/hub";
-import { startPostgresRelay, type MessageRelay } from "@/lib/realtime/pg-relay";
 import { attachRealtime } from "@/lib/realtime/ws-server";
 import { prepareProcess } from "@/lib/startup";
 
@@ -41,14 +39,15 @@ async function main(): Promise<void> {
   await app.prepare();
   const upgradeNext = app.getUpgradeHandler();
   const { database } = config;
-  const relay: MessageRelay | null = database.dialect === "postgres" ? startPostgresRelay(database, getHub()) : null;
 
   const server = createServer((request, response) => {
     void handle(request, response);
   });
-  const realtime = attachRealtime(server, (request, socket, head) => {
-    void upgradeNext(request, socket, head);
-  });
+  const hotReload = {
+    handles: (pathname: string) => pathname.startsWith("/_next/"),
+    handle: (...upgrade: Parameters<typeof upgradeNext>) => void upgradeNext(...upgrade),
+  };
+  const realtime = attachRealtime(server, config.production ? null : hotReload);
 
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
@@ -62,7 +61,6 @@ async function main(): Promise<void> {
     const httpClosed = closeServer(server, config.shutdownTimeoutMs);
     await realtime.close();
     await httpClosed;
-    await relay?.stop();
     await Promise.allSettled([closeRepository(), flushTracing()]);
     log("info", "stopped");
     process.exit(0);

@@ -6,17 +6,16 @@ import { presentMessage, type MessageDto } from "@/lib/chat/present";
 import type { MessagePageInput, SendMessageInput } from "@/lib/chat/schemas";
 import { getRepository } from "@/lib/db";
 import { recordMessageStored } from "@/lib/observability/metrics";
-import { getHub } from "@/lib/realtime/hub";
 
 export interface SentMessage {
   message: MessageDto;
-  /** False when message_id was already stored by this sender: nothing new was written or broadcast. */
+  /** False when message_id was already stored by this sender: nothing new was written or announced. */
   created: boolean;
 }
 
 /**
- * Stores a message from callerId and broadcasts it to every member. Retrying with the same
- * message_id returns the stored message without storing or broadcasting it again.
+ * Stores a message from callerId; the store announces its event to every member. Retrying
+ * with the same message_id returns the stored message without storing anything again.
  */
 export async function sendMessage(callerId: string, input: SendMessageInput): Promise<SentMessage> {
   if (input.sender_id !== undefined && input.sender_id !== callerId) {
@@ -41,11 +40,6 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     return { message, created: false };
   }
   recordMessageStored();
-  getHub().publish({
-    type: "message",
-    message,
-    memberIds: await repository.memberIdsOf(message.conversation_id),
-  });
   return { message, created: true };
 }
 

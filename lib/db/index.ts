@@ -5,15 +5,34 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 
-import { getConfig, type DatabaseTarget } from "@/lib/config";
+import { getConfig, type DatabaseTarget, type PostgresTarget } from "@/lib/config";
 import { connectPostgres, migratePostgres } from "@/lib/db/pg/connection";
+import { listenForEvents } from "@/lib/db/pg/listener";
 import { createPostgresRepository } from "@/lib/db/pg/repository";
-import type { ChatRepository } from "@/lib/db/repository";
+import type { Announce, Announcement, ChatRepository } from "@/lib/db/repository";
 import { createSqliteRepository } from "@/lib/db/sqlite/repository";
 import { traceMethods } from "@/lib/observability/spans";
 import { processSingleton } from "@/lib/process-singleton";
 
 const MIGRATIONS_ROOT = path.join(process.cwd(), "drizzle");
+
+function storedEventListeners(): Set<Announce> {
+  return processSingleton("stored-event-listeners", () => new Set<Announce>());
+}
+
+function announce(announcement: Announcement): void {
+  for (const listener of storedEventListeners()) listener(announcement);
+}
+
+/**
+ * Hears every event stored in the database, by any instance, once and in each conversation's
+ * seq order, for as long as this process has the store open.
+ */
+export function onStoredEvent(listener: Announce): () => void {
+  const listeners = storedEventListeners();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
 
 function openSqlite(file: string): ChatRepository {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -23,13 +42,34 @@ function openSqlite(file: string): ChatRepository {
   client.pragma("busy_timeout = 5000");
   client.pragma("synchronous = NORMAL");
   migrate(drizzle(client), { migrationsFolder: path.join(MIGRATIONS_ROOT, "sqlite") });
-  return createSqliteRepository(client);
+  return createSqliteRepository(client, announce);
+}
+
+/** Stored events are announced by NOTIFY, which every instance's listener (this one's too) hears. */
+async function openPostgres(target: PostgresTarget): Promise<ChatRepository> {
+  await migratePostgres(target, path.join(MIGRATIONS_ROOT, "pg"));
+  const repository = createPostgresRepository(connectPostgres(target));
+  const listener = listenForEvents(target, repository, announce);
+  // Until LISTEN is in place this instance would miss events, so the store is not open before it.
+  const listening = await Promise.race([
+    listener.ready.then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), target.connectTimeoutMs).unref()),
+  ]);
+  if (!listening) {
+    await Promise.allSettled([listener.stop(), repository.close()]);
+    throw Object.assign(new Error("could not LISTEN for stored events"), { code: "CONNECT_TIMEOUT" });
+  }
+  return {
+    ...repository,
+    async close() {
+      await listener.stop();
+      await repository.close();
+    },
+  };
 }
 
 async function openRepository(target: DatabaseTarget): Promise<ChatRepository> {
-  if (target.dialect === "sqlite") return openSqlite(target.file);
-  await migratePostgres(target, path.join(MIGRATIONS_ROOT, "pg"));
-  return createPostgresRepository(connectPostgres(target));
+  return target.dialect === "sqlite" ? openSqlite(target.file) : openPostgres(target);
 }
 
 async function openConfiguredRepository(): Promise<ChatRepository> {

@@ -1,151 +1,193 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
-import type { RawData, WebSocket } from "ws";
-
-import { listConversations, requireMembership } from "@/lib/chat/conversations";
+import { getConversation, listConversations, requireMembership } from "@/lib/chat/conversations";
 import { DomainError } from "@/lib/chat/errors";
+import { eventsAfter } from "@/lib/chat/events";
 import { sendMessage } from "@/lib/chat/messages";
-import { presentMessage, type MessageDto } from "@/lib/chat/present";
-import { describeZodError } from "@/lib/chat/schemas";
-import { getRepository } from "@/lib/db";
+import type { MessageDto } from "@/lib/chat/present";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
+import type { Announcement, StoredEvent } from "@/lib/db/repository";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
 import { getRateLimiter, retryAfterSeconds } from "@/lib/ratelimit";
+import { OrderedFeed } from "@/lib/stream/feed";
+import { eventFrame } from "@/lib/realtime/frames";
 import { getHub } from "@/lib/realtime/hub";
-import { clientFrameSchema, messageFrame, type ClientFrame, type ServerFrame, type SyncFrame } from "@/lib/realtime/protocol";
+import { parseClientFrame, type ClientFrame, type SyncFrame } from "@/lib/realtime/protocol";
+import type { ErrorFrame, ServerFrame } from "@/lib/realtime/wire";
 
-/** Messages per conversation one sync frame replays; past it, `more` tells the client to ask again. */
+/** Events per conversation one sync frame replays; past it, `more` tells the client to ask again. */
 const SYNC_LIMIT_PER_CONVERSATION = 1000;
 const PAGE = 200;
 
+/** Where frames to one client go: a WebSocket, or a Server-Sent Events response. */
+export interface Transport {
+  send(data: string): void;
+  /** Bytes accepted by send() but not yet written to the network. */
+  readonly bufferedAmount: number;
+  readonly open: boolean;
+  /** Drops the client at once: it stopped reading. */
+  terminate(): void;
+}
+
+interface SyncTarget {
+  id: string;
+  cursor: number;
+}
+
 /**
- * One open WebSocket of one user. Everything sent to it goes through a single queue, and per
- * conversation it remembers the last sequence number sent, so live broadcasts and catch-up
- * replays reach the client exactly once and in order; a gap is filled from the database.
+ * One client of one user. Everything it is sent about a conversation passes the connection's
+ * ordered feed, so live events, gap fills and sync replays reach it exactly once and in seq
+ * order whatever order they race in. Work that reads the database runs on one queue; a live
+ * event that is next in line while nothing is queued is sent at once.
  */
 export class ClientConnection {
-  private readonly delivered = new Map<string, number>();
+  private readonly feed = new OrderedFeed();
+  private queued = 0;
   private outbound: Promise<void> = Promise.resolve();
   private inbound: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
-  alive = true;
 
   constructor(
-    private readonly socket: WebSocket,
     readonly userId: string,
+    private readonly transport: Transport,
     private readonly maxBufferedBytes: number,
   ) {
-    this.unsubscribe = getHub().subscribe(userId, (event) => {
-      this.enqueue(async () => {
-        if (await this.deliver(event.message)) {
-          metrics.messageDeliverySeconds.observe((Date.now() - Date.parse(event.message.created_at)) / 1000);
-        }
-      }).catch((error: unknown) => this.fail(error));
-    });
-    socket.on("message", (data, isBinary) => {
-      metrics.websocketFramesReceived.inc();
-      this.inbound = this.inbound
-        .then(() => this.receive(data, isBinary))
-        .catch((error: unknown) => this.fail(error))
-        // One frame per turn of the event loop: a client sending a burst cannot starve the others.
-        .then(() => yieldToEventLoop());
-    });
-    socket.on("pong", () => {
-      this.alive = true;
-    });
-    socket.on("close", () => this.unsubscribe());
+    this.unsubscribe = getHub().subscribe(userId, (announcement) => this.onAnnouncement(announcement));
   }
 
-  /** Heartbeat: a connection that did not answer the previous ping is dead. */
-  ping(): void {
-    if (!this.alive) {
-      log("info", "ws heartbeat missed", { userId: this.userId });
-      this.socket.terminate();
-      return;
+  close(): void {
+    this.unsubscribe();
+  }
+
+  /** Handles one frame from the client; frames are handled one after another, in order. */
+  receive(text: string): Promise<void> {
+    metrics.websocketFramesReceived.inc();
+    this.inbound = this.inbound
+      .then(() => this.handleText(text))
+      .catch((error: unknown) => this.fail(error))
+      // One frame per turn of the event loop: a client sending a burst cannot starve the others.
+      .then(() => yieldToEventLoop());
+    return this.inbound;
+  }
+
+  /** Replays what the client missed (see SyncFrame) and answers `synced`. */
+  sync(frame: Omit<SyncFrame, "type">): Promise<void> {
+    return this.enqueue(() => this.replayAll(frame));
+  }
+
+  private onAnnouncement({ event }: Announcement): void {
+    if (this.queued === 0) {
+      const admission = this.feed.admit(event.conversationId, event.seq);
+      if (admission.kind === "duplicate") return;
+      if (admission.kind === "deliver") return this.sendEvent(event);
     }
-    this.alive = false;
-    this.socket.ping();
+    this.enqueue(() => this.deliverLive(event)).catch((error: unknown) => this.fail(error));
   }
 
   /** Runs task after everything queued before it; its failure is the caller's, the queue goes on. */
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.outbound.then(task);
-    this.outbound = result.then(
-      () => undefined,
-      () => undefined,
-    );
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.queued++;
+    const result = this.outbound.then(task).finally(() => {
+      this.queued--;
+    });
+    this.outbound = result.catch(() => undefined);
     return result;
   }
 
   private fail(error: unknown): void {
-    log("error", "ws connection error", { userId: this.userId, error: error instanceof Error ? error.message : String(error) });
+    log("error", "live connection error", { userId: this.userId, error: error instanceof Error ? error.message : String(error) });
   }
 
   private send(frame: string | ServerFrame): void {
-    if (this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+    if (!this.transport.open) return;
+    if (this.transport.bufferedAmount > this.maxBufferedBytes) {
       // The client stopped reading; holding its output would only grow memory for everyone.
-      log("warn", "ws slow consumer dropped", { userId: this.userId, buffered: this.socket.bufferedAmount });
-      this.socket.terminate();
+      log("warn", "slow consumer dropped", { userId: this.userId, buffered: this.transport.bufferedAmount });
+      this.transport.terminate();
       return;
     }
-    this.socket.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+    this.transport.send(typeof frame === "string" ? frame : JSON.stringify(frame));
     metrics.websocketFramesSent.inc();
   }
 
-  /** Sends message unless this connection already has it; says whether it was sent. */
-  private async deliver(message: MessageDto): Promise<boolean> {
-    const last = this.delivered.get(message.conversation_id);
-    if (last !== undefined && message.seq <= last) return false;
-    if (last !== undefined && message.seq > last + 1) {
-      await this.replay(message.conversation_id, last, message.seq - 1);
-    }
-    this.send(messageFrame(message));
-    this.delivered.set(message.conversation_id, message.seq);
-    return true;
+  private sendEvent(event: StoredEvent): void {
+    this.send(eventFrame(event));
+    this.feed.record(event.conversationId, event.seq);
+    if (event.message) metrics.messageDeliverySeconds.observe((Date.now() - Date.parse(event.createdAt)) / 1000);
   }
 
-  /** Sends the messages after `after` up to `until`, at most `budget` of them; returns how many. */
+  private async deliverLive(event: StoredEvent): Promise<void> {
+    const admission = this.feed.admit(event.conversationId, event.seq);
+    if (admission.kind === "duplicate") return;
+    if (admission.kind === "gap") await this.replay(event.conversationId, admission.after, admission.until);
+    if (this.feed.admit(event.conversationId, event.seq).kind === "deliver") this.sendEvent(event);
+  }
+
+  /** Sends the stored events (after, until], at most `budget` of them; returns how many it sent. */
   private async replay(conversationId: string, after: number, until: number, budget = Infinity): Promise<number> {
-    const repository = await getRepository();
     let cursor = after;
     let sent = 0;
     while (cursor < until && sent < budget) {
-      const limit = Math.min(PAGE, until - cursor, budget - sent);
-      const page = await repository.listMessages(conversationId, { after: cursor, limit });
+      const page = await eventsAfter(conversationId, cursor, Math.min(PAGE, until - cursor, budget - sent));
+      for (const event of page) this.sendEvent(event);
+      sent += page.length;
       if (page.length === 0) break;
-      for (const record of page) {
-        this.send(messageFrame(presentMessage(record)));
-        cursor = record.seq;
-        sent++;
-      }
-      this.delivered.set(conversationId, cursor);
+      cursor = page[page.length - 1]!.seq;
     }
     return sent;
   }
 
-  private async receive(data: RawData, isBinary: boolean): Promise<void> {
-    if (isBinary) return this.send({ type: "error", reason: "Binary frames are not supported; send JSON text" });
-    let value: unknown;
-    try {
-      value = JSON.parse(data.toString());
-    } catch {
-      return this.send({ type: "error", reason: "Frame must be valid JSON" });
+  /** The conversations a sync covers, each with the client's cursor capped at its newest seq. */
+  private async syncTargets(frame: Omit<SyncFrame, "type">): Promise<SyncTarget[]> {
+    const conversations =
+      frame.conversation_id === undefined
+        ? await listConversations(this.userId)
+        : [await getConversation(this.userId, frame.conversation_id)];
+    return conversations.map(({ id, last_seq }) => {
+      const cursor = (frame.conversation_id === undefined ? undefined : frame.after_seq) ?? frame.cursors?.[id] ?? 0;
+      return { id, cursor: Math.min(cursor, last_seq) };
+    });
+  }
+
+  /**
+   * Every event after each cursor, exactly once on this connection: what it already sent live
+   * is skipped, what lies below what it sent is replayed. A cursor is capped at the newest
+   * stored seq, so a client that claims more than exists cannot make the connection skip events.
+   */
+  private async replayAll(frame: Omit<SyncFrame, "type">): Promise<void> {
+    const cursors: Record<string, number> = {};
+    const more: string[] = [];
+    for (const { id, cursor } of await this.syncTargets(frame)) {
+      for (const range of this.feed.replayPlan(id, cursor)) {
+        const upward = range.until === Infinity;
+        const budget = upward ? SYNC_LIMIT_PER_CONVERSATION : Infinity;
+        if ((await this.replay(id, range.after, range.until, budget)) === SYNC_LIMIT_PER_CONVERSATION && upward) more.push(id);
+      }
+      this.feed.cover(id, cursor);
+      cursors[id] = this.feed.high(id) ?? cursor;
     }
-    const parsed = clientFrameSchema.safeParse(value);
-    if (!parsed.success) return this.send({ type: "error", reason: describeZodError(parsed.error) });
+    this.send({ type: "synced", cursors, more });
+  }
+
+  private async handleText(text: string): Promise<void> {
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) return this.send(parsed.error);
     try {
-      await this.handle(parsed.data);
+      await this.handle(parsed.frame);
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      const frame = parsed.data;
-      this.send({
-        type: "error",
-        reason: error.message,
-        ...("conversation_id" in frame && frame.conversation_id ? { conversation_id: frame.conversation_id } : {}),
-        ...(frame.type === "message" ? { message_id: frame.message_id } : {}),
-      });
+      this.send(this.errorFrame(error, parsed.ids));
     }
+  }
+
+  /** Every failure answers: a broken rule says what, an unreachable database says to retry. */
+  private errorFrame(error: unknown, ids: Pick<ErrorFrame, "message_id" | "conversation_id">): ErrorFrame {
+    if (error instanceof DomainError) return { type: "error", reason: error.message, ...ids };
+    if (isDatabaseUnavailable(error)) {
+      return { type: "error", reason: "The database is unavailable; retry shortly", retry_after: 1, ...ids };
+    }
+    this.fail(error);
+    return { type: "error", reason: "Internal error; retry shortly", retry_after: 1, ...ids };
   }
 
   private async handle(frame: ClientFrame): Promise<void> {
@@ -171,40 +213,22 @@ export class ClientConnection {
         return;
       }
       case "sync":
-        return this.enqueue(() => this.sync(frame));
+        return this.sync(frame);
       case "ping":
         return this.send({ type: "pong" });
     }
   }
 
-  /** A retried message_id is answered on this connection only: nothing new was stored or broadcast. */
+  /**
+   * A retried message_id stored nothing new, so nothing was announced: the retrying client is
+   * answered with the stored message, marked as a retry's answer if its event was sent before.
+   */
   private async answerRetry(message: MessageDto): Promise<void> {
-    const last = this.delivered.get(message.conversation_id);
-    if (last !== undefined && message.seq <= last) this.send(messageFrame(message));
-    else await this.deliver(message);
-  }
-
-  private async sync(frame: SyncFrame): Promise<void> {
-    let targets: { id: string; lastSeq: number; after: number }[];
-    if (frame.conversation_id !== undefined) {
-      await requireMembership(frame.conversation_id, this.userId);
-      const after = frame.after_seq ?? frame.cursors?.[frame.conversation_id] ?? 0;
-      targets = [{ id: frame.conversation_id, lastSeq: Number.MAX_SAFE_INTEGER, after }];
-    } else {
-      targets = (await listConversations(this.userId)).map((conversation) => ({
-        id: conversation.id,
-        lastSeq: conversation.last_seq,
-        after: frame.cursors?.[conversation.id] ?? 0,
-      }));
+    if (this.feed.admit(message.conversation_id, message.seq).kind === "duplicate") {
+      this.send({ type: "message", message, retried: true });
+      return;
     }
-    const cursors: Record<string, number> = {};
-    const more: string[] = [];
-    for (const target of targets) {
-      const from = Math.max(target.after, this.delivered.get(target.id) ?? target.after);
-      const sent = await this.replay(target.id, from, target.lastSeq, SYNC_LIMIT_PER_CONVERSATION);
-      if (sent === SYNC_LIMIT_PER_CONVERSATION) more.push(target.id);
-      cursors[target.id] = this.delivered.get(target.id) ?? Math.min(from, target.lastSeq);
-    }
-    this.send({ type: "synced", cursors, more });
+    const [event] = await eventsAfter(message.conversation_id, message.seq - 1, 1);
+    if (event) await this.deliverLive(event);
   }
 }

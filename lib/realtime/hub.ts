@@ -1,18 +1,11 @@
-import type { MessageDto } from "@/lib/chat/present";
-import { getConfig } from "@/lib/config";
+import { onStoredEvent } from "@/lib/db";
+import type { Announcement } from "@/lib/db/repository";
 import { processSingleton } from "@/lib/process-singleton";
 
-export interface MessageEvent {
-  type: "message";
-  message: MessageDto;
-  memberIds: string[];
-}
-
-export type HubEvent = MessageEvent;
-export type HubListener = (event: HubEvent) => void;
+export type HubListener = (announcement: Announcement) => void;
 
 interface Fanout {
-  event: HubEvent;
+  announcement: Announcement;
   listeners: HubListener[];
   next: number;
 }
@@ -21,22 +14,15 @@ interface Fanout {
 const DELIVERIES_PER_TURN = 500;
 
 /**
- * Routes stored events to the listeners (WebSocket connections) of each member. One per
- * process, shared by route handlers, server actions and the WebSocket server. Events fan out
- * in delivery order, in batches.
- *
- * With one process (SQLite) `publish` delivers at once. With several instances on PostgreSQL
- * the transaction that stores a message also announces it to all of them (NOTIFY), and each
- * instance's relay (lib/realtime/pg-relay.ts) hands what it hears to `deliver`; `publish` then
- * delivers nothing itself, or the publishing instance would deliver twice.
+ * Routes announced events to the listeners (client connections) of the members who hear
+ * them, in announcement order, in batches. One per process; it hears the store, so it does
+ * not know or care which database runs or which instance stored an event.
  */
 export class Hub {
   private readonly listeners = new Map<string, Set<HubListener>>();
   private readonly fanouts: Fanout[] = [];
   private budget = DELIVERIES_PER_TURN;
   private turnScheduled = false;
-
-  constructor(private readonly announcedByStore: boolean) {}
 
   subscribe(userId: string, listener: HubListener): () => void {
     const set = this.listeners.get(userId) ?? new Set<HubListener>();
@@ -48,15 +34,11 @@ export class Hub {
     };
   }
 
-  publish(event: HubEvent): void {
-    if (!this.announcedByStore) this.deliver(event);
-  }
-
-  /** Fans an event out to the listeners of its members in this process. */
-  deliver(event: HubEvent): void {
-    const listeners = event.memberIds.flatMap((userId) => [...(this.listeners.get(userId) ?? [])]);
+  /** Fans an announcement out to the listeners of its members in this process. */
+  deliver(announcement: Announcement): void {
+    const listeners = announcement.memberIds.flatMap((userId) => [...(this.listeners.get(userId) ?? [])]);
     if (listeners.length === 0) return;
-    this.fanouts.push({ event, listeners, next: 0 });
+    this.fanouts.push({ announcement, listeners, next: 0 });
     this.drain();
   }
 
@@ -64,7 +46,7 @@ export class Hub {
     while (this.budget > 0 && this.fanouts.length > 0) {
       const fanout = this.fanouts[0]!;
       while (this.budget > 0 && fanout.next < fanout.listeners.length) {
-        fanout.listeners[fanout.next++]!(fanout.event);
+        fanout.listeners[fanout.next++]!(fanout.announcement);
         this.budget--;
       }
       if (fanout.next === fanout.listeners.length) this.fanouts.shift();
@@ -82,6 +64,11 @@ export class Hub {
   };
 }
 
+/** The process's hub, listening to the store from its creation on. */
 export function getHub(): Hub {
-  return processSingleton("hub", () => new Hub(getConfig().database.dialect === "postgres"));
+  return processSingleton("hub", () => {
+    const hub = new Hub();
+    onStoredEvent((announcement) => hub.deliver(announcement));
+    return hub;
+  });
 }

@@ -1,22 +1,16 @@
 import { z } from "zod";
 
-import type { MessageDto } from "@/lib/chat/present";
-import { contentSchema, messageIdSchema } from "@/lib/chat/schemas";
+import { describeZodError, sendMessageSchema } from "@/lib/chat/schemas";
+import type { ErrorFrame } from "@/lib/realtime/wire";
 
-/** Client → server frames of the /ws protocol. */
+/** Client → server frames of the live protocol, validated with the REST API's own schemas. */
 
 const conversationId = z.string().min(1).max(128);
-const sequenceNumber = z.number().int().min(0);
+const sequenceNumber = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const clientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("join"), conversation_id: conversationId }),
-  z.object({
-    type: z.literal("message"),
-    message_id: messageIdSchema,
-    conversation_id: conversationId,
-    content: contentSchema,
-    sender_id: z.string().max(128).optional(),
-  }),
+  sendMessageSchema.extend({ type: z.literal("message") }),
   z.object({
     type: z.literal("sync"),
     cursors: z.record(conversationId, sequenceNumber).optional(),
@@ -29,29 +23,30 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type SyncFrame = Extract<ClientFrame, { type: "sync" }>;
 
-/** Server → client frames. */
-export type ServerFrame =
-  | { type: "joined"; conversation_id: string }
-  | { type: "message"; message: MessageDto }
-  | { type: "synced"; cursors: Record<string, number>; more: string[] }
-  | { type: "pong" }
-  | {
-      type: "error";
-      reason: string;
-      message_id?: string;
-      conversation_id?: string;
-      /** Seconds to wait before sending another message, when the rate limit refused this one. */
-      retry_after?: number;
-    };
+type FrameIds = Pick<ErrorFrame, "message_id" | "conversation_id">;
 
-const serialized = new WeakMap<MessageDto, string>();
-
-/** A broadcast message is serialized once, however many connections receive it. */
-export function messageFrame(message: MessageDto): string {
-  let frame = serialized.get(message);
-  if (frame === undefined) {
-    frame = JSON.stringify({ type: "message", message } satisfies ServerFrame);
-    serialized.set(message, frame);
+/** The ids a frame names, read before validation so that even a refused frame's error carries them. */
+export function frameIds(value: unknown): FrameIds {
+  if (typeof value !== "object" || value === null) return {};
+  const ids: FrameIds = {};
+  for (const key of ["message_id", "conversation_id"] as const) {
+    const id = (value as Record<string, unknown>)[key];
+    if (typeof id === "string" && id.length <= 128) ids[key] = id;
   }
-  return frame;
+  return ids;
+}
+
+export type ParsedFrame = { ok: true; frame: ClientFrame; ids: FrameIds } | { ok: false; error: ErrorFrame };
+
+export function parseClientFrame(text: string): ParsedFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, error: { type: "error", reason: "Frame must be valid JSON" } };
+  }
+  const ids = frameIds(value);
+  const parsed = clientFrameSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, error: { type: "error", reason: describeZodError(parsed.error), ...ids } };
+  return { ok: true, frame: parsed.data, ids };
 }

@@ -33,7 +33,7 @@ describe("back-pressure", () => {
     const received = await healthySocket.waitForMessages(count, conversationId, 120_000);
     expect(received.map((m) => m.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     await eventually(
-      () => server.logs.some((line) => line.includes('"ws slow consumer dropped"')),
+      () => server.logs.some((line) => line.includes('"slow consumer dropped"')),
       () => "the stalled client was not dropped",
     );
     await stalled.closed();

@@ -18,6 +18,8 @@ export interface TestServer {
   databaseUrl: string | undefined;
   logs: string[];
   stop(): Promise<void>;
+  /** SIGKILL: the process dies mid-work, as in a crash; its data directory is kept. */
+  kill(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -87,6 +89,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       await stopProcess(child);
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
+    kill: () => stopProcess(child, "SIGKILL"),
   };
 }
 

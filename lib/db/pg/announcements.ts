@@ -1,14 +1,14 @@
 import { z } from "zod";
 
-import type { MessageRecord } from "@/lib/db/repository";
+import type { Announcement } from "@/lib/db/repository";
 
-/** The NOTIFY channel every instance listens on for stored messages. */
-export const MESSAGES_CHANNEL = "pneumatic_messages";
+/** The NOTIFY channel every instance listens on for stored events. */
+export const EVENTS_CHANNEL = "pneumatic_events";
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD_BYTES = 7999;
 
-const recordSchema = z.object({
+const messageSchema = z.object({
   id: z.string(),
   messageId: z.string(),
   senderId: z.string(),
@@ -18,24 +18,33 @@ const recordSchema = z.object({
   createdAt: z.string(),
 });
 
-const announcementSchema = z.union([
-  z.object({ message: recordSchema, memberIds: z.array(z.string()) }),
-  // Too big to carry: receivers load the message and its members themselves.
+const eventSchema = z.object({
+  conversationId: z.string(),
+  seq: z.number().int(),
+  type: z.literal("message"),
+  createdAt: z.string(),
+  message: messageSchema.nullable(),
+  data: z.string().nullable(),
+});
+
+const noticeSchema = z.union([
+  z.object({ event: eventSchema, memberIds: z.array(z.string()) }),
+  // Too big to carry: receivers load the event and its members themselves.
   z.object({ conversationId: z.string(), seq: z.number().int() }),
 ]);
 
-export type Announcement = z.infer<typeof announcementSchema>;
+export type Notice = z.infer<typeof noticeSchema>;
 
-export function announcementPayload(message: MessageRecord, memberIds: string[]): string {
-  const full = JSON.stringify({ message, memberIds });
+export function noticePayload(announcement: Announcement): string {
+  const full = JSON.stringify(announcement);
   if (Buffer.byteLength(full) <= MAX_PAYLOAD_BYTES) return full;
-  return JSON.stringify({ conversationId: message.conversationId, seq: message.seq });
+  return JSON.stringify({ conversationId: announcement.event.conversationId, seq: announcement.event.seq });
 }
 
 /** Null for a payload this version does not understand (another release mid-rollout, say). */
-export function parseAnnouncement(payload: string): Announcement | null {
+export function parseNotice(payload: string): Notice | null {
   try {
-    const parsed = announcementSchema.safeParse(JSON.parse(payload));
+    const parsed = noticeSchema.safeParse(JSON.parse(payload));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

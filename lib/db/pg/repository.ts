@@ -1,21 +1,30 @@
-import { and, asc, desc, eq, gt, inArray, lt, ne, sql, TransactionRollbackError } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, ne, sql, TransactionRollbackError } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
 
-import { announcementPayload, MESSAGES_CHANNEL } from "@/lib/db/pg/announcements";
+import { EVENTS_CHANNEL, noticePayload } from "@/lib/db/pg/announcements";
 import * as schema from "@/lib/db/pg/schema";
-import type { ChatRepository, ConversationSummary, MessageRecord, PublicUser } from "@/lib/db/repository";
+import { storedEvent, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, type StoredEvent } from "@/lib/db/repository";
 
-const { users, conversations, conversationMembers, messages } = schema;
+const { users, conversations, conversationMembers, messages, conversationEvents } = schema;
+
+export interface PostgresRepository extends ChatRepository {
+  /**
+   * Events of every conversation created at or after `createdAt`, by conversation and seq, for
+   * catching up after LISTEN was lost. Events are never removed, so an offset pages safely.
+   */
+  listEventsSince(createdAt: string, offset: number, limit: number): Promise<StoredEvent[]>;
+}
 
 const publicUserColumns = { id: users.id, username: users.username, fullName: users.fullName };
 
 /**
  * The PostgreSQL store: the same units of work as the SQLite one, made atomic with row locks
- * and ON CONFLICT instead of SQLite's single writer. A stored message is also announced on
- * MESSAGES_CHANNEL inside its transaction, so every instance hears of it once, in commit order.
+ * and ON CONFLICT instead of SQLite's single writer. A stored event is announced on
+ * EVENTS_CHANNEL inside its transaction, so every instance (this one too) hears of it once,
+ * in commit order, which the row lock on the conversation makes the seq order.
  */
-export function createPostgresRepository(client: Sql): ChatRepository {
+export function createPostgresRepository(client: Sql): PostgresRepository {
   const db = drizzle(client, { schema });
 
   async function membersOf(conversationIds: string[]): Promise<Map<string, PublicUser[]>> {
@@ -176,12 +185,14 @@ export function createPostgresRepository(client: Sql): ChatRepository {
             .returning({ id: messages.id });
           // A concurrent retry stored it first: undo the seq increment so no gap is left.
           if (!inserted) tx.rollback();
-          const memberIds = await tx
+          const event = { conversationId: stored.conversationId, seq: stored.seq, type: "message", messageId: stored.id, data: null, createdAt: stored.createdAt };
+          await tx.insert(conversationEvents).values(event);
+          const members = await tx
             .select({ userId: conversationMembers.userId })
             .from(conversationMembers)
             .where(eq(conversationMembers.conversationId, message.conversationId));
-          const payload = announcementPayload(stored, memberIds.map((row) => row.userId));
-          await tx.execute(sql`select pg_notify(${MESSAGES_CHANNEL}, ${payload})`);
+          const payload = noticePayload({ event: storedEvent({ event, message: stored }), memberIds: members.map((row) => row.userId) });
+          await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${payload})`);
           return { outcome: "created", message: stored } as const;
         });
       } catch (error) {
@@ -204,6 +215,27 @@ export function createPostgresRepository(client: Sql): ChatRepository {
         .orderBy(newestFirst ? desc(messages.seq) : asc(messages.seq))
         .limit(limit);
       return newestFirst ? rows.reverse() : rows;
+    },
+    async listEvents(conversationId, after, limit) {
+      const rows = await db
+        .select({ event: conversationEvents, message: messages })
+        .from(conversationEvents)
+        .leftJoin(messages, eq(messages.id, conversationEvents.messageId))
+        .where(and(eq(conversationEvents.conversationId, conversationId), gt(conversationEvents.seq, after)))
+        .orderBy(asc(conversationEvents.seq))
+        .limit(limit);
+      return rows.map(storedEvent);
+    },
+    async listEventsSince(createdAt, offset, limit) {
+      const rows = await db
+        .select({ event: conversationEvents, message: messages })
+        .from(conversationEvents)
+        .leftJoin(messages, eq(messages.id, conversationEvents.messageId))
+        .where(gte(conversationEvents.createdAt, createdAt))
+        .orderBy(asc(conversationEvents.conversationId), asc(conversationEvents.seq))
+        .offset(offset)
+        .limit(limit);
+      return rows.map(storedEvent);
     },
   };
 }

@@ -79,3 +79,19 @@ export const messages = pgTable(
     uniqueIndex("messages_conversation_seq_unique").on(t.conversationId, t.seq),
   ],
 );
+
+/** The event log of conversations; see the SQLite twin for what it holds. */
+export const conversationEvents = pgTable(
+  "conversation_events",
+  {
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    messageId: text("message_id").references(() => messages.id, { onDelete: "cascade" }),
+    data: text("data"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.seq] }), index("conversation_events_created_at_idx").on(t.createdAt)],
+);

@@ -2,10 +2,10 @@ import type Database from "better-sqlite3";
 import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 
-import type { ChatRepository, ConversationSummary, MessageRecord, PublicUser } from "@/lib/db/repository";
+import { storedEvent, type Announce, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser } from "@/lib/db/repository";
 import * as schema from "@/lib/db/sqlite/schema";
 
-const { users, conversations, conversationMembers, messages } = schema;
+const { users, conversations, conversationMembers, messages, conversationEvents } = schema;
 
 const publicUserColumns = { id: users.id, username: users.username, fullName: users.fullName };
 
@@ -13,7 +13,11 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && "code" in error && String(error.code).startsWith("SQLITE_CONSTRAINT_UNIQUE");
 }
 
-export function createSqliteRepository(client: Database.Database): ChatRepository {
+/**
+ * The embedded store. SQLite has one writer and lives in this process only, so an event is
+ * announced right after its transaction commits, and the announcements are in seq order.
+ */
+export function createSqliteRepository(client: Database.Database, announce: Announce): ChatRepository {
   const db = drizzle(client, { schema });
 
   function membersOf(conversationIds: string[]): Map<string, PublicUser[]> {
@@ -154,7 +158,7 @@ export function createSqliteRepository(client: Database.Database): ChatRepositor
     },
 
     async insertMessage(message) {
-      return db.transaction(
+      const result = db.transaction(
         (tx) => {
           const existing = tx
             .select()
@@ -171,10 +175,21 @@ export function createSqliteRepository(client: Database.Database): ChatRepositor
           if (!counter) return { outcome: "no_conversation" } as const;
           const stored: MessageRecord = { ...message, seq: counter.seq };
           tx.insert(messages).values(stored).run();
-          return { outcome: "created", message: stored } as const;
+          const event = { conversationId: stored.conversationId, seq: stored.seq, type: "message", messageId: stored.id, data: null, createdAt: stored.createdAt };
+          tx.insert(conversationEvents).values(event).run();
+          const memberIds = tx
+            .select({ userId: conversationMembers.userId })
+            .from(conversationMembers)
+            .where(eq(conversationMembers.conversationId, stored.conversationId))
+            .all()
+            .map((row) => row.userId);
+          return { outcome: "created", message: stored, announcement: { event: storedEvent({ event, message: stored }), memberIds } } as const;
         },
         { behavior: "immediate" },
       );
+      if (result.outcome !== "created") return result;
+      announce(result.announcement);
+      return { outcome: "created", message: result.message };
     },
     async listMessages(conversationId, { limit, before, after }) {
       const conditions = [eq(messages.conversationId, conversationId)];
@@ -190,6 +205,17 @@ export function createSqliteRepository(client: Database.Database): ChatRepositor
         .limit(limit)
         .all();
       return newestFirst ? rows.reverse() : rows;
+    },
+    async listEvents(conversationId, after, limit) {
+      return db
+        .select({ event: conversationEvents, message: messages })
+        .from(conversationEvents)
+        .leftJoin(messages, eq(messages.id, conversationEvents.messageId))
+        .where(and(eq(conversationEvents.conversationId, conversationId), gt(conversationEvents.seq, after)))
+        .orderBy(asc(conversationEvents.seq))
+        .limit(limit)
+        .all()
+        .map(storedEvent);
     },
   };
 }

@@ -66,3 +66,24 @@ export const messages = sqliteTable(
     uniqueIndex("messages_conversation_seq_unique").on(t.conversationId, t.seq),
   ],
 );
+
+/**
+ * Everything members must see about a conversation, numbered by the conversation's one
+ * counter (conversations.last_seq). An event about a message points at it, so a replay shows
+ * the message as it is now (a deleted message's content is gone from the log too); events that
+ * carry their own state keep it in `data` (JSON).
+ */
+export const conversationEvents = sqliteTable(
+  "conversation_events",
+  {
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    messageId: text("message_id").references(() => messages.id, { onDelete: "cascade" }),
+    data: text("data"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.seq] }), index("conversation_events_created_at_idx").on(t.createdAt)],
+);

@@ -1,0 +1,20 @@
+import { presentMessage } from "@/lib/chat/present";
+import type { StoredEvent } from "@/lib/db/repository";
+import type { EventFrame } from "@/lib/realtime/wire";
+
+export function presentEvent(event: StoredEvent): EventFrame {
+  if (!event.message) throw new Error(`event ${event.conversationId}#${event.seq} has no message`);
+  return { type: "message", message: presentMessage(event.message) };
+}
+
+const serialized = new WeakMap<StoredEvent, string>();
+
+/** An announced event is serialized once, however many connections receive it. */
+export function eventFrame(event: StoredEvent): string {
+  let frame = serialized.get(event);
+  if (frame === undefined) {
+    frame = JSON.stringify(presentEvent(event));
+    serialized.set(event, frame);
+  }
+  return frame;
+}

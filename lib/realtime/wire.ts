@@ -1,0 +1,50 @@
+import type { MessageDto } from "@/lib/chat/present";
+
+/**
+ * The vocabulary of the live protocol, shared by the server and the browser client: frame
+ * shapes and close codes. No runtime dependencies, so the browser bundle stays small.
+ */
+
+/** Close codes the server sends. */
+export const CLOSE_CODES = {
+  goingAway: 1001,
+  policyViolation: 1008,
+  tooBig: 1009,
+} as const;
+
+/** An event of a conversation's stream as it goes over the wire; `message.seq` is its seq. */
+export type EventFrame = { type: "message"; message: MessageDto };
+
+/**
+ * The answer to a repeated message_id whose event this connection already received: the same
+ * message again, marked, so it is not mistaken for a second delivery of the event.
+ */
+export type RetryAnswerFrame = { type: "message"; message: MessageDto; retried: true };
+
+export interface ErrorFrame {
+  type: "error";
+  reason: string;
+  /** The ids of the frame this answers, so a client can tell which of its frames failed. */
+  message_id?: string;
+  conversation_id?: string;
+  /** Seconds to wait before sending the frame again: set when retrying will help. */
+  retry_after?: number;
+}
+
+export interface SyncedFrame {
+  type: "synced";
+  /** Per conversation, the last event seq this connection has received. */
+  cursors: Record<string, number>;
+  /** Conversations with more to replay than one sync sends: sync again from the new cursor. */
+  more: string[];
+}
+
+export type ServerFrame = EventFrame | RetryAnswerFrame | SyncedFrame | ErrorFrame | { type: "joined"; conversation_id: string } | { type: "pong" };
+
+export interface SyncRequest {
+  type: "sync";
+  /** Per conversation, the last event seq the client has; conversations left out start from 0. */
+  cursors?: Record<string, number>;
+  conversation_id?: string;
+  after_seq?: number;
+}

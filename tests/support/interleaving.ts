@@ -1,0 +1,269 @@
+import { randomUUID } from "node:crypto";
+
+import { expect } from "vitest";
+
+import type { MessageDto } from "@/lib/chat/present";
+
+import { api, postMessage, type TestUser } from "./api";
+import { eventually } from "./wait";
+import { TestSocket } from "./ws";
+
+/** A small seeded PRNG (mulberry32): the same seed replays the same interleaving. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Where devices connect and messages are posted: one instance or several, some restarting. */
+export interface Deployment {
+  urls(): string[];
+  /** Ends instance i (SIGTERM or SIGKILL) and starts it again on the same database. */
+  restart(index: number): Promise<void>;
+}
+
+/**
+ * One device of a user, as the web client behaves: on every (re)connection it syncs from the
+ * last seq it holds without a hole, and it resends its unacknowledged messages with the same
+ * message_id. It records what each of its connections received.
+ */
+export class Device {
+  private readonly sockets: TestSocket[] = [];
+  /** The cursor each connection first synced from. */
+  private readonly syncedFrom = new Map<TestSocket, number>();
+  /** message_id → content of the messages sent over the socket and not yet seen stored. */
+  readonly pending = new Map<string, string>();
+  readonly acknowledged = new Set<string>();
+
+  constructor(
+    readonly user: TestUser,
+    private readonly conversationId: string,
+  ) {}
+
+  private get socket(): TestSocket | undefined {
+    return this.sockets.at(-1);
+  }
+
+  get connected(): boolean {
+    const socket = this.socket;
+    return socket !== undefined && socket.closed === null;
+  }
+
+  /** The seqs of the events one connection received, in order; a retry's answer is not an event. */
+  private events(socket: TestSocket): number[] {
+    return socket.frames
+      .filter((frame) => frame.type === "message" && frame.retried === undefined)
+      .map((frame) => frame.message as MessageDto)
+      .filter((message) => message.conversation_id === this.conversationId)
+      .map((message) => message.seq);
+  }
+
+  /** Every seq this device received, on any of its connections. */
+  received(): Set<number> {
+    return new Set(this.sockets.flatMap((socket) => this.events(socket)));
+  }
+
+  /** The last seq below which the device has no hole: what a client syncs from. */
+  cursor(): number {
+    const received = this.received();
+    let cursor = 0;
+    while (received.has(cursor + 1)) cursor++;
+    return cursor;
+  }
+
+  /** Seqs that one connection received more than once: exactly-once forbids any. */
+  duplicates(): number[] {
+    return this.sockets.flatMap((socket) => {
+      const seqs = this.events(socket);
+      return seqs.filter((seq, index) => seqs.indexOf(seq) !== index);
+    });
+  }
+
+  private noteAcknowledgements(): void {
+    for (const message of this.socket?.messages(this.conversationId) ?? []) {
+      if (message.sender_id === this.user.id && this.pending.delete(message.message_id)) this.acknowledged.add(message.message_id);
+    }
+  }
+
+  /**
+   * Holes a connection has above the cursor it first synced from: every event after it must
+   * reach the connection, including those below one that arrived live before the sync.
+   */
+  holes(): number[] {
+    return this.sockets.flatMap((socket) => {
+      const from = this.syncedFrom.get(socket);
+      const seqs = new Set(this.events(socket));
+      if (from === undefined || seqs.size === 0) return [];
+      const missing: number[] = [];
+      for (let seq = from + 1; seq < Math.max(...seqs); seq++) if (!seqs.has(seq)) missing.push(seq);
+      return missing;
+    });
+  }
+
+  /**
+   * Opens a connection, lets `beforeSync` run (live events may arrive before the sync frame
+   * is sent, as they do on a real network), then syncs and resends what is unacknowledged.
+   */
+  async connect(url: string, beforeSync?: (socket: TestSocket) => Promise<void>): Promise<void> {
+    await this.disconnect();
+    const socket = await TestSocket.open(url, { token: this.user.token });
+    this.sockets.push(socket);
+    await beforeSync?.(socket);
+    const cursor = this.cursor();
+    this.syncedFrom.set(socket, cursor);
+    socket.send({ type: "sync", cursors: { [this.conversationId]: cursor } });
+    for (const [messageId, content] of this.pending) this.sendFrame(messageId, content);
+  }
+
+  async disconnect(): Promise<void> {
+    await this.socket?.close();
+  }
+
+  private sendFrame(messageId: string, content: string): void {
+    this.socket?.send({ type: "message", message_id: messageId, conversation_id: this.conversationId, content });
+  }
+
+  send(content: string): void {
+    const messageId = randomUUID();
+    this.pending.set(messageId, content);
+    this.sendFrame(messageId, content);
+  }
+
+  /** Asks for a replay from `cursor` on the open connection, without waiting for the answer. */
+  sync(cursor = this.cursor()): void {
+    this.socket?.send({ type: "sync", cursors: { [this.conversationId]: cursor } });
+  }
+
+  /** Syncs and waits until the server has answered and every message this device sent is stored. */
+  async settle(): Promise<void> {
+    await this.socket!.request({ type: "sync", cursors: { [this.conversationId]: this.cursor() } }, ["synced"]);
+    await eventually(
+      () => {
+        this.noteAcknowledgements();
+        return this.pending.size === 0;
+      },
+      () => `unacknowledged: ${[...this.pending.keys()].join(", ")}`,
+    );
+  }
+}
+
+export async function storedStream(url: string, reader: TestUser, conversationId: string): Promise<MessageDto[]> {
+  const stream: MessageDto[] = [];
+  for (;;) {
+    const after = stream.at(-1)?.seq ?? 0;
+    const page = await api<{ messages: MessageDto[] }>(url, "GET", `/conversations/${conversationId}/messages?after=${after}&limit=200`, {
+      token: reader.token,
+    });
+    stream.push(...page.body.messages);
+    if (page.body.messages.length < 200) return stream;
+  }
+}
+
+/**
+ * Checks the guarantee against the stored stream: it is numbered 1..N without a hole, holds
+ * every acknowledged message once, and every device received all of it, no connection twice.
+ */
+export async function expectExactlyOnce(
+  url: string,
+  reader: TestUser,
+  conversationId: string,
+  devices: Device[],
+  acknowledgedOverHttp: Set<string>,
+): Promise<void> {
+  const stream = await storedStream(url, reader, conversationId);
+  expect(stream.map((message) => message.seq)).toEqual(stream.map((_, index) => index + 1));
+  const ids = stream.map((message) => `${message.sender_id}/${message.message_id}`);
+  expect(new Set(ids).size).toBe(ids.length);
+  const stored = new Set(stream.map((message) => message.message_id));
+  const acknowledged = [...acknowledgedOverHttp, ...devices.flatMap((device) => [...device.acknowledged])];
+  expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+  for (const device of devices) {
+    expect(device.duplicates()).toEqual([]);
+    expect(device.holes()).toEqual([]);
+    expect([...device.received()].sort((a, b) => a - b)).toEqual(stream.map((message) => message.seq));
+  }
+}
+
+export interface InterleavingRun {
+  seed: number;
+  operations: number;
+  /** Restarts of an instance among the operations, at most. */
+  restarts: number;
+}
+
+/**
+ * Drives a seeded random interleaving of posts over HTTP and the socket, devices going offline
+ * and reconnecting to any instance (half the time with a live event arriving before the sync),
+ * syncs from stale cursors and instance restarts, with a few milliseconds between
+ * operations and nothing awaited that a real client would not await; then settles every
+ * device and checks the guarantee.
+ */
+export async function runInterleaving(
+  deployment: Deployment,
+  alice: TestUser,
+  bob: TestUser,
+  conversationId: string,
+  run: InterleavingRun,
+): Promise<void> {
+  const random = seededRandom(run.seed);
+  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+  const devices = [new Device(alice, conversationId), new Device(bob, conversationId), new Device(bob, conversationId)];
+  const acknowledgedOverHttp = new Set<string>();
+  const inFlight: Promise<unknown>[] = [];
+  let restarts = 0;
+  for (const device of devices) await device.connect(pick(deployment.urls()));
+
+  for (let step = 0; step < run.operations; step++) {
+    const roll = random();
+    const device = pick(devices);
+    if (roll < 0.35) {
+      const sender = pick([alice, bob]);
+      const messageId = randomUUID();
+      const url = pick(deployment.urls());
+      inFlight.push(
+        postMessage(url, sender, conversationId, `http ${step}`, messageId).then(
+          (response) => response.status === 201 && acknowledgedOverHttp.add(messageId),
+          () => undefined,
+        ),
+      );
+    } else if (roll < 0.6) {
+      if (device.connected) device.send(`socket ${step}`);
+    } else if (roll < 0.67) {
+      // Offline for a while: what is posted meanwhile is replayed by the next connection's sync.
+      await device.disconnect();
+    } else if (roll < 0.75) {
+      const url = pick(deployment.urls());
+      const liveFirst = random() < 0.5;
+      await device.connect(url, async (socket) => {
+        if (!liveFirst) return;
+        const messageId = randomUUID();
+        const response = await postMessage(url, pick([alice, bob]), conversationId, `before sync ${step}`, messageId);
+        if (response.status !== 201) return;
+        acknowledgedOverHttp.add(messageId);
+        await socket.waitFor((frame) => frame.type === "message" && (frame.message as MessageDto).message_id === messageId);
+      });
+    } else if (roll < 0.9) {
+      if (device.connected) device.sync(Math.floor(random() * (device.cursor() + 1)));
+    } else if (roll < 0.95 && restarts < run.restarts) {
+      restarts++;
+      await Promise.allSettled(inFlight);
+      await deployment.restart(Math.floor(random() * deployment.urls().length));
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 5)));
+  }
+
+  await Promise.allSettled(inFlight);
+  for (const device of devices) {
+    if (!device.connected) await device.connect(pick(deployment.urls()));
+    await device.settle();
+  }
+  // Settling one device stores its resent messages, which the others must hear too.
+  for (const device of devices) await device.settle();
+  await expectExactlyOnce(deployment.urls()[0]!, alice, conversationId, devices, acknowledgedOverHttp);
+  for (const device of devices) await device.disconnect();
+}

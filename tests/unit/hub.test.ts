@@ -1,0 +1,57 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
+
+import { describe, expect, it } from "vitest";
+
+import type { Announcement } from "@/lib/db/repository";
+import { Hub } from "@/lib/realtime/hub";
+
+function announcement(seq: number, memberIds: string[]): Announcement {
+  return {
+    event: { conversationId: "c", seq, type: "message", createdAt: new Date(0).toISOString(), message: null, data: null },
+    memberIds,
+  };
+}
+
+describe("Hub", () => {
+  it("delivers an announcement to every listener of every member, and to no one else", () => {
+    const hub = new Hub();
+    const heard: string[] = [];
+    hub.subscribe("alice", () => heard.push("alice phone"));
+    hub.subscribe("alice", () => heard.push("alice laptop"));
+    hub.subscribe("bob", () => heard.push("bob"));
+    hub.subscribe("eve", () => heard.push("eve"));
+    hub.deliver(announcement(1, ["alice", "bob"]));
+    expect(heard.sort()).toEqual(["alice laptop", "alice phone", "bob"]);
+  });
+
+  it("keeps announcement order for each listener", () => {
+    const hub = new Hub();
+    const seqs: number[] = [];
+    hub.subscribe("alice", ({ event }) => seqs.push(event.seq));
+    for (let seq = 1; seq <= 5; seq++) hub.deliver(announcement(seq, ["alice"]));
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("stops delivering to a listener once it unsubscribes", () => {
+    const hub = new Hub();
+    const seqs: number[] = [];
+    const unsubscribe = hub.subscribe("alice", ({ event }) => seqs.push(event.seq));
+    hub.deliver(announcement(1, ["alice"]));
+    unsubscribe();
+    hub.deliver(announcement(2, ["alice"]));
+    expect(seqs).toEqual([1]);
+  });
+
+  it("spreads a fan-out larger than one turn's budget over several turns, in order", async () => {
+    const hub = new Hub();
+    const members = Array.from({ length: 1200 }, (_, i) => `user${i}`);
+    const heard: string[] = [];
+    for (const member of members) hub.subscribe(member, () => heard.push(member));
+    hub.deliver(announcement(1, members));
+    expect(heard.length).toBe(500);
+    await nextTurn();
+    expect(heard.length).toBe(1000);
+    await nextTurn();
+    expect(heard).toEqual(members);
+  });
+});
