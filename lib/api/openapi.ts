@@ -19,6 +19,7 @@ import {
   signupSchema,
 } from "@/lib/chat/schemas";
 import { MAX_BODY_BYTES } from "@/lib/http/body";
+import { eventStreamQuerySchema } from "@/lib/realtime/event-stream";
 
 type JsonSchema = Record<string, unknown>;
 type Method = "get" | "post";
@@ -144,6 +145,21 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
         403: errorReply("Not a member, or sender_id is someone else"),
         404: errorReply("No such conversation"),
         409: errorReply("The message_id was used for a different message"),
+      },
+    },
+  },
+  "/events": {
+    get: {
+      summary: "The live event stream (Server-Sent Events), for clients that cannot open the /ws WebSocket",
+      tag: "live",
+      api: true,
+      auth: true,
+      query: eventStreamQuerySchema,
+      replies: {
+        200: {
+          description: "`text/event-stream`: one server frame of the live protocol per `data:` line, from the replay of `cursors` on",
+          body: { mediaType: "text/event-stream" },
+        },
       },
     },
   },
