@@ -7,21 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createConversation, createUser, postMessage } from "../support/api";
 import { freePort } from "../support/ports";
-import { startServer, type ServerCommand, type TestServer } from "../support/server";
-
-/** The Vercel-style path: Next's own server, no server.ts, no WebSocket server. */
-const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
-
-async function nextStart(env: Record<string, string> = {}): Promise<TestServer> {
-  const port = await freePort();
-  const command: ServerCommand = { program: process.execPath, args: [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], port };
-  return startServer({ command, env: { PORT: String(port), ...env } });
-}
+import { NEXT_BIN, startNextServer, type TestServer } from "../support/server";
 
 describe("under next start", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await nextStart({ TRUST_PROXY: "true", RATE_LIMIT_API_REQUESTS: "3" });
+    server = await startNextServer({ env: { TRUST_PROXY: "true", RATE_LIMIT_API_REQUESTS: "3" } });
   });
   afterAll(() => server.stop());
 

@@ -7,6 +7,7 @@ import { createInterface } from "node:readline";
 
 import { inject } from "vitest";
 
+import { freePort } from "./ports";
 import { createDatabase } from "./postgres";
 
 export interface TestServer {
@@ -91,6 +92,15 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     },
     kill: () => stopProcess(child, "SIGKILL"),
   };
+}
+
+export const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
+
+/** The Vercel-style path: Next's own server (`next start`), no server.ts, no WebSocket server. */
+export async function startNextServer(options: Omit<StartOptions, "command"> = {}): Promise<TestServer> {
+  const port = await freePort();
+  const command: ServerCommand = { program: process.execPath, args: [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], port };
+  return startServer({ ...options, command, env: { PORT: String(port), ...options.env } });
 }
 
 /** Resolves with the port once the server logs that it listens; every output line goes to `logs`. */
