@@ -8,6 +8,7 @@ import { closeRepository } from "@/lib/db";
 import { log } from "@/lib/log";
 import { applyBuiltNextConfig } from "@/lib/next-build";
 import { flushTracing } from "@/lib/observability/spans";
+import { closeEventStreams } from "@/lib/realtime/event-stream";
 import { attachRealtime } from "@/lib/realtime/ws-server";
 import { prepareProcess } from "@/lib/startup";
 
@@ -54,11 +55,12 @@ async function main(): Promise<void> {
     log("info", "listening", { port, url: `http://localhost:${port}`, database: database.dialect });
   });
 
-  // Stop accepting, tell WebSocket clients to go elsewhere (1001), let in-flight requests
-  // finish within the timeout, then release the database.
+  // Stop accepting, tell live clients to go elsewhere (WebSocket 1001, event streams ended),
+  // let in-flight requests finish within the timeout, then release the database.
   const shutdown = async (signal: string) => {
     log("info", "shutting down", { signal });
     const httpClosed = closeServer(server, config.shutdownTimeoutMs);
+    closeEventStreams();
     await realtime.close();
     await httpClosed;
     await Promise.allSettled([closeRepository(), flushTracing()]);

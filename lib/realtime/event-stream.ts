@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
+import { processSingleton } from "@/lib/process-singleton";
 import { ClientConnection, type Transport } from "@/lib/realtime/connection";
 import type { SyncedFrame } from "@/lib/realtime/wire";
 
@@ -27,6 +28,14 @@ export const eventStreamQuerySchema = z.object({
 });
 
 const encoder = new TextEncoder();
+
+/** The open streams' end functions, shared by the route handlers' and server.ts's copies of this module. */
+const openStreams = processSingleton("event-streams", () => new Set<() => void>());
+
+/** Ends every open stream, as a shutdown closes WebSockets: clients reconnect elsewhere and sync. */
+export function closeEventStreams(): void {
+  for (const end of [...openStreams]) end();
+}
 const SYNCED_PREFIX = '{"type":"synced"';
 
 /**
@@ -75,11 +84,13 @@ export function openEventStream(userId: string, cursors: Record<string, number>,
   // A comment line now gets the headers through proxies; one per heartbeat keeps idle ones open.
   write(": connected\n\n");
   const heartbeat = setInterval(() => write(": ping\n\n"), websocket.heartbeatMs);
+  openStreams.add(end);
   log("info", "event stream connected", { userId });
 
   function end(error?: unknown): void {
     if (closed) return;
     closed = true;
+    openStreams.delete(end);
     clearInterval(heartbeat);
     connection.close();
     log("info", "event stream disconnected", { userId, ...(error ? { error: String(error) } : {}) });

@@ -58,4 +58,14 @@ describe("GET /events (Server-Sent Events)", () => {
     expect(stream.frames.filter((frame) => frame.type === "synced").map((frame) => frame.more)).toEqual([[conversationId], []]);
     await stream.close();
   }, 60_000);
+
+  it("ends on shutdown, so clients reconnect elsewhere instead of holding the server up", async () => {
+    const instance = await startServer();
+    const alice = await createUser(instance.url);
+    const stream = await TestEventStream.open(instance.url, { token: alice.token });
+    await stream.waitFor((frame) => frame.type === "synced");
+    await Promise.all([instance.stop(), stream.ended()]);
+    expect(instance.logs.some((line) => line.includes('"msg":"stopped"'))).toBe(true);
+    expect(instance.logs.some((line) => line.includes("shutdown timeout"))).toBe(false);
+  });
 });

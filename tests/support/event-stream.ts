@@ -49,6 +49,11 @@ export class TestEventStream extends FrameLog {
     }
   }
 
+  /** Resolves when the server ends the stream. */
+  ended(): Promise<void> {
+    return this.done;
+  }
+
   close(): Promise<void> {
     this.abort.abort();
     return this.done;
