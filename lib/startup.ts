@@ -9,16 +9,16 @@ import { processSingleton } from "@/lib/process-singleton";
 
 /** Production reads the routes `next build` recorded; `next dev` has only the source to go by. */
 function knownRoutes(production: boolean): string[] {
-  // Read at run time, not bundled: the standalone tracer must leave these paths alone.
-  const root = /* turbopackIgnore: true */ process.cwd();
-  return production ? builtRoutes(path.join(root, ".next")) : sourceRoutes(path.join(root, "app"));
+  // Read at run time, never bundled: the standalone tracer must not copy these folders.
+  if (production) return builtRoutes(path.join(/* turbopackIgnore: true */ process.cwd(), ".next"));
+  return sourceRoutes(path.join(/* turbopackIgnore: true */ process.cwd(), "app"));
 }
 
 /**
  * What every way of running the app does once per process before it serves: read and check the
  * configuration (a ConfigError stops start-up), observe HTTP requests, start tracing if asked,
  * and open and migrate the database. instrumentation.ts runs it under `next start`; server.ts
- * runs it itself before listening, since Next may run register() only at the first request.
+ * runs it itself before listening, since under a custom server Next does not wait for register().
  */
 export function prepareProcess(): Promise<void> {
   return processSingleton("prepared", () => prepare());

@@ -74,6 +74,16 @@ function observe(request: IncomingMessage, response: ServerResponse, options: Ob
   enterRequestContext(context);
 }
 
+/** An exception here would be thrown from Node's HTTP parser: without a route table, label none. */
+function buildLabeler(build: () => RouteLabeler): RouteLabeler {
+  try {
+    return build();
+  } catch (error) {
+    log("warn", "no route table: requests are labelled unmatched", { error: error instanceof Error ? error.message : String(error) });
+    return () => "unmatched";
+  }
+}
+
 /**
  * Gives every request of every HTTP server in this process a request id, a context that route
  * handlers can read, one log line and its metrics, whichever server answers it: server.ts in
@@ -87,7 +97,7 @@ export function observeHttpRequests(options: ObserveOptions): void {
   let labelRoute: RouteLabeler | null = null;
   subscribe("http.server.request.start", (message) => {
     const { request, response } = message as RequestStart;
-    labelRoute ??= options.labelRoute();
+    labelRoute ??= buildLabeler(options.labelRoute);
     observe(request, response, options, labelRoute);
   });
 }
