@@ -22,6 +22,14 @@ export const REFERENCE_PAGE = `<!doctype html>
 </html>
 `;
 
+/**
+ * What the reference page may load: its own script and styles (Swagger UI sets inline styles),
+ * the document, and nothing from elsewhere; no framing.
+ */
+export const REFERENCE_PAGE_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 // A file, not an inline script, so a Content-Security-Policy without 'unsafe-inline' allows it.
 const START_SCRIPT = `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#reference", deepLinking: true });\n`;
 

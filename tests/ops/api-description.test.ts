@@ -90,10 +90,15 @@ describe("GET /docs", () => {
   it("renders an interactive reference of every path, loading nothing from another origin", async () => {
     const { context, page } = await newPage(browser, server.url);
     const foreign: string[] = [];
+    const refused: string[] = [];
     page.on("request", (request) => {
       if (!request.url().startsWith(server.url)) foreign.push(request.url());
     });
-    await page.goto("/docs");
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    const response = await page.goto("/docs");
+    expect(response?.headers()["content-security-policy"]).toContain("script-src 'self'");
     await page.locator(".opblock").first().waitFor();
     expect(await page.locator(".opblock").count()).toBe(
       Object.values(document.paths).reduce((total, operations) => total + Object.keys(operations).length, 0),
@@ -102,6 +107,7 @@ describe("GET /docs", () => {
     await page.getByRole("button", { name: "Try it out" }).waitFor();
     await screenshot(page, "api-reference");
     expect(foreign).toEqual([]);
+    expect(refused).toEqual([]);
     await context.close();
   }, 60_000);
 });
