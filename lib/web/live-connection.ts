@@ -75,7 +75,8 @@ export class LiveConnection {
   private stream: EventSource | null = null;
   /** Set once the WebSocket failed to open in time: every connection from then on uses it. */
   private eventStreamUrl: string | null = null;
-  private connectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Runs while no socket has opened since the first try of a (re)connection, retries included. */
+  private connectDeadline: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private attempts = 0;
   private stopped = false;
@@ -99,7 +100,7 @@ export class LiveConnection {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    this.clearConnectTimer();
+    this.clearConnectDeadline();
     this.socket?.close(1000, "Leaving");
     this.socket = null;
     this.stream?.close();
@@ -123,36 +124,44 @@ export class LiveConnection {
   private connect(): void {
     this.setStatus(this.attempts === 0 ? "connecting" : "reconnecting");
     if (this.eventStreamUrl) return this.openEventStream(this.eventStreamUrl);
+    // An upgrade nobody answers, or one refused at every retry, would otherwise leave the page
+    // "Connecting…" for good.
+    this.connectDeadline ??= setTimeout(() => this.onConnectDeadline(), this.connectTimeoutMs);
     const socket = new WebSocket(this.options.url);
     this.socket = socket;
-    // An upgrade nobody answers would otherwise leave the page "Connecting…" for good.
-    this.connectTimer = setTimeout(() => this.giveUpOnSocket(socket), this.connectTimeoutMs);
     socket.onopen = () => {
-      this.clearConnectTimer();
+      this.clearConnectDeadline();
       this.sync();
     };
     socket.onmessage = (event: MessageEvent) => this.receive(event.data);
     socket.onclose = () => {
       if (this.socket !== socket) return;
-      this.clearConnectTimer();
       this.socket = null;
       if (!this.stopped) this.scheduleRetry();
     };
   }
 
-  private clearConnectTimer(): void {
-    if (this.connectTimer) clearTimeout(this.connectTimer);
-    this.connectTimer = null;
+  private clearConnectDeadline(): void {
+    if (this.connectDeadline) clearTimeout(this.connectDeadline);
+    this.connectDeadline = null;
   }
 
-  private giveUpOnSocket(socket: WebSocket): void {
-    this.connectTimer = null;
-    if (this.socket !== socket) return;
-    this.socket = null;
-    socket.onclose = null;
-    socket.close();
-    if (!this.options.eventStreamUrl) return this.scheduleRetry();
+  /** No socket opened in time: drop the one still trying, and use the event stream if there is one. */
+  private onConnectDeadline(): void {
+    this.connectDeadline = null;
+    const pending = this.socket;
+    if (pending) {
+      this.socket = null;
+      pending.onclose = null;
+      pending.close();
+    }
+    if (!this.options.eventStreamUrl) {
+      if (pending) this.scheduleRetry();
+      return;
+    }
     this.eventStreamUrl = this.options.eventStreamUrl;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     this.connect();
   }
 
