@@ -4,6 +4,7 @@ import nextEnv from "@next/env";
 import next from "next";
 
 import { ConfigError, getConfig } from "@/lib/config";
+import { stopPresence } from "@/lib/chat/presence";
 import { closeRepository } from "@/lib/db";
 import { log } from "@/lib/log";
 import { applyBuiltNextConfig } from "@/lib/next-build";
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     const httpClosed = closeServer(server, config.shutdownTimeoutMs);
     closeEventStreams();
     await realtime.close();
+    await stopPresence().catch((error: unknown) => log("warn", "presence not cleared", { error: String(error) }));
     await httpClosed;
     await Promise.allSettled([closeRepository(), flushTracing()]);
     log("info", "stopped");

@@ -5,6 +5,8 @@ import {
   errorBody,
   healthBody,
   messageBody,
+  personBody,
+  readMarkerBody,
   readyBody,
   tokenPairBody,
   unavailableBody,
@@ -14,6 +16,7 @@ import {
   createConversationSchema,
   loginSchema,
   messagePageSchema,
+  readMarkerSchema,
   refreshSchema,
   sendMessageSchema,
   signupSchema,
@@ -95,7 +98,7 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
       tag: "users",
       api: true,
       auth: true,
-      replies: { 200: { description: "The other users", body: z.object({ users: z.array(userBody) }) } },
+      replies: { 200: { description: "The other users, with their presence", body: z.object({ users: z.array(personBody) }) } },
     },
   },
   "/conversations": {
@@ -128,6 +131,20 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
       query: messagePageSchema,
       replies: {
         200: { description: "Messages", body: z.object({ messages: z.array(messageBody) }) },
+        403: errorReply("The caller is not a member"),
+        404: errorReply("No such conversation"),
+      },
+    },
+  },
+  "/conversations/{id}/read": {
+    post: {
+      summary: "Move the caller's read marker forward (never back); other members are told",
+      tag: "messages",
+      api: true,
+      auth: true,
+      body: readMarkerSchema,
+      replies: {
+        200: { description: "The caller's read marker now (unchanged if `seq` was behind it)", body: readMarkerBody },
         403: errorReply("The caller is not a member"),
         404: errorReply("No such conversation"),
       },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import type { TokenPair } from "@/lib/auth/tokens";
-import type { ConversationDto, MessageDto, UserDto } from "@/lib/chat/present";
+import type { ConversationDto, MessageDto, PersonDto, UserDto } from "@/lib/chat/present";
 
 /**
  * The response shapes of the REST API, for its OpenAPI description. Each is typed against the
@@ -14,6 +14,14 @@ export const userBody: z.ZodType<UserDto> = z.object({
   id: z.string(),
   username: z.string(),
   full_name: z.string().nullable(),
+});
+
+export const personBody: z.ZodType<PersonDto> = z.object({
+  id: z.string(),
+  username: z.string(),
+  full_name: z.string().nullable(),
+  online: z.boolean(),
+  last_seen_at: z.string().meta({ format: "date-time" }).nullable(),
 });
 
 export const tokenPairBody: z.ZodType<TokenPair> = z.object({
@@ -37,12 +45,16 @@ export const conversationBody: z.ZodType<ConversationDto> = z.object({
   id: z.string(),
   title: z.string(),
   is_group: z.boolean(),
-  members: z.array(userBody),
+  members: z.array(personBody),
   member_ids: z.array(z.string()),
   created_at: z.string().meta({ format: "date-time" }),
   last_seq: z.number().int(),
   last_message: messageBody.nullable().optional(),
+  last_read_seq: z.number().int().optional().meta({ description: "In the caller's list: the last seq they have read" }),
+  unread_count: z.number().int().optional().meta({ description: "In the caller's list: messages by others after last_read_seq" }),
 });
+
+export const readMarkerBody = z.object({ last_read_seq: z.number().int() });
 
 export const healthBody = z.object({ status: z.literal("healthy") });
 

@@ -1,4 +1,4 @@
-import type { ConversationRecord, ConversationSummary, MessageRecord, PublicUser } from "@/lib/db/repository";
+import type { ConversationRecord, ConversationSummary, MessageRecord, PublicUser, UserRecord } from "@/lib/db/repository";
 
 /** The JSON shapes of the public API, shared by REST, WebSocket frames and the UI. */
 
@@ -6,6 +6,21 @@ export interface UserDto {
   id: string;
   username: string;
   full_name: string | null;
+}
+
+/** Someone as others see them, in the people list and among a conversation's members. */
+export interface PersonDto extends UserDto {
+  online: boolean;
+  /** When their last connection opened or closed; null if they never connected. */
+  last_seen_at: string | null;
+}
+
+/** Someone came online or went offline. */
+export interface PresenceDto {
+  type: "presence";
+  user_id: string;
+  online: boolean;
+  last_seen_at: string | null;
 }
 
 export interface MessageDto {
@@ -22,15 +37,36 @@ export interface ConversationDto {
   id: string;
   title: string;
   is_group: boolean;
-  members: UserDto[];
+  members: PersonDto[];
   member_ids: string[];
   created_at: string;
   last_seq: number;
   last_message?: MessageDto | null;
+  /** In the caller's own list: their read marker and the messages by others after it. */
+  last_read_seq?: number;
+  unread_count?: number;
 }
 
-export function presentUser(user: PublicUser): UserDto {
+/** Someone's read marker moved: `seq` is the last event seq they have seen. */
+export interface ReadReceiptDto {
+  type: "read";
+  conversation_id: string;
+  user_id: string;
+  seq: number;
+}
+
+export interface TypingDto {
+  type: "typing";
+  conversation_id: string;
+  user_id: string;
+}
+
+export function presentUser(user: Pick<UserRecord, "id" | "username" | "fullName">): UserDto {
   return { id: user.id, username: user.username, full_name: user.fullName };
+}
+
+export function presentPerson(user: PublicUser): PersonDto {
+  return { ...presentUser(user), online: user.online, last_seen_at: user.lastSeenAt };
 }
 
 export function presentMessage(message: MessageRecord): MessageDto {
@@ -50,13 +86,15 @@ export function presentConversation(conversation: ConversationRecord | Conversat
     id: conversation.id,
     title: conversation.title,
     is_group: conversation.isGroup,
-    members: conversation.members.map(presentUser),
+    members: conversation.members.map(presentPerson),
     member_ids: conversation.members.map((member) => member.id),
     created_at: conversation.createdAt,
     last_seq: conversation.lastSeq,
   };
   if ("lastMessage" in conversation) {
     dto.last_message = conversation.lastMessage ? presentMessage(conversation.lastMessage) : null;
+    dto.last_read_seq = conversation.lastReadSeq;
+    dto.unread_count = conversation.unreadCount;
   }
   return dto;
 }

@@ -62,7 +62,10 @@ export const sendMessageSchema = z.object({
   content: contentSchema,
 });
 
-const sequenceNumber = z.coerce.number().int().min(0);
+/** The largest seq the databases store (a 32-bit integer column). */
+export const MAX_SEQ = 2_147_483_647;
+
+const sequenceNumber = z.coerce.number().int().min(0).max(MAX_SEQ, `must be at most ${MAX_SEQ}`);
 
 export const messagePageSchema = z
   .object({
@@ -94,6 +97,11 @@ export const olderMessagesSchema = z.object({
 export const directConversationSchema = z.object({ user_id: idSchema });
 
 export const conversationRefSchema = z.object({ conversation_id: idSchema });
+
+/** How far the reader has read: the last event seq they have seen. */
+export const readMarkerSchema = z.object({
+  seq: z.number().int().min(0).max(MAX_SEQ, `must be at most ${MAX_SEQ}`),
+});
 
 export type SignupInput = z.infer<typeof signupSchema>;
 export type CreateConversationInput = z.infer<typeof createConversationSchema>;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { hashPassword, verifyPassword } from "@/lib/auth/passwords";
 import { DomainError } from "@/lib/chat/errors";
-import { presentUser, type UserDto } from "@/lib/chat/present";
+import { presentPerson, presentUser, type PersonDto, type UserDto } from "@/lib/chat/present";
 import type { SignupInput } from "@/lib/chat/schemas";
 import { getRepository } from "@/lib/db";
 
@@ -18,6 +18,7 @@ export async function signUp(input: SignupInput): Promise<UserDto> {
     fullName: input.full_name,
     passwordHash: await hashPassword(input.password),
     createdAt: new Date().toISOString(),
+    lastSeenAt: null,
   });
   // The unique index decides when two sign-ups race for the same name.
   if (!stored) throw new DomainError("conflict", USERNAME_TAKEN);
@@ -38,8 +39,8 @@ export async function findUser(id: string): Promise<UserDto | null> {
   return user ? presentUser(user) : null;
 }
 
-export async function listOtherUsers(userId: string): Promise<UserDto[]> {
-  return (await (await getRepository()).listUsersExcept(userId)).map(presentUser);
+export async function listOtherUsers(userId: string): Promise<PersonDto[]> {
+  return (await (await getRepository()).listUsersExcept(userId)).map(presentPerson);
 }
 
 export interface ResolvedUsernames {

@@ -9,27 +9,34 @@ import { getConfig, type DatabaseTarget, type PostgresTarget } from "@/lib/confi
 import { connectPostgres, migratePostgres } from "@/lib/db/pg/connection";
 import { listenForEvents } from "@/lib/db/pg/listener";
 import { createPostgresRepository } from "@/lib/db/pg/repository";
-import type { Announce, Announcement, ChatRepository } from "@/lib/db/repository";
+import type { Announcer, ChatRepository } from "@/lib/db/repository";
 import { createSqliteRepository } from "@/lib/db/sqlite/repository";
 import { traceMethods } from "@/lib/observability/spans";
 import { processSingleton } from "@/lib/process-singleton";
 
 const MIGRATIONS_ROOT = path.join(process.cwd(), "drizzle");
 
-function storedEventListeners(): Set<Announce> {
-  return processSingleton("stored-event-listeners", () => new Set<Announce>());
+function storeListeners(): Set<Announcer> {
+  return processSingleton("store-listeners", () => new Set<Announcer>());
 }
 
-function announce(announcement: Announcement): void {
-  for (const listener of storedEventListeners()) listener(announcement);
-}
+/** What the open store tells every listener of this process. */
+const announcer: Announcer = {
+  event(announcement) {
+    for (const listener of storeListeners()) listener.event(announcement);
+  },
+  signal(signal) {
+    for (const listener of storeListeners()) listener.signal(signal);
+  },
+};
 
 /**
  * Hears every event stored in the database, by any instance, once and in each conversation's
- * seq order, for as long as this process has the store open.
+ * seq order, and every signal broadcast by any instance, for as long as this process has the
+ * store open.
  */
-export function onStoredEvent(listener: Announce): () => void {
-  const listeners = storedEventListeners();
+export function listenToStore(listener: Announcer): () => void {
+  const listeners = storeListeners();
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
@@ -42,14 +49,14 @@ function openSqlite(file: string): ChatRepository {
   client.pragma("busy_timeout = 5000");
   client.pragma("synchronous = NORMAL");
   migrate(drizzle(client), { migrationsFolder: path.join(MIGRATIONS_ROOT, "sqlite") });
-  return createSqliteRepository(client, announce);
+  return createSqliteRepository(client, announcer);
 }
 
-/** Stored events are announced by NOTIFY, which every instance's listener (this one's too) hears. */
+/** Stored events and signals are announced by NOTIFY, which every instance's listener (this one's too) hears. */
 async function openPostgres(target: PostgresTarget): Promise<ChatRepository> {
   await migratePostgres(target, path.join(MIGRATIONS_ROOT, "pg"));
   const repository = createPostgresRepository(connectPostgres(target));
-  const listener = listenForEvents(target, repository, announce);
+  const listener = listenForEvents(target, repository, announcer);
   // Until LISTEN is in place this instance would miss events, so the store is not open before it.
   const listening = await Promise.race([
     listener.ready.then(() => true),

@@ -3,7 +3,16 @@ import type * as schema from "@/lib/db/sqlite/schema";
 export type UserRecord = typeof schema.users.$inferSelect;
 export type MessageRecord = typeof schema.messages.$inferSelect;
 export type ConversationRow = typeof schema.conversations.$inferSelect;
-export type PublicUser = Pick<UserRecord, "id" | "username" | "fullName">;
+/** Someone as others see them: who they are and whether they are connected now. */
+export type PublicUser = Pick<UserRecord, "id" | "username" | "fullName" | "lastSeenAt"> & { online: boolean };
+
+/** An instance that has not refreshed `instances.seen_at` for this long is gone, and its users' presence with it. */
+export const INSTANCE_EXPIRY_MS = 30_000;
+
+/** When an instance must have been seen for its presence rows to count. */
+export function liveSince(now = Date.now()): string {
+  return new Date(now - INSTANCE_EXPIRY_MS).toISOString();
+}
 
 export interface ConversationRecord extends Omit<ConversationRow, "directKey"> {
   members: PublicUser[];
@@ -11,6 +20,9 @@ export interface ConversationRecord extends Omit<ConversationRow, "directKey"> {
 
 export interface ConversationSummary extends ConversationRecord {
   lastMessage: MessageRecord | null;
+  /** The reader's read marker, and the messages by others after it. */
+  lastReadSeq: number;
+  unreadCount: number;
 }
 
 export type NewMessage = Omit<MessageRecord, "seq">;
@@ -38,6 +50,23 @@ export interface Announcement {
 
 /** Called once per stored event, in the conversation's seq order, after it is committed. */
 export type Announce = (announcement: Announcement) => void;
+
+/**
+ * Something that is not an event of a conversation's stream but must reach some users'
+ * clients at once, wherever they are connected: a read marker moving, someone typing,
+ * someone coming online. Not ordered, not replayed.
+ */
+export interface Signal {
+  recipientIds: string[];
+  /** The frame the recipients' clients get, as JSON. */
+  payload: { type: string } & Record<string, unknown>;
+}
+
+/** How the store tells this process (and, on PostgreSQL, every instance) what happened. */
+export interface Announcer {
+  event: Announce;
+  signal(signal: Signal): void;
+}
 
 export type InsertMessageResult =
   | { outcome: "created"; message: MessageRecord }
@@ -73,6 +102,11 @@ export interface ChatRepository {
   findConversation(id: string): Promise<ConversationRecord | null>;
   listConversationsOf(userId: string): Promise<ConversationSummary[]>;
   isMember(conversationId: string, userId: string): Promise<boolean>;
+  /**
+   * Moves the member's read marker forward to `seq`, capped at the conversation's newest
+   * event; null when they are not a member.
+   */
+  markRead(conversationId: string, userId: string, seq: number): Promise<{ lastReadSeq: number; changed: boolean } | null>;
   memberIdsOf(conversationId: string): Promise<string[]>;
 
   /**
@@ -80,9 +114,25 @@ export interface ChatRepository {
    * event; or returns the message the sender already stored under that message_id.
    */
   insertMessage(message: NewMessage): Promise<InsertMessageResult>;
+
+  /** Marks the instance alive at `now`. */
+  touchInstance(instanceId: string, now: string): Promise<void>;
+  /** Records that the user has connections on the instance; says whether a live instance already had them. */
+  addPresence(instanceId: string, userId: string, now: string): Promise<{ wasOnline: boolean }>;
+  /** Records that the user has no more connections on the instance; says whether a live instance still has them. */
+  removePresence(instanceId: string, userId: string, now: string): Promise<{ stillOnline: boolean }>;
+  /**
+   * Forgets instances not seen since `cutoff` (crashed) or the one named (shutting down), with
+   * their presence; returns the users who were connected only there, and are now offline.
+   */
+  removeInstances(cutoff: string, instanceId: string | null, now: string): Promise<string[]>;
+  /** Everyone who shares a conversation with the user, but the user. */
+  peerIdsOf(userId: string): Promise<string[]>;
   listMessages(conversationId: string, page: MessagePage): Promise<MessageRecord[]>;
   /** The events after seq `after`, oldest first. */
   listEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /** Hands the signal to every instance's Announcer (this one's included). */
+  broadcast(signal: Signal): Promise<void>;
 }
 
 /** The shape both dialects give an event row joined with its message. */

@@ -1,5 +1,7 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
+import { announceTyping, markRead } from "@/lib/chat/awareness";
+import { trackPresence } from "@/lib/chat/presence";
 import { getConversation, listConversations, requireMembership } from "@/lib/chat/conversations";
 import { DomainError } from "@/lib/chat/errors";
 import { eventsAfter } from "@/lib/chat/events";
@@ -47,17 +49,23 @@ export class ClientConnection {
   private outbound: Promise<void> = Promise.resolve();
   private inbound: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
+  private readonly release: () => void;
 
   constructor(
     readonly userId: string,
     private readonly transport: Transport,
     private readonly maxBufferedBytes: number,
   ) {
-    this.unsubscribe = getHub().subscribe(userId, (announcement) => this.onAnnouncement(announcement));
+    this.unsubscribe = getHub().subscribe(userId, {
+      event: (announcement) => this.onAnnouncement(announcement),
+      signal: (payload) => this.send(JSON.stringify(payload)),
+    });
+    this.release = trackPresence(userId);
   }
 
   close(): void {
     this.unsubscribe();
+    this.release();
   }
 
   /** Handles one frame from the client; frames are handled one after another, in order. */
@@ -216,6 +224,15 @@ export class ClientConnection {
         return this.sync(frame);
       case "ping":
         return this.send({ type: "pong" });
+      case "read": {
+        // A marker that moved reaches every member's clients, this one included; one that did
+        // not is answered here alone.
+        const { receipt, changed } = await markRead(this.userId, frame.conversation_id, frame.seq);
+        if (!changed) this.send(receipt);
+        return;
+      }
+      case "typing":
+        return announceTyping(this.userId, frame.conversation_id);
     }
   }
 

@@ -1,8 +1,12 @@
-import { onStoredEvent } from "@/lib/db";
-import type { Announcement } from "@/lib/db/repository";
+import { listenToStore } from "@/lib/db";
+import type { Announcement, Signal } from "@/lib/db/repository";
 import { processSingleton } from "@/lib/process-singleton";
 
-export type HubListener = (announcement: Announcement) => void;
+/** A client connection as the hub sees it. */
+export interface HubListener {
+  event(announcement: Announcement): void;
+  signal(payload: Signal["payload"]): void;
+}
 
 interface Fanout {
   announcement: Announcement;
@@ -15,7 +19,7 @@ const DELIVERIES_PER_TURN = 500;
 
 /**
  * Routes announced events to the listeners (client connections) of the members who hear
- * them, in announcement order, in batches. One per process; it hears the store, so it does
+ * them, in announcement order, in batches; and signals to their recipients. One per process; it hears the store, so it does
  * not know or care which database runs or which instance stored an event.
  */
 export class Hub {
@@ -42,11 +46,16 @@ export class Hub {
     this.drain();
   }
 
+  /** Hands a signal to the listeners of its recipients in this process, at once. */
+  signal({ recipientIds, payload }: Signal): void {
+    for (const userId of recipientIds) for (const listener of this.listeners.get(userId) ?? []) listener.signal(payload);
+  }
+
   private drain(): void {
     while (this.budget > 0 && this.fanouts.length > 0) {
       const fanout = this.fanouts[0]!;
       while (this.budget > 0 && fanout.next < fanout.listeners.length) {
-        fanout.listeners[fanout.next++]!(fanout.announcement);
+        fanout.listeners[fanout.next++]!.event(fanout.announcement);
         this.budget--;
       }
       if (fanout.next === fanout.listeners.length) this.fanouts.shift();
@@ -68,7 +77,7 @@ export class Hub {
 export function getHub(): Hub {
   return processSingleton("hub", () => {
     const hub = new Hub();
-    onStoredEvent((announcement) => hub.deliver(announcement));
+    listenToStore({ event: (announcement) => hub.deliver(announcement), signal: (signal) => hub.signal(signal) });
     return hub;
   });
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { describeZodError, sendMessageSchema } from "@/lib/chat/schemas";
+import { describeZodError, readMarkerSchema, sendMessageSchema } from "@/lib/chat/schemas";
 import type { ErrorFrame } from "@/lib/realtime/wire";
 
 /** Client → server frames of the live protocol, validated with the REST API's own schemas. */
@@ -18,6 +18,8 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
     after_seq: sequenceNumber.optional(),
   }),
   z.object({ type: z.literal("ping") }),
+  readMarkerSchema.extend({ type: z.literal("read"), conversation_id: conversationId }),
+  z.object({ type: z.literal("typing"), conversation_id: conversationId }),
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrameSchema>;

@@ -1,4 +1,4 @@
-import type { MessageDto } from "@/lib/chat/present";
+import type { MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
 
 /**
  * The vocabulary of the live protocol, shared by the server and the browser client: frame
@@ -39,7 +39,13 @@ export interface SyncedFrame {
   more: string[];
 }
 
-export type ServerFrame = EventFrame | RetryAnswerFrame | SyncedFrame | ErrorFrame | { type: "joined"; conversation_id: string } | { type: "pong" };
+export type ServerFrame =
+  | EventFrame
+  | RetryAnswerFrame
+  | ReadReceiptDto
+  | TypingDto
+  | PresenceDto
+  | SyncedFrame | ErrorFrame | { type: "joined"; conversation_id: string } | { type: "pong" };
 
 export interface SyncRequest {
   type: "sync";

@@ -1,4 +1,5 @@
 import type { MessageDto } from "@/lib/chat/present";
+import type { EventFrame, SyncedFrame, SyncRequest } from "@/lib/realtime/wire";
 import type { ConnectionStatus } from "@/lib/web/chat-store";
 
 export interface LiveConnectionOptions {
@@ -18,10 +19,7 @@ export interface LiveConnectionOptions {
   maxDelayMs?: number;
 }
 
-type IncomingFrame =
-  | { type: "message"; message: MessageDto }
-  | { type: "synced"; more: string[] }
-  | { type: "other" };
+type IncomingFrame = EventFrame | Pick<SyncedFrame, "type" | "more"> | { type: "other" };
 
 function isMessage(value: unknown): value is MessageDto {
   if (typeof value !== "object" || value === null) return false;
@@ -179,7 +177,8 @@ export class LiveConnection {
   }
 
   private sync(): void {
-    this.socket?.send(JSON.stringify({ type: "sync", cursors: this.options.cursors() }));
+    const frame: SyncRequest = { type: "sync", cursors: this.options.cursors() };
+    this.socket?.send(JSON.stringify(frame));
   }
 
   private receive(data: unknown): void {

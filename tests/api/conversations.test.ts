@@ -35,7 +35,7 @@ describe("GET /users", () => {
     const ids = response.body.users.map((user) => user.id);
     expect(ids).toEqual(expect.arrayContaining([bob.id, carol.id, dave.id]));
     expect(ids).not.toContain(alice.id);
-    expect(Object.keys(response.body.users[0]!).sort()).toEqual(["full_name", "id", "username"]);
+    expect(Object.keys(response.body.users[0]!).sort()).toEqual(["full_name", "id", "last_seen_at", "online", "username"]);
   });
 
   it("requires authentication", async () => {

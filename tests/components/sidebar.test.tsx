@@ -3,15 +3,16 @@ import { cleanup, fireEvent, render, screen, within } from "@testing-library/rea
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { Sidebar } from "@/components/chat/Sidebar";
-import type { ConversationDto, UserDto } from "@/lib/chat/present";
+import type { ConversationDto, PersonDto } from "@/lib/chat/present";
 
 afterEach(cleanup);
 
-const me: UserDto = { id: "u-me", username: "me", full_name: "Mia Me" };
-const ann: UserDto = { id: "u-ann", username: "ann", full_name: "Ann Other" };
-const bo: UserDto = { id: "u-bo", username: "bo", full_name: null };
+const absent = { online: false, last_seen_at: null };
+const me: PersonDto = { id: "u-me", username: "me", full_name: "Mia Me", ...absent };
+const ann: PersonDto = { id: "u-ann", username: "ann", full_name: "Ann Other", ...absent };
+const bo: PersonDto = { id: "u-bo", username: "bo", full_name: null, ...absent };
 
-function conversation(id: string, members: UserDto[], overrides: Partial<ConversationDto> = {}): ConversationDto {
+function conversation(id: string, members: PersonDto[], overrides: Partial<ConversationDto> = {}): ConversationDto {
   return {
     id,
     title: "",

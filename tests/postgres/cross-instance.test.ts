@@ -98,6 +98,31 @@ describe("several instances on one PostgreSQL", () => {
     ]);
   });
 
+  it("carries read markers and typing to members connected to the other instance", async () => {
+    const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
+    const conversationId = await createConversation(a.url, alice, [bob]);
+    await postMessage(a.url, alice, conversationId, "read me");
+    const [aliceOnA, bobOnB] = await Promise.all([connect(a, alice), connect(b, bob)]);
+    aliceOnA.send({ type: "typing", conversation_id: conversationId });
+    expect(await bobOnB.waitFor((frame) => frame.type === "typing")).toEqual({ type: "typing", conversation_id: conversationId, user_id: alice.id });
+    bobOnB.send({ type: "read", conversation_id: conversationId, seq: 1 });
+    expect(await aliceOnA.waitFor((frame) => frame.type === "read")).toEqual({ type: "read", conversation_id: conversationId, user_id: bob.id, seq: 1 });
+  });
+
+  it("keeps someone online while a connection of theirs is open on either instance", async () => {
+    const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
+    await createConversation(a.url, alice, [bob]);
+    const aliceOnA = await connect(a, alice);
+    const bobOnA = await connect(a, bob);
+    await aliceOnA.waitFor((frame) => frame.type === "presence" && frame.user_id === bob.id);
+    const bobOnB = await connect(b, bob);
+    await bobOnA.close();
+    await bobOnB.close();
+    await aliceOnA.waitFor((frame) => frame.type === "presence" && frame.user_id === bob.id && frame.online === false);
+    const changes = aliceOnA.frames.filter((frame) => frame.type === "presence" && frame.user_id === bob.id).map((frame) => frame.online);
+    expect(changes).toEqual([true, false]);
+  });
+
   it("lets a member of a restarted instance reconnect and catch up on what was sent meanwhile", async () => {
     const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
     const conversationId = await createConversation(a.url, alice, [bob]);

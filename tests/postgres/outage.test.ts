@@ -100,4 +100,30 @@ describe("a PostgreSQL outage", () => {
     expect(received.map((message) => message.content)).toEqual(["before the outage", "after the outage"]);
     expect(bobOnB.closed).toBeNull();
   }, 60_000);
+
+  it("answers every WebSocket frame during the outage with an error that names it and says to retry", async () => {
+    const server = await instance();
+    const [alice, bob] = await Promise.all([createUser(server.url), createUser(server.url)]);
+    const conversationId = await createConversation(server.url, alice, [bob]);
+    const socket = await TestSocket.open(server.url, { token: alice.token });
+    sockets.push(socket);
+    cluster.stop();
+    try {
+      await waitForReadiness(server, 503);
+      const frames = Array.from({ length: 12 }, (_, i) => ({ type: "message", message_id: `during-${i}`, conversation_id: conversationId, content: `${i}` }));
+      for (const frame of frames) socket.send(frame);
+      const answers = await Promise.all(
+        frames.map((frame) => socket.waitFor((reply) => reply.type === "error" && reply.message_id === frame.message_id, 30_000)),
+      );
+      for (const answer of answers) {
+        expect(answer).toMatchObject({ conversation_id: conversationId, retry_after: 1, reason: expect.stringMatching(/retry/i) });
+      }
+      expect(await TestSocket.refusal(server.url, { token: bob.token })).toBe(503);
+    } finally {
+      cluster.start();
+    }
+    await waitForReadiness(server, 200);
+    const retried = await socket.request({ type: "message", message_id: "during-0", conversation_id: conversationId, content: "0" }, ["message"]);
+    expect(retried).toMatchObject({ message: { message_id: "during-0", seq: 1 } });
+  }, 90_000);
 });

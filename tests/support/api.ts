@@ -67,7 +67,7 @@ export async function createConversation(baseUrl: string, owner: TestUser, other
   return response.body.id;
 }
 
-export function postMessage(baseUrl: string, sender: TestUser, conversationId: string, content: string, messageId = randomUUID()) {
+export function postMessage(baseUrl: string, sender: TestUser, conversationId: string, content: string, messageId: string = randomUUID()) {
   return api<Record<string, unknown> & { seq: number; id: string }>(baseUrl, "POST", "/messages", {
     token: sender.token,
     json: { message_id: messageId, conversation_id: conversationId, content },

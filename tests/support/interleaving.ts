@@ -91,14 +91,16 @@ export class Device {
   }
 
   /**
-   * Holes a connection has above the cursor it first synced from: every event after it must
-   * reach the connection, including those below one that arrived live before the sync.
+   * Holes a connection has above the cursor it first synced from: once that sync is answered,
+   * every event after the cursor must have reached the connection, including those below one
+   * that arrived live before the sync. (A connection closed before its answer, by a restarting
+   * instance, owes nothing: its successor syncs again.)
    */
   holes(): number[] {
     return this.sockets.flatMap((socket) => {
       const from = this.syncedFrom.get(socket);
       const seqs = new Set(this.events(socket));
-      if (from === undefined || seqs.size === 0) return [];
+      if (from === undefined || seqs.size === 0 || !socket.frames.some((frame) => frame.type === "synced")) return [];
       const missing: number[] = [];
       for (let seq = from + 1; seq < Math.max(...seqs); seq++) if (!seqs.has(seq)) missing.push(seq);
       return missing;

@@ -46,9 +46,11 @@ export const DEV_SERVER: ServerCommand = { program: process.execPath, args: ["--
 
 /**
  * The database a test server uses unless the test names one: a fresh PostgreSQL database when
- * the suite runs in the `postgres` project, otherwise SQLite in the server's DATA_DIR.
+ * the suite runs in the `postgres` project, otherwise (and outside vitest: benchmarks) SQLite
+ * in the server's DATA_DIR.
  */
 async function defaultDatabaseUrl(): Promise<string | undefined> {
+  if (!process.env.VITEST) return undefined;
   return inject("dialect") === "postgres" ? createDatabase(inject("postgresAdminUrl")) : undefined;
 }
 

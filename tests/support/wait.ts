@@ -1,7 +1,7 @@
 /** Polls until condition holds; fails with `describe()` after timeoutMs. */
-export async function eventually(condition: () => boolean, describe: () => string, timeoutMs = 15_000): Promise<void> {
+export async function eventually(condition: () => boolean | Promise<boolean>, describe: () => string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(describe());
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

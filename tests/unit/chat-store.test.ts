@@ -12,8 +12,8 @@ function conversation(id: string, overrides: Partial<ConversationDto> = {}): Con
     title: "",
     is_group: false,
     members: [
-      { id: ME, username: "me", full_name: null },
-      { id: OTHER, username: "other", full_name: null },
+      { id: ME, username: "me", full_name: null, online: false, last_seen_at: null },
+      { id: OTHER, username: "other", full_name: null, online: false, last_seen_at: null },
     ],
     member_ids: [ME, OTHER],
     created_at: "2026-01-01T00:00:00.000Z",

@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 
 import type { Announcement } from "@/lib/db/repository";
-import { Hub } from "@/lib/realtime/hub";
+import { Hub, type HubListener } from "@/lib/realtime/hub";
 
 function announcement(seq: number, memberIds: string[]): Announcement {
   return {
@@ -12,14 +12,18 @@ function announcement(seq: number, memberIds: string[]): Announcement {
   };
 }
 
+function listener(event: HubListener["event"], signal: HubListener["signal"] = () => undefined): HubListener {
+  return { event, signal };
+}
+
 describe("Hub", () => {
   it("delivers an announcement to every listener of every member, and to no one else", () => {
     const hub = new Hub();
     const heard: string[] = [];
-    hub.subscribe("alice", () => heard.push("alice phone"));
-    hub.subscribe("alice", () => heard.push("alice laptop"));
-    hub.subscribe("bob", () => heard.push("bob"));
-    hub.subscribe("eve", () => heard.push("eve"));
+    hub.subscribe("alice", listener(() => heard.push("alice phone")));
+    hub.subscribe("alice", listener(() => heard.push("alice laptop")));
+    hub.subscribe("bob", listener(() => heard.push("bob")));
+    hub.subscribe("eve", listener(() => heard.push("eve")));
     hub.deliver(announcement(1, ["alice", "bob"]));
     expect(heard.sort()).toEqual(["alice laptop", "alice phone", "bob"]);
   });
@@ -27,7 +31,7 @@ describe("Hub", () => {
   it("keeps announcement order for each listener", () => {
     const hub = new Hub();
     const seqs: number[] = [];
-    hub.subscribe("alice", ({ event }) => seqs.push(event.seq));
+    hub.subscribe("alice", listener(({ event }) => seqs.push(event.seq)));
     for (let seq = 1; seq <= 5; seq++) hub.deliver(announcement(seq, ["alice"]));
     expect(seqs).toEqual([1, 2, 3, 4, 5]);
   });
@@ -35,7 +39,7 @@ describe("Hub", () => {
   it("stops delivering to a listener once it unsubscribes", () => {
     const hub = new Hub();
     const seqs: number[] = [];
-    const unsubscribe = hub.subscribe("alice", ({ event }) => seqs.push(event.seq));
+    const unsubscribe = hub.subscribe("alice", listener(({ event }) => seqs.push(event.seq)));
     hub.deliver(announcement(1, ["alice"]));
     unsubscribe();
     hub.deliver(announcement(2, ["alice"]));
@@ -46,12 +50,21 @@ describe("Hub", () => {
     const hub = new Hub();
     const members = Array.from({ length: 1200 }, (_, i) => `user${i}`);
     const heard: string[] = [];
-    for (const member of members) hub.subscribe(member, () => heard.push(member));
+    for (const member of members) hub.subscribe(member, listener(() => heard.push(member)));
     hub.deliver(announcement(1, members));
     expect(heard.length).toBe(500);
     await nextTurn();
     expect(heard.length).toBe(1000);
     await nextTurn();
     expect(heard).toEqual(members);
+  });
+
+  it("hands a signal to every listener of its recipients only, at once", () => {
+    const hub = new Hub();
+    const heard: string[] = [];
+    hub.subscribe("alice", listener(() => undefined, (payload) => heard.push(`alice ${payload.type}`)));
+    hub.subscribe("bob", listener(() => undefined, (payload) => heard.push(`bob ${payload.type}`)));
+    hub.signal({ recipientIds: ["bob"], payload: { type: "typing" } });
+    expect(heard).toEqual(["bob typing"]);
   });
 });

@@ -1,9 +1,10 @@
 import { z } from "zod";
 
-import type { Announcement } from "@/lib/db/repository";
+import type { Announcement, Signal } from "@/lib/db/repository";
 
-/** The NOTIFY channel every instance listens on for stored events. */
+/** The NOTIFY channels every instance listens on: stored events, and signals. */
 export const EVENTS_CHANNEL = "pneumatic_events";
+export const SIGNALS_CHANNEL = "pneumatic_signals";
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const MAX_PAYLOAD_BYTES = 7999;
@@ -45,6 +46,41 @@ export function noticePayload(announcement: Announcement): string {
 export function parseNotice(payload: string): Notice | null {
   try {
     const parsed = noticeSchema.safeParse(JSON.parse(payload));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+const signalSchema = z.object({
+  recipientIds: z.array(z.string()),
+  payload: z.looseObject({ type: z.string() }),
+});
+
+/** A signal as NOTIFY payloads, its recipients split so that each payload fits PostgreSQL's limit. */
+export function signalPayloads(signal: Signal): string[] {
+  const emptySize = Buffer.byteLength(JSON.stringify({ ...signal, recipientIds: [] }));
+  const payloads: string[] = [];
+  let recipientIds: string[] = [];
+  let size = emptySize;
+  for (const id of signal.recipientIds) {
+    // The id in quotes, and the comma before it.
+    const cost = Buffer.byteLength(JSON.stringify(id)) + 1;
+    if (size + cost > MAX_PAYLOAD_BYTES && recipientIds.length > 0) {
+      payloads.push(JSON.stringify({ ...signal, recipientIds }));
+      recipientIds = [];
+      size = emptySize;
+    }
+    recipientIds.push(id);
+    size += cost;
+  }
+  if (recipientIds.length > 0) payloads.push(JSON.stringify({ ...signal, recipientIds }));
+  return payloads;
+}
+
+export function parseSignal(payload: string): Signal | null {
+  try {
+    const parsed = signalSchema.safeParse(JSON.parse(payload));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

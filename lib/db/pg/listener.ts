@@ -1,10 +1,10 @@
 import postgres from "postgres";
 
 import type { PostgresTarget } from "@/lib/config";
-import { EVENTS_CHANNEL, parseNotice } from "@/lib/db/pg/announcements";
+import { EVENTS_CHANNEL, parseNotice, parseSignal, SIGNALS_CHANNEL } from "@/lib/db/pg/announcements";
 import { postgresOptions } from "@/lib/db/pg/connection";
 import type { PostgresRepository } from "@/lib/db/pg/repository";
-import type { Announce, StoredEvent } from "@/lib/db/repository";
+import type { Announcer, StoredEvent } from "@/lib/db/repository";
 import { log } from "@/lib/log";
 import { OrderedFeed } from "@/lib/stream/feed";
 
@@ -33,7 +33,7 @@ function describe(error: unknown): string {
  * already gave and fills any gap). The LISTEN connection is re-established after it drops,
  * and what was stored meanwhile is read back from the database.
  */
-export function listenForEvents(target: PostgresTarget, repository: PostgresRepository, announce: Announce): EventListener {
+export function listenForEvents(target: PostgresTarget, repository: PostgresRepository, announcer: Announcer): EventListener {
   const feed = new OrderedFeed();
   let queue: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -51,6 +51,7 @@ export function listenForEvents(target: PostgresTarget, repository: PostgresRepo
   const notifications = {
     onnotify: (channel: string, payload: string) => {
       if (channel === EVENTS_CHANNEL) enqueue(() => receive(payload));
+      if (channel === SIGNALS_CHANNEL) receiveSignal(payload);
     },
   };
   const client = postgres(
@@ -82,7 +83,7 @@ export function listenForEvents(target: PostgresTarget, repository: PostgresRepo
     if (admission.kind === "gap") await replay(event.conversationId, admission.after, admission.until);
     if (feed.admit(event.conversationId, event.seq).kind !== "deliver") return;
     feed.record(event.conversationId, event.seq);
-    announce({ event, memberIds: memberIds ?? (await repository.memberIdsOf(event.conversationId)) });
+    announcer.event({ event, memberIds: memberIds ?? (await repository.memberIdsOf(event.conversationId)) });
   }
 
   async function replay(conversationId: string, after: number, until: number): Promise<void> {
@@ -92,7 +93,7 @@ export function listenForEvents(target: PostgresTarget, repository: PostgresRepo
       const memberIds = await repository.memberIdsOf(conversationId);
       for (const event of page) {
         feed.record(conversationId, event.seq);
-        announce({ event, memberIds });
+        announcer.event({ event, memberIds });
       }
       cursor = page[page.length - 1]!.seq;
     }
@@ -104,6 +105,13 @@ export function listenForEvents(target: PostgresTarget, repository: PostgresRepo
     if ("event" in notice) return announceInOrder(notice.event, notice.memberIds);
     const [event] = await repository.listEvents(notice.conversationId, notice.seq - 1, 1);
     if (event?.seq === notice.seq) await announceInOrder(event, null);
+  }
+
+  /** Signals are of the moment: they are passed on as they come, and not caught up. */
+  function receiveSignal(payload: string): void {
+    const signal = parseSignal(payload);
+    if (signal) announcer.signal(signal);
+    else log("warn", "event listener ignored an unknown signal", { bytes: payload.length });
   }
 
   async function catchUp(since: number): Promise<void> {
@@ -121,6 +129,7 @@ export function listenForEvents(target: PostgresTarget, repository: PostgresRepo
     if (stopped) return;
     try {
       await client.unsafe(`listen "${EVENTS_CHANNEL}"`);
+      await client.unsafe(`listen "${SIGNALS_CHANNEL}"`);
     } catch (error) {
       log("warn", "event listener cannot listen yet", { error: describe(error), retryInMs: retryMs });
       scheduleListen(Math.min(retryMs * 2, RETRY_MAX_MS));

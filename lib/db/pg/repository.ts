@@ -1,12 +1,18 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, ne, sql, TransactionRollbackError } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, ne, or, sql, TransactionRollbackError } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
 
-import { EVENTS_CHANNEL, noticePayload } from "@/lib/db/pg/announcements";
+import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
 import * as schema from "@/lib/db/pg/schema";
-import { storedEvent, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, type StoredEvent } from "@/lib/db/repository";
+import { storedEvent, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince, type StoredEvent } from "@/lib/db/repository";
 
-const { users, conversations, conversationMembers, messages, conversationEvents } = schema;
+const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence } = schema;
+
+/** Messages again, under other names, for the newest-message and unread subqueries. */
+const newest = alias(messages, "newest");
+const unread = alias(messages, "unread");
+const peers = alias(conversationMembers, "peers");
 
 export interface PostgresRepository extends ChatRepository {
   /**
@@ -16,7 +22,33 @@ export interface PostgresRepository extends ChatRepository {
   listEventsSince(createdAt: string, offset: number, limit: number): Promise<StoredEvent[]>;
 }
 
-const publicUserColumns = { id: users.id, username: users.username, fullName: users.fullName };
+type Transaction = Parameters<Parameters<ReturnType<typeof drizzle<typeof schema>>["transaction"]>[0]>[0];
+
+/** Whether a live instance other than `instanceId` has the user's connections. */
+async function onlineElsewhere(tx: Transaction, instanceId: string | null, userId: string, now: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ userId: presence.userId })
+    .from(presence)
+    .innerJoin(instances, eq(instances.id, presence.instanceId))
+    .where(and(eq(presence.userId, userId), instanceId === null ? undefined : ne(presence.instanceId, instanceId), gt(instances.seenAt, liveSince(Date.parse(now)))))
+    .limit(1);
+  return row !== undefined;
+}
+
+/**
+ * A user as others see them; `online` is counted at the time of the query. (The user's id is
+ * named with its table: Drizzle leaves the selected table's columns unqualified, and inside
+ * the subquery a bare "id" would be the instance's.)
+ */
+function publicUserColumns() {
+  return {
+    id: users.id,
+    username: users.username,
+    fullName: users.fullName,
+    lastSeenAt: users.lastSeenAt,
+    online: sql<boolean>`exists (select 1 from ${presence} inner join ${instances} on ${instances.id} = ${presence.instanceId} where ${presence.userId} = ${sql.identifier("users")}.${sql.identifier("id")} and ${instances.seenAt} > ${liveSince()})`.mapWith(Boolean),
+  };
+}
 
 /**
  * The PostgreSQL store: the same units of work as the SQLite one, made atomic with row locks
@@ -31,7 +63,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     const byConversation = new Map<string, PublicUser[]>();
     if (conversationIds.length === 0) return byConversation;
     const rows = await db
-      .select({ conversationId: conversationMembers.conversationId, ...publicUserColumns })
+      .select({ conversationId: conversationMembers.conversationId, ...publicUserColumns() })
       .from(conversationMembers)
       .innerJoin(users, eq(users.id, conversationMembers.userId))
       .where(inArray(conversationMembers.conversationId, conversationIds))
@@ -78,19 +110,19 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     },
     async findUsersByIds(ids) {
       if (ids.length === 0) return [];
-      return db.select(publicUserColumns).from(users).where(inArray(users.id, ids));
+      return db.select(publicUserColumns()).from(users).where(inArray(users.id, ids));
     },
     async findUsersByUsernames(usernames) {
       if (usernames.length === 0) return [];
       const lowered = usernames.map((name) => name.toLowerCase());
       return db
-        .select(publicUserColumns)
+        .select(publicUserColumns())
         .from(users)
         .where(inArray(sql`lower(${users.username})`, lowered));
     },
     async listUsersExcept(userId) {
       return db
-        .select(publicUserColumns)
+        .select(publicUserColumns())
         .from(users)
         .where(ne(users.id, userId))
         .orderBy(asc(sql`lower(${users.username})`));
@@ -134,21 +166,42 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     },
     async listConversationsOf(userId) {
       const rows = await db
-        .select({ conversation: conversations, lastMessage: messages })
+        .select({
+          conversation: conversations,
+          lastMessage: messages,
+          lastReadSeq: conversationMembers.lastReadSeq,
+          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId})`.mapWith(Number),
+        })
         .from(conversationMembers)
         .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
         .leftJoin(
           messages,
-          and(eq(messages.conversationId, conversations.id), eq(messages.seq, conversations.lastSeq)),
+          and(
+            eq(messages.conversationId, conversations.id),
+            // The newest message, not the newest event: the last event may be an edit or a rename.
+            eq(messages.seq, sql`(select max(${newest.seq}) from ${messages} as ${sql.identifier("newest")} where ${newest.conversationId} = ${conversations.id})`),
+          ),
         )
         .where(eq(conversationMembers.userId, userId))
         .orderBy(desc(sql`coalesce(${messages.createdAt}, ${conversations.createdAt})`));
       const members = await membersOf(rows.map((row) => row.conversation.id));
-      return rows.map(({ conversation: { directKey: _directKey, ...conversation }, lastMessage }): ConversationSummary => ({
+      return rows.map(({ conversation: { directKey: _directKey, ...conversation }, ...summary }): ConversationSummary => ({
         ...conversation,
+        ...summary,
         members: members.get(conversation.id) ?? [],
-        lastMessage,
       }));
+    },
+    async markRead(conversationId, userId, seq) {
+      const member = and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId));
+      const target = sql`least(${seq}, (select ${conversations.lastSeq} from ${conversations} where ${conversations.id} = ${conversationId}))`;
+      const [moved] = await db
+        .update(conversationMembers)
+        .set({ lastReadSeq: target })
+        .where(and(member, lt(conversationMembers.lastReadSeq, target)))
+        .returning({ lastReadSeq: conversationMembers.lastReadSeq });
+      if (moved) return { lastReadSeq: moved.lastReadSeq, changed: true };
+      const [current] = await db.select({ lastReadSeq: conversationMembers.lastReadSeq }).from(conversationMembers).where(member);
+      return current ? { lastReadSeq: current.lastReadSeq, changed: false } : null;
     },
     async isMember(conversationId, userId) {
       const [row] = await db
@@ -236,6 +289,56 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         .offset(offset)
         .limit(limit);
       return rows.map(storedEvent);
+    },
+    async broadcast(signal) {
+      for (const payload of signalPayloads(signal)) await db.execute(sql`select pg_notify(${SIGNALS_CHANNEL}, ${payload})`);
+    },
+    async touchInstance(instanceId, now) {
+      await db.insert(instances).values({ id: instanceId, seenAt: now }).onConflictDoUpdate({ target: instances.id, set: { seenAt: now } });
+    },
+    async addPresence(instanceId, userId, now) {
+      return db.transaction(async (tx) => {
+        // Presence changes of one user are serialised, so two instances never both miss the last one.
+        await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
+        await tx.insert(instances).values({ id: instanceId, seenAt: now }).onConflictDoUpdate({ target: instances.id, set: { seenAt: now } });
+        const elsewhere = await onlineElsewhere(tx, instanceId, userId, now);
+        await tx.insert(presence).values({ instanceId, userId }).onConflictDoNothing();
+        await tx.update(users).set({ lastSeenAt: now }).where(eq(users.id, userId));
+        return { wasOnline: elsewhere };
+      });
+    },
+    async removePresence(instanceId, userId, now) {
+      return db.transaction(async (tx) => {
+        // Presence changes of one user are serialised, so two instances never both miss the last one.
+        await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
+        await tx.delete(presence).where(and(eq(presence.instanceId, instanceId), eq(presence.userId, userId)));
+        await tx.update(users).set({ lastSeenAt: now }).where(eq(users.id, userId));
+        return { stillOnline: await onlineElsewhere(tx, instanceId, userId, now) };
+      });
+    },
+    async removeInstances(cutoff, instanceId, now) {
+      return db.transaction(async (tx) => {
+        const gone = or(lte(instances.seenAt, cutoff), instanceId === null ? undefined : eq(instances.id, instanceId));
+        const goneIds = (await tx.select({ id: instances.id }).from(instances).where(gone)).map((row) => row.id);
+        if (goneIds.length === 0) return [];
+        const left = (await tx.delete(presence).where(inArray(presence.instanceId, goneIds)).returning({ userId: presence.userId })).map((row) => row.userId);
+        await tx.delete(instances).where(inArray(instances.id, goneIds));
+        const offline: string[] = [];
+        for (const userId of new Set(left)) {
+          if (await onlineElsewhere(tx, null, userId, now)) continue;
+          await tx.update(users).set({ lastSeenAt: now }).where(eq(users.id, userId));
+          offline.push(userId);
+        }
+        return offline;
+      });
+    },
+    async peerIdsOf(userId) {
+      const rows = await db
+        .selectDistinct({ userId: peers.userId })
+        .from(conversationMembers)
+        .innerJoin(peers, eq(peers.conversationId, conversationMembers.conversationId))
+        .where(and(eq(conversationMembers.userId, userId), ne(peers.userId, userId)));
+      return rows.map((row) => row.userId);
     },
   };
 }

@@ -1,13 +1,45 @@
 import type Database from "better-sqlite3";
-import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 
-import { storedEvent, type Announce, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser } from "@/lib/db/repository";
+import { storedEvent, type Announcer, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince } from "@/lib/db/repository";
 import * as schema from "@/lib/db/sqlite/schema";
 
-const { users, conversations, conversationMembers, messages, conversationEvents } = schema;
+const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence } = schema;
 
-const publicUserColumns = { id: users.id, username: users.username, fullName: users.fullName };
+/** Messages again, under other names, for the newest-message and unread subqueries. */
+const newest = alias(messages, "newest");
+const unread = alias(messages, "unread");
+const peers = alias(conversationMembers, "peers");
+
+type Transaction = Parameters<Parameters<ReturnType<typeof drizzle<typeof schema>>["transaction"]>[0]>[0];
+
+/** Whether a live instance other than `instanceId` has the user's connections. */
+function onlineElsewhere(tx: Transaction, instanceId: string | null, userId: string, now: string): boolean {
+  const row = tx
+    .select({ userId: presence.userId })
+    .from(presence)
+    .innerJoin(instances, eq(instances.id, presence.instanceId))
+    .where(and(eq(presence.userId, userId), instanceId === null ? undefined : ne(presence.instanceId, instanceId), gt(instances.seenAt, liveSince(Date.parse(now)))))
+    .get();
+  return row !== undefined;
+}
+
+/**
+ * A user as others see them; `online` is counted at the time of the query. (The user's id is
+ * named with its table: Drizzle leaves the selected table's columns unqualified, and inside
+ * the subquery a bare "id" would be the instance's.)
+ */
+function publicUserColumns() {
+  return {
+    id: users.id,
+    username: users.username,
+    fullName: users.fullName,
+    lastSeenAt: users.lastSeenAt,
+    online: sql<boolean>`exists (select 1 from ${presence} inner join ${instances} on ${instances.id} = ${presence.instanceId} where ${presence.userId} = ${sql.identifier("users")}.${sql.identifier("id")} and ${instances.seenAt} > ${liveSince()})`.mapWith(Boolean),
+  };
+}
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && "code" in error && String(error.code).startsWith("SQLITE_CONSTRAINT_UNIQUE");
@@ -15,16 +47,17 @@ function isUniqueViolation(error: unknown): boolean {
 
 /**
  * The embedded store. SQLite has one writer and lives in this process only, so an event is
- * announced right after its transaction commits, and the announcements are in seq order.
+ * announced right after its transaction commits, the announcements are in seq order, and a
+ * broadcast signal only has this process to reach.
  */
-export function createSqliteRepository(client: Database.Database, announce: Announce): ChatRepository {
+export function createSqliteRepository(client: Database.Database, announcer: Announcer): ChatRepository {
   const db = drizzle(client, { schema });
 
   function membersOf(conversationIds: string[]): Map<string, PublicUser[]> {
     const byConversation = new Map<string, PublicUser[]>();
     if (conversationIds.length === 0) return byConversation;
     const rows = db
-      .select({ conversationId: conversationMembers.conversationId, ...publicUserColumns })
+      .select({ conversationId: conversationMembers.conversationId, ...publicUserColumns() })
       .from(conversationMembers)
       .innerJoin(users, eq(users.id, conversationMembers.userId))
       .where(inArray(conversationMembers.conversationId, conversationIds))
@@ -69,20 +102,20 @@ export function createSqliteRepository(client: Database.Database, announce: Anno
     },
     async findUsersByIds(ids) {
       if (ids.length === 0) return [];
-      return db.select(publicUserColumns).from(users).where(inArray(users.id, ids)).all();
+      return db.select(publicUserColumns()).from(users).where(inArray(users.id, ids)).all();
     },
     async findUsersByUsernames(usernames) {
       if (usernames.length === 0) return [];
       const lowered = usernames.map((name) => name.toLowerCase());
       return db
-        .select(publicUserColumns)
+        .select(publicUserColumns())
         .from(users)
         .where(inArray(sql`lower(${users.username})`, lowered))
         .all();
     },
     async listUsersExcept(userId) {
       return db
-        .select(publicUserColumns)
+        .select(publicUserColumns())
         .from(users)
         .where(ne(users.id, userId))
         .orderBy(asc(sql`lower(${users.username})`))
@@ -123,22 +156,43 @@ export function createSqliteRepository(client: Database.Database, announce: Anno
     },
     async listConversationsOf(userId) {
       const rows = db
-        .select({ conversation: conversations, lastMessage: messages })
+        .select({
+          conversation: conversations,
+          lastMessage: messages,
+          lastReadSeq: conversationMembers.lastReadSeq,
+          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId})`.mapWith(Number),
+        })
         .from(conversationMembers)
         .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
         .leftJoin(
           messages,
-          and(eq(messages.conversationId, conversations.id), eq(messages.seq, conversations.lastSeq)),
+          and(
+            eq(messages.conversationId, conversations.id),
+            // The newest message, not the newest event: the last event may be an edit or a rename.
+            eq(messages.seq, sql`(select max(${newest.seq}) from ${messages} as ${sql.identifier("newest")} where ${newest.conversationId} = ${conversations.id})`),
+          ),
         )
         .where(eq(conversationMembers.userId, userId))
         .orderBy(desc(sql`coalesce(${messages.createdAt}, ${conversations.createdAt})`))
         .all();
       const members = membersOf(rows.map((row) => row.conversation.id));
-      return rows.map(({ conversation: { directKey: _directKey, ...conversation }, lastMessage }): ConversationSummary => ({
+      return rows.map(({ conversation: { directKey: _directKey, ...conversation }, ...summary }): ConversationSummary => ({
         ...conversation,
+        ...summary,
         members: members.get(conversation.id) ?? [],
-        lastMessage,
       }));
+    },
+    async markRead(conversationId, userId, seq) {
+      const member = and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId));
+      const target = sql`min(${seq}, (select ${conversations.lastSeq} from ${conversations} where ${conversations.id} = ${conversationId}))`;
+      const [moved] = db
+        .update(conversationMembers)
+        .set({ lastReadSeq: target })
+        .where(and(member, lt(conversationMembers.lastReadSeq, target)))
+        .returning({ lastReadSeq: conversationMembers.lastReadSeq }).all();
+      if (moved) return { lastReadSeq: moved.lastReadSeq, changed: true };
+      const [current] = db.select({ lastReadSeq: conversationMembers.lastReadSeq }).from(conversationMembers).where(member).all();
+      return current ? { lastReadSeq: current.lastReadSeq, changed: false } : null;
     },
     async isMember(conversationId, userId) {
       const row = db
@@ -188,7 +242,7 @@ export function createSqliteRepository(client: Database.Database, announce: Anno
         { behavior: "immediate" },
       );
       if (result.outcome !== "created") return result;
-      announce(result.announcement);
+      announcer.event(result.announcement);
       return { outcome: "created", message: result.message };
     },
     async listMessages(conversationId, { limit, before, after }) {
@@ -216,6 +270,61 @@ export function createSqliteRepository(client: Database.Database, announce: Anno
         .limit(limit)
         .all()
         .map(storedEvent);
+    },
+    async broadcast(signal) {
+      announcer.signal(signal);
+    },
+    async touchInstance(instanceId, now) {
+      db.insert(instances).values({ id: instanceId, seenAt: now }).onConflictDoUpdate({ target: instances.id, set: { seenAt: now } }).run();
+    },
+    async addPresence(instanceId, userId, now) {
+      return db.transaction(
+        (tx) => {
+        tx.insert(instances).values({ id: instanceId, seenAt: now }).onConflictDoUpdate({ target: instances.id, set: { seenAt: now } }).run();
+        const elsewhere = onlineElsewhere(tx, instanceId, userId, now);
+        tx.insert(presence).values({ instanceId, userId }).onConflictDoNothing().run();
+        tx.update(users).set({ lastSeenAt: now }).where(eq(users.id, userId)).run();
+        return { wasOnline: elsewhere };
+      },
+        { behavior: "immediate" },
+      );
+    },
+    async removePresence(instanceId, userId, now) {
+      return db.transaction(
+        (tx) => {
+        tx.delete(presence).where(and(eq(presence.instanceId, instanceId), eq(presence.userId, userId))).run();
+        tx.update(users).set({ lastSeenAt: now }).where(eq(users.id, userId)).run();
+        return { stillOnline: onlineElsewhere(tx, instanceId, userId, now) };
+      },
+        { behavior: "immediate" },
+      );
+    },
+    async removeInstances(cutoff, instanceId, now) {
+      return db.transaction(
+        (tx) => {
+        const gone = or(lte(instances.seenAt, cutoff), instanceId === null ? undefined : eq(instances.id, instanceId));
+        const goneIds = (tx.select({ id: instances.id }).from(instances).where(gone).all()).map((row) => row.id);
+        if (goneIds.length === 0) return [];
+        const left = (tx.delete(presence).where(inArray(presence.instanceId, goneIds)).returning({ userId: presence.userId }).all()).map((row) => row.userId);
+        tx.delete(instances).where(inArray(instances.id, goneIds)).run();
+        const offline: string[] = [];
+        for (const userId of new Set(left)) {
+          if (onlineElsewhere(tx, null, userId, now)) continue;
+          tx.update(users).set({ lastSeenAt: now }).where(eq(users.id, userId)).run();
+          offline.push(userId);
+        }
+        return offline;
+      },
+        { behavior: "immediate" },
+      );
+    },
+    async peerIdsOf(userId) {
+      const rows = db
+        .selectDistinct({ userId: peers.userId })
+        .from(conversationMembers)
+        .innerJoin(peers, eq(peers.conversationId, conversationMembers.conversationId))
+        .where(and(eq(conversationMembers.userId, userId), ne(peers.userId, userId))).all();
+      return rows.map((row) => row.userId);
     },
   };
 }

@@ -16,6 +16,8 @@ export const users = sqliteTable(
     fullName: text("full_name"),
     passwordHash: text("password_hash").notNull(),
     createdAt: text("created_at").notNull(),
+    // When the user's last connection opened or closed: "last seen" while offline.
+    lastSeenAt: text("last_seen_at"),
   },
   (t) => [uniqueIndex("users_username_lower_unique").on(sql`lower(${t.username})`)],
 );
@@ -39,6 +41,8 @@ export const conversationMembers = sqliteTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    // The member's read marker: the last event seq they have seen; it never moves backwards.
+    lastReadSeq: integer("last_read_seq").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.userId] }),
@@ -86,4 +90,24 @@ export const conversationEvents = sqliteTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.seq] }), index("conversation_events_created_at_idx").on(t.createdAt)],
+);
+
+/** Running server instances, each alive while it keeps `seen_at` fresh. */
+export const instances = sqliteTable("instances", {
+  id: text("id").primaryKey(),
+  seenAt: text("seen_at").notNull(),
+});
+
+/** Who has live connections on which instance: a user is online while a live instance has a row. */
+export const presence = sqliteTable(
+  "presence",
+  {
+    instanceId: text("instance_id")
+      .notNull()
+      .references(() => instances.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.instanceId, t.userId] }), index("presence_user_idx").on(t.userId)],
 );
