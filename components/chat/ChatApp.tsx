@@ -69,6 +69,7 @@ export function ChatApp(props: ChatAppProps) {
   useEffect(() => {
     const connection = new LiveConnection({
       url: sameOriginSocketUrl(window.location),
+      eventStreamUrl: "/events",
       cursors: () => store.cursors(),
       onStatus: (status) => store.setStatus(status),
       onMessage: (message) => {
