@@ -8,14 +8,27 @@ export interface UserDto {
   full_name: string | null;
 }
 
+export interface ReactionDto {
+  emoji: string;
+  count: number;
+  user_ids: string[];
+}
+
 export interface MessageDto {
   id: string;
   message_id: string;
   sender_id: string;
   conversation_id: string;
+  /** "" once deleted. */
   content: string;
   created_at: string;
+  /** The seq of the event that created the message. */
   seq: number;
+  edited_at: string | null;
+  deleted: boolean;
+  reactions: ReactionDto[];
+  reply_to: string | null;
+  mentions: string[];
 }
 
 export interface ConversationDto {
@@ -42,6 +55,11 @@ export function presentMessage(message: MessageRecord): MessageDto {
     content: message.content,
     created_at: message.createdAt,
     seq: message.seq,
+    edited_at: message.editedAt,
+    deleted: message.deleted,
+    reactions: message.reactions.map(({ emoji, userIds }) => ({ emoji, count: userIds.length, user_ids: userIds })),
+    reply_to: message.replyTo,
+    mentions: message.mentions,
   };
 }
 

@@ -21,6 +21,7 @@ function message(seq: number, sender: UserDto, content: string): MessageDto {
     content,
     created_at: "2026-03-04T15:07:00.000Z",
     seq,
+    edited_at: null, deleted: false, reactions: [], reply_to: null, mentions: [],
   };
 }
 

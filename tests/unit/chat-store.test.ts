@@ -32,6 +32,7 @@ function message(conversationId: string, seq: number, overrides: Partial<Message
     content: `message ${seq}`,
     created_at: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(),
     seq,
+    edited_at: null, deleted: false, reactions: [], reply_to: null, mentions: [],
     ...overrides,
   };
 }

@@ -1,13 +1,31 @@
 import type Database from "better-sqlite3";
-import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/better-sqlite3";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, ne, sql } from "drizzle-orm";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 
-import { storedEvent, type Announce, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser } from "@/lib/db/repository";
+import { changedColumns, messageEventRow, storedEvent, type Announce, type Announcement, type ChatRepository, type EventRow, type ConversationSummary, type MessageRecord, type PublicUser } from "@/lib/db/repository";
 import * as schema from "@/lib/db/sqlite/schema";
 
 const { users, conversations, conversationMembers, messages, conversationEvents } = schema;
 
 const publicUserColumns = { id: users.id, username: users.username, fullName: users.fullName };
+
+const messageColumns = getTableColumns(messages);
+
+/** The newest message of the conversation in the query, found through the (conversation, seq) index. */
+const latestMessageSeq = sql`(select max(latest.seq) from ${messages} latest where latest.conversation_id = ${conversations.id})`;
+
+type Transaction = Parameters<Parameters<BetterSQLite3Database<typeof schema>["transaction"]>[0]>[0];
+
+/** An event and the members who hear it, read in the event's own transaction. */
+function announcementOf(tx: Transaction, event: EventRow, message: MessageRecord): Announcement {
+  const memberIds = tx
+    .select({ userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(eq(conversationMembers.conversationId, event.conversationId))
+    .all()
+    .map((row) => row.userId);
+  return { event: storedEvent({ event, message }), memberIds };
+}
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && "code" in error && String(error.code).startsWith("SQLITE_CONSTRAINT_UNIQUE");
@@ -126,10 +144,7 @@ export function createSqliteRepository(client: Database.Database, announce: Anno
         .select({ conversation: conversations, lastMessage: messages })
         .from(conversationMembers)
         .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
-        .leftJoin(
-          messages,
-          and(eq(messages.conversationId, conversations.id), eq(messages.seq, conversations.lastSeq)),
-        )
+        .leftJoin(messages, and(eq(messages.conversationId, conversations.id), eq(messages.seq, latestMessageSeq)))
         .where(eq(conversationMembers.userId, userId))
         .orderBy(desc(sql`coalesce(${messages.createdAt}, ${conversations.createdAt})`))
         .all();
@@ -175,21 +190,65 @@ export function createSqliteRepository(client: Database.Database, announce: Anno
           if (!counter) return { outcome: "no_conversation" } as const;
           const stored: MessageRecord = { ...message, seq: counter.seq };
           tx.insert(messages).values(stored).run();
-          const event = { conversationId: stored.conversationId, seq: stored.seq, type: "message", messageId: stored.id, data: null, createdAt: stored.createdAt };
+          const event = messageEventRow(stored, stored.seq, "message", stored.createdAt);
           tx.insert(conversationEvents).values(event).run();
-          const memberIds = tx
-            .select({ userId: conversationMembers.userId })
-            .from(conversationMembers)
-            .where(eq(conversationMembers.conversationId, stored.conversationId))
-            .all()
-            .map((row) => row.userId);
-          return { outcome: "created", message: stored, announcement: { event: storedEvent({ event, message: stored }), memberIds } } as const;
+          return { outcome: "created", message: stored, announcement: announcementOf(tx, event, stored) } as const;
         },
         { behavior: "immediate" },
       );
       if (result.outcome !== "created") return result;
       announce(result.announcement);
       return { outcome: "created", message: result.message };
+    },
+    async findMessage(id) {
+      return db.select().from(messages).where(eq(messages.id, id)).get() ?? null;
+    },
+    async updateMessage(id, change) {
+      const result = db.transaction(
+        (tx) => {
+          const current = tx.select().from(messages).where(eq(messages.id, id)).get();
+          if (!current) return { outcome: "not_found" } as const;
+          const next = change(current);
+          if (!next) return { outcome: "unchanged", message: current } as const;
+          const counter = tx
+            .update(conversations)
+            .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+            .where(eq(conversations.id, current.conversationId))
+            .returning({ seq: conversations.lastSeq })
+            .get();
+          if (!counter) throw new Error(`message ${id} has no conversation`);
+          const stored: MessageRecord = { ...current, ...changedColumns(next) };
+          tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id)).run();
+          const event = messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString());
+          tx.insert(conversationEvents).values(event).run();
+          return { outcome: "updated", message: stored, announcement: announcementOf(tx, event, stored) } as const;
+        },
+        { behavior: "immediate" },
+      );
+      if (result.outcome !== "updated") return result;
+      announce(result.announcement);
+      return { outcome: "updated", message: result.message };
+    },
+    async searchMessages({ userId, terms, conversationId, before, limit }) {
+      // Each term is letters and digits only, so quoting it leaves nothing for FTS5 to parse.
+      const match = terms.map((term) => `"${term}"*`).join(" ");
+      const conditions = [
+        sql`${messages}.rowid in (select rowid from messages_fts where messages_fts match ${match})`,
+        eq(messages.deleted, false),
+      ];
+      if (conversationId !== undefined) conditions.push(eq(messages.conversationId, conversationId));
+      if (before) conditions.push(sql`(${messages.createdAt}, ${messages.id}) < (${before.createdAt}, ${before.id})`);
+      return db
+        .select(messageColumns)
+        .from(messages)
+        .innerJoin(
+          conversationMembers,
+          and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)),
+        )
+        .where(and(...conditions))
+        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .limit(limit)
+        .all();
     },
     async listMessages(conversationId, { limit, before, after }) {
       const conditions = [eq(messages.conversationId, conversationId)];
