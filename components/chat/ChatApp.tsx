@@ -74,6 +74,9 @@ export function ChatApp(props: ChatAppProps) {
       onMessage: (message) => {
         if (!store.receive(message)) void learnConversation(message.conversation_id);
       },
+      onMessageUpdated: (frame) => {
+        if (!store.receiveUpdate(frame)) void learnConversation(frame.conversation_id);
+      },
     });
     const retry = () => connection.retryNow();
     window.addEventListener("online", retry);

@@ -1,4 +1,5 @@
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
+import type { MessageUpdatedFrame } from "@/lib/realtime/wire";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting";
 
@@ -115,6 +116,27 @@ export class ChatStore {
   receive(message: MessageDto): boolean {
     this.absorbMessages(message.conversation_id, [message]);
     return this.conversations.has(message.conversation_id);
+  }
+
+  /**
+   * A message's new state from an edit, deletion or reaction event, applied by id: a message not
+   * loaded here (older than the pages shown) is left for when its page is loaded, which brings
+   * its current state. The event's seq still moves the conversation's cursor.
+   */
+  receiveUpdate({ seq, conversation_id, message }: MessageUpdatedFrame): boolean {
+    const list = this.messages.get(conversation_id);
+    const index = list?.findIndex((known) => known.id === message.id) ?? -1;
+    if (list && index >= 0) this.messages.set(conversation_id, list.with(index, message));
+    const conversation = this.conversations.get(conversation_id);
+    if (conversation) {
+      this.conversations.set(conversation_id, {
+        ...conversation,
+        last_message: conversation.last_message?.id === message.id ? message : conversation.last_message,
+        last_seq: Math.max(conversation.last_seq, seq),
+      });
+    }
+    this.changed();
+    return conversation !== undefined;
   }
 
   addPending(message: Omit<PendingMessage, "failed">): void {

@@ -1,5 +1,5 @@
 import type { MessageDto } from "@/lib/chat/present";
-import type { EventFrame, SyncedFrame, SyncRequest } from "@/lib/realtime/wire";
+import type { EventFrame, MessageUpdatedFrame, SyncedFrame, SyncRequest } from "@/lib/realtime/wire";
 import type { ConnectionStatus } from "@/lib/web/chat-store";
 
 export interface LiveConnectionOptions {
@@ -7,6 +7,8 @@ export interface LiveConnectionOptions {
   /** Where catch-up starts, asked afresh on every (re)connection. */
   cursors: () => Record<string, number>;
   onMessage: (message: MessageDto) => void;
+  /** An edit, deletion or reaction: the message's whole new state under the event's seq. */
+  onMessageUpdated: (frame: MessageUpdatedFrame) => void;
   onStatus: (status: ConnectionStatus) => void;
   initialDelayMs?: number;
   maxDelayMs?: number;
@@ -24,7 +26,10 @@ function isMessage(value: unknown): value is MessageDto {
     typeof message.conversation_id === "string" &&
     typeof message.content === "string" &&
     typeof message.created_at === "string" &&
-    typeof message.seq === "number"
+    typeof message.seq === "number" &&
+    typeof message.deleted === "boolean" &&
+    Array.isArray(message.reactions) &&
+    Array.isArray(message.mentions)
   );
 }
 
@@ -37,8 +42,11 @@ function parseFrame(data: unknown): IncomingFrame {
     return { type: "other" };
   }
   if (typeof frame !== "object" || frame === null) return { type: "other" };
-  const { type, message, more } = frame as Record<string, unknown>;
+  const { type, message, more, seq, conversation_id } = frame as Record<string, unknown>;
   if (type === "message" && isMessage(message)) return { type, message };
+  if (type === "message_updated" && isMessage(message) && typeof seq === "number" && typeof conversation_id === "string") {
+    return { type, seq, conversation_id, message };
+  }
   if (type === "synced") return { type, more: Array.isArray(more) ? more.filter((id) => typeof id === "string") : [] };
   return { type: "other" };
 }
@@ -116,6 +124,8 @@ export class LiveConnection {
     const frame = parseFrame(data);
     if (frame.type === "message") {
       this.options.onMessage(frame.message);
+    } else if (frame.type === "message_updated") {
+      this.options.onMessageUpdated(frame);
     } else if (frame.type === "synced") {
       // The server replays a bounded number per conversation; `more` asks for another round.
       if (frame.more.length > 0) return this.sync();

@@ -45,6 +45,9 @@ function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl =
       recorder.received.push(message);
       recorder.cursors[message.conversation_id] = message.seq;
     },
+    onMessageUpdated: ({ seq, conversation_id }) => {
+      recorder.cursors[conversation_id] = seq;
+    },
     onStatus: (status) => recorder.statuses.push(status),
     initialDelayMs: 50,
     maxDelayMs: 200,
