@@ -38,6 +38,8 @@ export interface ConversationDto {
   members: UserDto[];
   member_ids: string[];
   created_at: string;
+  /** Who created it: a group's creator may delete any message in it. Null when not recorded. */
+  created_by: string | null;
   last_seq: number;
   last_message?: MessageDto | null;
 }
@@ -71,6 +73,7 @@ export function presentConversation(conversation: ConversationRecord | Conversat
     members: conversation.members.map(presentUser),
     member_ids: conversation.members.map((member) => member.id),
     created_at: conversation.createdAt,
+    created_by: conversation.createdBy,
     last_seq: conversation.lastSeq,
   };
   if ("lastMessage" in conversation) {

@@ -9,6 +9,8 @@ export interface PendingMessage {
   conversation_id: string;
   content: string;
   created_at: string;
+  /** The message it answers, if it is a reply. */
+  reply_to: string | null;
   failed: boolean;
 }
 
@@ -19,6 +21,8 @@ export interface ChatSnapshot {
   messages: Readonly<Record<string, readonly MessageDto[]>>;
   pending: readonly PendingMessage[];
   status: ConnectionStatus;
+  /** Conversations with a message mentioning the user that they have not looked at yet. */
+  mentioned: ReadonlySet<string>;
 }
 
 const NO_MESSAGES: readonly MessageDto[] = [];
@@ -43,6 +47,7 @@ export class ChatStore {
   private readonly messages = new Map<string, MessageDto[]>();
   private readonly pending = new Map<string, PendingMessage>();
   private status: ConnectionStatus = "connecting";
+  private readonly mentioned = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private snapshot: ChatSnapshot | null = null;
 
@@ -59,6 +64,7 @@ export class ChatStore {
       messages: Object.fromEntries(this.messages),
       pending: [...this.pending.values()],
       status: this.status,
+      mentioned: new Set(this.mentioned),
     };
     return this.snapshot;
   };
@@ -137,6 +143,16 @@ export class ChatStore {
     }
     this.changed();
     return conversation !== undefined;
+  }
+
+  markMentioned(conversationId: string): void {
+    if (this.mentioned.has(conversationId)) return;
+    this.mentioned.add(conversationId);
+    this.changed();
+  }
+
+  clearMentioned(conversationId: string): void {
+    if (this.mentioned.delete(conversationId)) this.changed();
   }
 
   addPending(message: Omit<PendingMessage, "failed">): void {
