@@ -48,7 +48,9 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
   if (result.outcome === "no_conversation") throw new DomainError("not_found", "Conversation not found");
   const message = presentMessage(result.message);
   if (result.outcome === "existing") {
-    if (message.conversation_id !== input.conversation_id || message.content !== input.content) {
+    // An edit or deletion has replaced the content the retry carries; only the conversation can be compared then.
+    const rewritten = message.edited_at !== null || message.deleted;
+    if (message.conversation_id !== input.conversation_id || (!rewritten && message.content !== input.content)) {
       throw new DomainError("conflict", "message_id was already used for a different message");
     }
     return { message, created: false };

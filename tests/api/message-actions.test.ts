@@ -116,6 +116,19 @@ describe("PATCH /messages/{id}", () => {
   });
 });
 
+describe("a retried message_id", () => {
+  it("answers the message as it is now once it was edited or deleted, not a conflict", async () => {
+    const messageId = randomUUID();
+    const first = await send(alice, "retry me", { message_id: messageId });
+    await edit(alice, first.body.id, "edited since");
+    const retried = await send(alice, "retry me", { message_id: messageId });
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ id: first.body.id, content: "edited since" });
+    await remove(alice, first.body.id);
+    expect((await send(alice, "retry me", { message_id: messageId })).body).toMatchObject({ id: first.body.id, deleted: true });
+  });
+});
+
 describe("DELETE /messages/{id}", () => {
   it("leaves a tombstone that keeps id and seq and nothing it said", async () => {
     const original = await sent(alice, "secret");
