@@ -113,7 +113,8 @@ describe("edit, delete and react frames", () => {
   it("sends a reply over the socket with reply_to, refusing one to another conversation", async () => {
     const { alice, bob, conversationId, first } = await pair();
     const socket = await TestSocket.open(server.url, { token: bob.token });
-    const reply = await socket.request({ type: "message", message_id: "r-1", conversation_id: conversationId, content: "re", reply_to: first.id }, ["message"]);
+    socket.send({ type: "message", message_id: "r-1", conversation_id: conversationId, content: "re", reply_to: first.id });
+    const reply = await socket.waitFor((frame) => frame.type === "message" && (frame.message as MessageDto).message_id === "r-1");
     expect(reply).toMatchObject({ message: { reply_to: first.id } });
     const elsewhere = await createConversation(server.url, alice, [await createUser(server.url)]);
     const other = (await postMessage(server.url, alice, elsewhere, "over there")).body.id;
