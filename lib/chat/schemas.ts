@@ -59,7 +59,9 @@ export const contentSchema = z
   .string()
   .trim()
   .min(1, "must not be empty")
-  .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
+  .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`)
+  // PostgreSQL cannot store NUL in text; refusing it everywhere keeps both databases alike.
+  .refine((value) => !value.includes("\u0000"), "must not contain NUL characters");
 
 export const messageIdSchema = z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters");
 

@@ -98,6 +98,7 @@ describe("PATCH /messages/{id}", () => {
     expect((await edit(alice, original.id, "   ")).status).toBe(422);
     expect((await edit(alice, original.id, "x".repeat(4001))).status).toBe(422);
     expect((await edit(alice, original.id, 42)).status).toBe(422);
+    expect((await edit(alice, original.id, "nul \u0000 inside")).status).toBe(422);
     expect((await history(alice)).find((message) => message.id === original.id)!.content).toBe("stays");
   });
 
