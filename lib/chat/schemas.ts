@@ -46,8 +46,15 @@ export const loginSchema = z.object({
 
 export const refreshSchema = z.object({ refresh_token: z.string().min(1).max(4096) });
 
+/** PostgreSQL cannot store or compare NUL in text; refusing it everywhere keeps both databases alike. */
+const withoutNul = [(value: string) => !value.includes("\u0000"), "must not contain NUL characters"] as const;
+
 /** Ids are looked up rather than format-checked, so an unknown one is reported as unknown. */
-const idSchema = z.string().min(1).max(128);
+const idSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine(...withoutNul);
 
 export const createConversationSchema = z.object({
   member_ids: z.array(idSchema).min(1, "must name at least one other member").max(1000),
@@ -60,10 +67,14 @@ export const contentSchema = z
   .trim()
   .min(1, "must not be empty")
   .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`)
-  // PostgreSQL cannot store NUL in text; refusing it everywhere keeps both databases alike.
-  .refine((value) => !value.includes("\u0000"), "must not contain NUL characters");
+  .refine(...withoutNul);
 
-export const messageIdSchema = z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters");
+export const messageIdSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(128, "must be at most 128 characters")
+  .refine(...withoutNul);
 
 export const sendMessageSchema = z.object({
   message_id: messageIdSchema,

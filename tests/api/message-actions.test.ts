@@ -117,6 +117,16 @@ describe("PATCH /messages/{id}", () => {
   });
 });
 
+describe("a message id with a NUL character", () => {
+  it("is refused with 422 by every message route, on both databases", async () => {
+    expect((await edit(alice, "a%00b", "x")).status).toBe(422);
+    expect((await remove(alice, "a%00b")).status).toBe(422);
+    expect((await react(alice, "a%00b", "👍")).status).toBe(422);
+    expect((await api(server.url, "GET", "/search?q=x&before=a%00b", { token: alice.token })).status).toBe(422);
+    expect((await send(alice, "x", { reply_to: "a\u0000b" })).status).toBe(422);
+  });
+});
+
 describe("a retried message_id", () => {
   it("answers the message as it is now once it was edited or deleted, not a conflict", async () => {
     const messageId = randomUUID();

@@ -1,5 +1,5 @@
 import { reactToMessage } from "@/lib/chat/message-actions";
-import { emojiSchema } from "@/lib/chat/schemas";
+import { reactionSchema } from "@/lib/chat/schemas";
 import { requireUser } from "@/lib/http/auth";
 import { parseInput } from "@/lib/http/body";
 import { preflight } from "@/lib/http/cors";
@@ -10,8 +10,8 @@ type Context = { params: Promise<{ id: string; emoji: string }> };
 function react(on: boolean) {
   return apiRoute(async (request, { params }: Context) => {
     const user = await requireUser(request);
-    const { id, emoji } = await params;
-    const { message } = await reactToMessage(user.id, id, parseInput(emojiSchema, emoji), on);
+    const { id, emoji } = parseInput(reactionSchema, { ...(await params), on });
+    const { message } = await reactToMessage(user.id, id, emoji, on);
     return Response.json(message);
   });
 }
