@@ -1,10 +1,13 @@
 "use client";
 
-import { useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 
 import type { MessageDto, UserDto } from "@/lib/chat/present";
 import type { PendingMessage } from "@/lib/web/chat-store";
 import { displayName, formatMessageTime } from "@/lib/web/display";
+import type { MentionContext } from "@/lib/web/markdown";
+
+import { MessageItem, type MessageHandlers } from "./MessageItem";
 
 interface MessageListProps {
   me: UserDto;
@@ -12,9 +15,17 @@ interface MessageListProps {
   messages: readonly MessageDto[];
   pending: readonly PendingMessage[];
   hasOlder: boolean;
+  /** The user may delete everyone's messages here: they created this group. */
+  moderates: boolean;
+  /** A message to scroll to and highlight, once it is loaded. */
+  focusId: string | null;
   onLoadOlder: () => Promise<void>;
   onRetry: (message: PendingMessage) => void;
+  handlers: MessageHandlers;
 }
+
+/** How long a message jumped to stays highlighted. */
+const HIGHLIGHT_MS = 2000;
 
 /** Within this many pixels of the bottom, the reader follows new messages. */
 const FOLLOW_THRESHOLD_PX = 120;
@@ -28,6 +39,7 @@ interface Bubble {
   content: string;
   createdAt: string;
   state: "sent" | "sending" | "failed";
+  message?: MessageDto;
   pending?: PendingMessage;
 }
 
@@ -58,21 +70,28 @@ function LocalTime({ iso }: { iso: string }) {
   return <time dateTime={iso}>{text}</time>;
 }
 
-export function MessageList({ me, members, messages, pending, hasOlder, onLoadOlder, onRetry }: MessageListProps) {
+export function MessageList({ me, members, messages, pending, hasOlder, moderates, focusId, onLoadOlder, onRetry, handlers }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const anchor = useRef<{ firstId: string | undefined; fromBottom: number } | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
 
   const names = new Map(members.map((member) => [member.id, displayName(member)]));
+  const senderName = (senderId: string) => (senderId === me.id ? "You" : (names.get(senderId) ?? "Former member"));
+  const byId = new Map(messages.map((message) => [message.id, message]));
+  const mentionContext: MentionContext = useMemo(
+    () => ({ members: new Set(members.map((member) => member.username.toLowerCase())), me: me.username.toLowerCase() }),
+    [members, me.username],
+  );
   const bubbles: Bubble[] = [
     ...messages.map((message) => ({
       key: message.id,
       mine: message.sender_id === me.id,
-      sender: message.sender_id === me.id ? "You" : (names.get(message.sender_id) ?? "Former member"),
+      sender: senderName(message.sender_id),
       content: message.content,
       createdAt: message.created_at,
       state: "sent" as const,
+      message,
     })),
     ...pending.map((message) => ({
       key: message.message_id,
@@ -101,6 +120,21 @@ export function MessageList({ me, members, messages, pending, hasOlder, onLoadOl
     }
     if (following.current || lastMine) element.scrollTop = element.scrollHeight;
   }, [firstId, lastKey, lastMine]);
+
+  const focusLoaded = focusId !== null && byId.has(focusId);
+  useEffect(() => {
+    if (!focusId || !focusLoaded) return;
+    const element = scroller.current?.querySelector(`[data-message-id="${CSS.escape(focusId)}"]`);
+    if (!element) return;
+    element.scrollIntoView({ block: "center" });
+    following.current = false;
+    element.setAttribute("data-focused", "");
+    const timer = setTimeout(() => element.removeAttribute("data-focused"), HIGHLIGHT_MS);
+    return () => {
+      clearTimeout(timer);
+      element.removeAttribute("data-focused");
+    };
+  }, [focusId, focusLoaded]);
 
   async function loadOlder() {
     const element = scroller.current;
@@ -139,36 +173,58 @@ export function MessageList({ me, members, messages, pending, hasOlder, onLoadOl
         <p className="mt-16 text-center text-sm text-slate-500">No messages yet. Say hello! 👋</p>
       ) : null}
       <ol role="log" aria-label="Messages" aria-live="polite" className="space-y-2">
-        {bubbles.map((bubble) => (
-          <li
-            key={bubble.key}
-            className={`flex ${bubble.mine ? "justify-end" : "justify-start"}`}
-            data-testid="message"
-            data-state={bubble.state}
-          >
-            <div className={`max-w-[85%] sm:max-w-[70%] ${bubble.mine ? "items-end" : "items-start"} flex flex-col`}>
-              <div className="mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500">
-                <span className="font-medium text-slate-700">{bubble.sender}</span>
-                <LocalTime iso={bubble.createdAt} />
-                {bubble.state === "sending" ? <span className="italic">sending…</span> : null}
-              </div>
-              <p
-                className={`whitespace-pre-wrap break-words rounded-2xl px-3.5 py-2 text-[15px] leading-snug shadow-sm ${BUBBLE_LOOK[look(bubble)]}`}
-              >
-                {bubble.content}
-              </p>
-              {bubble.state === "failed" && bubble.pending ? (
-                <button
-                  type="button"
-                  onClick={() => onRetry(bubble.pending!)}
-                  className="mt-1 text-xs font-medium text-red-600 underline focus-visible:outline-2 focus-visible:outline-red-600"
+        {bubbles.map((bubble) => {
+          const stored = bubble.message;
+          if (stored) {
+            const original = stored.reply_to ? byId.get(stored.reply_to) : undefined;
+            return (
+              <MessageItem
+                key={bubble.key}
+                message={stored}
+                meId={me.id}
+                mine={bubble.mine}
+                sender={bubble.sender}
+                quoted={original ? { sender: senderName(original.sender_id), content: original.content, deleted: original.deleted } : null}
+                canDelete={bubble.mine || moderates}
+                mentions={mentionContext}
+                bubbleClass={BUBBLE_LOOK[look(bubble)]}
+                handlers={handlers}
+                time={<LocalTime iso={bubble.createdAt} />}
+              />
+            );
+          }
+          return (
+            <li
+              key={bubble.key}
+              className={`flex ${bubble.mine ? "justify-end" : "justify-start"}`}
+              data-testid="message"
+              data-state={bubble.state}
+            >
+              <div className={`max-w-[85%] sm:max-w-[70%] ${bubble.mine ? "items-end" : "items-start"} flex flex-col`}>
+                <div className="mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500">
+                  <span className="font-medium text-slate-700">{bubble.sender}</span>
+                  <LocalTime iso={bubble.createdAt} />
+                  {bubble.state === "sending" ? <span className="italic">sending…</span> : null}
+                </div>
+                <p
+                  data-testid="message-body"
+                  className={`whitespace-pre-wrap [overflow-wrap:anywhere] rounded-2xl px-3.5 py-2 text-[15px] leading-snug shadow-sm ${BUBBLE_LOOK[look(bubble)]}`}
                 >
-                  Not sent — retry
-                </button>
-              ) : null}
-            </div>
-          </li>
-        ))}
+                  {bubble.content}
+                </p>
+                {bubble.state === "failed" && bubble.pending ? (
+                  <button
+                    type="button"
+                    onClick={() => onRetry(bubble.pending!)}
+                    className="mt-1 text-xs font-medium text-red-600 underline focus-visible:outline-2 focus-visible:outline-red-600"
+                  >
+                    Not sent — retry
+                  </button>
+                ) : null}
+              </div>
+            </li>
+          );
+        })}
       </ol>
     </div>
   );

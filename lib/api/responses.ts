@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import type { TokenPair } from "@/lib/auth/tokens";
-import type { ConversationDto, MessageDto, PersonDto, UserDto } from "@/lib/chat/present";
+import type { ConversationDto, MessageDto, PersonDto, ReactionDto, UserDto } from "@/lib/chat/present";
 
 /**
  * The response shapes of the REST API, for its OpenAPI description. Each is typed against the
@@ -31,6 +31,12 @@ export const tokenPairBody: z.ZodType<TokenPair> = z.object({
   expires_in: z.number().int().meta({ description: "Seconds until the access token expires" }),
 });
 
+export const reactionBody: z.ZodType<ReactionDto> = z.object({
+  emoji: z.string(),
+  count: z.number().int(),
+  user_ids: z.array(z.string()),
+});
+
 export const messageBody: z.ZodType<MessageDto> = z.object({
   id: z.string(),
   message_id: z.string().meta({ description: "The client's idempotency key" }),
@@ -38,7 +44,12 @@ export const messageBody: z.ZodType<MessageDto> = z.object({
   conversation_id: z.string(),
   content: z.string(),
   created_at: z.string().meta({ format: "date-time" }),
-  seq: z.number().int().meta({ description: "Position in the conversation, from 1" }),
+  seq: z.number().int().meta({ description: "The seq of the event that created the message" }),
+  edited_at: z.string().meta({ format: "date-time" }).nullable(),
+  deleted: z.boolean().meta({ description: "A deleted message keeps its id and seq; its content is empty" }),
+  reactions: z.array(reactionBody),
+  reply_to: z.string().nullable().meta({ description: "The id of the message this one answers" }),
+  mentions: z.array(z.string()).meta({ description: "Ids of the members named with @username" }),
 });
 
 export const conversationBody: z.ZodType<ConversationDto> = z.object({
@@ -48,6 +59,7 @@ export const conversationBody: z.ZodType<ConversationDto> = z.object({
   members: z.array(personBody),
   member_ids: z.array(z.string()),
   created_at: z.string().meta({ format: "date-time" }),
+  created_by: z.string().nullable(),
   last_seq: z.number().int(),
   last_message: messageBody.nullable().optional(),
   last_read_seq: z.number().int().optional().meta({ description: "In the caller's list: the last seq they have read" }),

@@ -38,6 +38,7 @@ export async function createConversation(
     isGroup,
     directKey: isGroup ? null : [...memberIds].sort().join(":"),
     lastSeq: 0,
+    createdBy: callerId,
     createdAt: new Date().toISOString(),
   };
   let id: string = row.id;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { requireMembership } from "@/lib/chat/conversations";
 import { DomainError } from "@/lib/chat/errors";
+import { mentionedMemberIds } from "@/lib/chat/mentions";
 import { presentMessage, type MessageDto } from "@/lib/chat/present";
 import type { MessagePageInput, SendMessageInput } from "@/lib/chat/schemas";
 import { getRepository } from "@/lib/db";
@@ -23,6 +24,14 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
   }
   await requireMembership(input.conversation_id, callerId);
   const repository = await getRepository();
+  const replyTo = input.reply_to ?? null;
+  if (replyTo !== null) {
+    const original = await repository.findMessage(replyTo);
+    if (original?.conversationId !== input.conversation_id) {
+      throw new DomainError("invalid", "reply_to: must be a message of the same conversation");
+    }
+  }
+  const conversation = await repository.findConversation(input.conversation_id);
   const result = await repository.insertMessage({
     id: randomUUID(),
     messageId: input.message_id,
@@ -30,11 +39,18 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     conversationId: input.conversation_id,
     content: input.content,
     createdAt: new Date().toISOString(),
+    editedAt: null,
+    deleted: false,
+    reactions: [],
+    mentions: mentionedMemberIds(input.content, conversation?.members ?? []),
+    replyTo,
   });
   if (result.outcome === "no_conversation") throw new DomainError("not_found", "Conversation not found");
   const message = presentMessage(result.message);
   if (result.outcome === "existing") {
-    if (message.conversation_id !== input.conversation_id || message.content !== input.content) {
+    // An edit or deletion has replaced the content the retry carries; only the conversation can be compared then.
+    const rewritten = message.edited_at !== null || message.deleted;
+    if (message.conversation_id !== input.conversation_id || (!rewritten && message.content !== input.content)) {
       throw new DomainError("conflict", "message_id was already used for a different message");
     }
     return { message, created: false };

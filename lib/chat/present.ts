@@ -23,14 +23,27 @@ export interface PresenceDto {
   last_seen_at: string | null;
 }
 
+export interface ReactionDto {
+  emoji: string;
+  count: number;
+  user_ids: string[];
+}
+
 export interface MessageDto {
   id: string;
   message_id: string;
   sender_id: string;
   conversation_id: string;
+  /** "" once deleted. */
   content: string;
   created_at: string;
+  /** The seq of the event that created the message. */
   seq: number;
+  edited_at: string | null;
+  deleted: boolean;
+  reactions: ReactionDto[];
+  reply_to: string | null;
+  mentions: string[];
 }
 
 export interface ConversationDto {
@@ -40,6 +53,8 @@ export interface ConversationDto {
   members: PersonDto[];
   member_ids: string[];
   created_at: string;
+  /** Who created it: a group's creator may delete any message in it. Null when not recorded. */
+  created_by: string | null;
   last_seq: number;
   last_message?: MessageDto | null;
   /** In the caller's own list: their read marker and the messages by others after it. */
@@ -78,6 +93,11 @@ export function presentMessage(message: MessageRecord): MessageDto {
     content: message.content,
     created_at: message.createdAt,
     seq: message.seq,
+    edited_at: message.editedAt,
+    deleted: message.deleted,
+    reactions: message.reactions.map(({ emoji, userIds }) => ({ emoji, count: userIds.length, user_ids: userIds })),
+    reply_to: message.replyTo,
+    mentions: message.mentions,
   };
 }
 
@@ -89,6 +109,7 @@ export function presentConversation(conversation: ConversationRecord | Conversat
     members: conversation.members.map(presentPerson),
     member_ids: conversation.members.map((member) => member.id),
     created_at: conversation.createdAt,
+    created_by: conversation.createdBy,
     last_seq: conversation.lastSeq,
   };
   if ("lastMessage" in conversation) {

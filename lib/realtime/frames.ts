@@ -4,7 +4,13 @@ import type { EventFrame } from "@/lib/realtime/wire";
 
 export function presentEvent(event: StoredEvent): EventFrame {
   if (!event.message) throw new Error(`event ${event.conversationId}#${event.seq} has no message`);
-  return { type: "message", message: presentMessage(event.message) };
+  const message = presentMessage(event.message);
+  switch (event.type) {
+    case "message":
+      return { type: "message", message };
+    case "message_updated":
+      return { type: "message_updated", seq: event.seq, conversation_id: event.conversationId, message };
+  }
 }
 
 const serialized = new WeakMap<StoredEvent, string>();

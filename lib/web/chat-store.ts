@@ -1,4 +1,5 @@
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
+import type { MessageUpdatedFrame } from "@/lib/realtime/wire";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting";
 
@@ -8,6 +9,8 @@ export interface PendingMessage {
   conversation_id: string;
   content: string;
   created_at: string;
+  /** The message it answers, if it is a reply. */
+  reply_to: string | null;
   failed: boolean;
 }
 
@@ -18,6 +21,8 @@ export interface ChatSnapshot {
   messages: Readonly<Record<string, readonly MessageDto[]>>;
   pending: readonly PendingMessage[];
   status: ConnectionStatus;
+  /** Conversations with a message mentioning the user that they have not looked at yet. */
+  mentioned: ReadonlySet<string>;
 }
 
 const NO_MESSAGES: readonly MessageDto[] = [];
@@ -42,6 +47,7 @@ export class ChatStore {
   private readonly messages = new Map<string, MessageDto[]>();
   private readonly pending = new Map<string, PendingMessage>();
   private status: ConnectionStatus = "connecting";
+  private readonly mentioned = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private snapshot: ChatSnapshot | null = null;
 
@@ -58,6 +64,7 @@ export class ChatStore {
       messages: Object.fromEntries(this.messages),
       pending: [...this.pending.values()],
       status: this.status,
+      mentioned: new Set(this.mentioned),
     };
     return this.snapshot;
   };
@@ -115,6 +122,37 @@ export class ChatStore {
   receive(message: MessageDto): boolean {
     this.absorbMessages(message.conversation_id, [message]);
     return this.conversations.has(message.conversation_id);
+  }
+
+  /**
+   * A message's new state from an edit, deletion or reaction event, applied by id: a message not
+   * loaded here (older than the pages shown) is left for when its page is loaded, which brings
+   * its current state. The event's seq still moves the conversation's cursor.
+   */
+  receiveUpdate({ seq, conversation_id, message }: MessageUpdatedFrame): boolean {
+    const list = this.messages.get(conversation_id);
+    const index = list?.findIndex((known) => known.id === message.id) ?? -1;
+    if (list && index >= 0) this.messages.set(conversation_id, list.with(index, message));
+    const conversation = this.conversations.get(conversation_id);
+    if (conversation) {
+      this.conversations.set(conversation_id, {
+        ...conversation,
+        last_message: conversation.last_message?.id === message.id ? message : conversation.last_message,
+        last_seq: Math.max(conversation.last_seq, seq),
+      });
+    }
+    this.changed();
+    return conversation !== undefined;
+  }
+
+  markMentioned(conversationId: string): void {
+    if (this.mentioned.has(conversationId)) return;
+    this.mentioned.add(conversationId);
+    this.changed();
+  }
+
+  clearMentioned(conversationId: string): void {
+    if (this.mentioned.delete(conversationId)) this.changed();
   }
 
   addPending(message: Omit<PendingMessage, "failed">): void {

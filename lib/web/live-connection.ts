@@ -1,5 +1,5 @@
 import type { MessageDto } from "@/lib/chat/present";
-import { CLOSE_CODES, type EventFrame, type SyncedFrame, type SyncRequest } from "@/lib/realtime/wire";
+import { CLOSE_CODES, type EventFrame, type MessageUpdatedFrame, type SyncedFrame, type SyncRequest } from "@/lib/realtime/wire";
 import type { ConnectionStatus } from "@/lib/web/chat-store";
 
 export interface LiveConnectionOptions {
@@ -14,6 +14,8 @@ export interface LiveConnectionOptions {
   /** Where catch-up starts, asked afresh on every (re)connection. */
   cursors: () => Record<string, number>;
   onMessage: (message: MessageDto) => void;
+  /** An edit, deletion or reaction: the message's whole new state under the event's seq. */
+  onMessageUpdated: (frame: MessageUpdatedFrame) => void;
   onStatus: (status: ConnectionStatus) => void;
   /**
    * The server closed the socket because its session expired or was revoked (4001). Resolves
@@ -36,7 +38,10 @@ function isMessage(value: unknown): value is MessageDto {
     typeof message.conversation_id === "string" &&
     typeof message.content === "string" &&
     typeof message.created_at === "string" &&
-    typeof message.seq === "number"
+    typeof message.seq === "number" &&
+    typeof message.deleted === "boolean" &&
+    Array.isArray(message.reactions) &&
+    Array.isArray(message.mentions)
   );
 }
 
@@ -49,8 +54,11 @@ function parseFrame(data: unknown): IncomingFrame {
     return { type: "other" };
   }
   if (typeof frame !== "object" || frame === null) return { type: "other" };
-  const { type, message, more } = frame as Record<string, unknown>;
+  const { type, message, more, seq, conversation_id } = frame as Record<string, unknown>;
   if (type === "message" && isMessage(message)) return { type, message };
+  if (type === "message_updated" && isMessage(message) && typeof seq === "number" && typeof conversation_id === "string") {
+    return { type, seq, conversation_id, message };
+  }
   if (type === "synced") return { type, more: Array.isArray(more) ? more.filter((id) => typeof id === "string") : [] };
   return { type: "other" };
 }
@@ -204,6 +212,8 @@ export class LiveConnection {
     const frame = parseFrame(data);
     if (frame.type === "message") {
       this.options.onMessage(frame.message);
+    } else if (frame.type === "message_updated") {
+      this.options.onMessageUpdated(frame);
     } else if (frame.type === "synced") {
       // The server replays a bounded number per conversation; `more` asks for another round
       // (the event stream starts the next round itself).

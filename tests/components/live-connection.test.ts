@@ -45,6 +45,9 @@ function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl =
       recorder.received.push(message);
       recorder.cursors[message.conversation_id] = message.seq;
     },
+    onMessageUpdated: ({ seq, conversation_id }) => {
+      recorder.cursors[conversation_id] = seq;
+    },
     onStatus: (status) => recorder.statuses.push(status),
     initialDelayMs: 50,
     maxDelayMs: 200,
@@ -146,6 +149,7 @@ describe("LiveConnection", () => {
       url: `${server.url.replace(/^http/, "ws")}/ws?token=${user.token}`,
       cursors: () => ({}),
       onMessage: () => undefined,
+      onMessageUpdated: () => undefined,
       onStatus: (status) => statuses.push(status),
       onSessionEnded: async () => {
         endings.push(Date.now());
@@ -173,6 +177,7 @@ describe("LiveConnection", () => {
       url: `${server.url.replace(/^http/, "ws")}/ws?token=${user.token}`,
       cursors: () => ({}),
       onMessage: () => undefined,
+      onMessageUpdated: () => undefined,
       onStatus: (status) => statuses.push(status),
       onSessionEnded: async () => {
         renewals++;

@@ -17,12 +17,17 @@ const messageSchema = z.object({
   content: z.string(),
   seq: z.number().int(),
   createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  deleted: z.boolean(),
+  reactions: z.array(z.object({ emoji: z.string(), userIds: z.array(z.string()) })),
+  mentions: z.array(z.string()),
+  replyTo: z.string().nullable(),
 });
 
 const eventSchema = z.object({
   conversationId: z.string(),
   seq: z.number().int(),
-  type: z.literal("message"),
+  type: z.enum(["message", "message_updated"]),
   createdAt: z.string(),
   message: messageSchema.nullable(),
   data: z.string().nullable(),

@@ -4,11 +4,14 @@ import {
   customType,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+
+import type { StoredReaction } from "@/lib/db/sqlite/schema";
 
 /**
  * A timestamptz that the application reads and writes as an ISO-8601 `Z` string, so records
@@ -42,6 +45,8 @@ export const conversations = pgTable("conversations", {
   // The sorted pair of member ids of a 1-on-1; unique, so two people share exactly one.
   directKey: text("direct_key").unique(),
   lastSeq: integer("last_seq").notNull().default(0),
+  // Null for conversations created before creators were recorded.
+  createdBy: text("created_by"),
   createdAt: timestamp("created_at").notNull(),
 });
 
@@ -77,6 +82,11 @@ export const messages = pgTable(
     content: text("content").notNull(),
     seq: integer("seq").notNull(),
     createdAt: timestamp("created_at").notNull(),
+    editedAt: timestamp("edited_at"),
+    deleted: boolean("deleted").notNull().default(false),
+    reactions: jsonb("reactions").$type<StoredReaction[]>().notNull().default([]),
+    mentions: jsonb("mentions").$type<string[]>().notNull().default([]),
+    replyTo: text("reply_to"),
   },
   (t) => [
     uniqueIndex("messages_sender_message_id_unique").on(t.senderId, t.messageId),
