@@ -184,7 +184,9 @@ export class ClientConnection {
     const parsed = parseClientFrame(text);
     if (!parsed.ok) return this.send(parsed.error);
     try {
-      await this.handle(parsed.frame, parsed.ids);
+      // Every frame that reaches the database passes the gate; a ping costs nothing.
+      if (parsed.frame.type !== "ping" && (await this.refusedByLimit(parsed.ids))) return;
+      await this.handle(parsed.frame);
     } catch (error) {
       this.send(this.errorFrame(error, parsed.ids));
     }
@@ -205,17 +207,16 @@ export class ClientConnection {
     const decision = await admit("ws", { userId: this.userId });
     if (decision.allowed) return false;
     const retryAfter = retryAfterSeconds(decision);
-    this.send({ type: "error", reason: `Too many messages, retry in ${retryAfter} s`, ...ids, retry_after: retryAfter });
+    this.send({ type: "error", reason: `Too many frames, retry in ${retryAfter} s`, ...ids, retry_after: retryAfter });
     return true;
   }
 
-  private async handle(frame: ClientFrame, ids: FrameIds): Promise<void> {
+  private async handle(frame: ClientFrame): Promise<void> {
     switch (frame.type) {
       case "join":
         await requireMembership(frame.conversation_id, this.userId);
         return this.send({ type: "joined", conversation_id: frame.conversation_id });
       case "message": {
-        if (await this.refusedByLimit(ids)) return;
         const { message, created } = await sendMessage(this.userId, frame);
         if (!created) await this.enqueue(() => this.answerRetry(message));
         return;
@@ -223,7 +224,6 @@ export class ClientConnection {
       case "edit":
       case "delete":
       case "react": {
-        if (await this.refusedByLimit(ids)) return;
         const { message, changed } = await this.changeMessage(frame);
         // A change is answered by its event; one that changed nothing has none, so it is answered here.
         if (!changed) this.send({ type: "unchanged", message });
