@@ -20,7 +20,8 @@ describe("memory", () => {
     for (let round = 0; round < 2; round++) await churnConnections(server, user, 2000);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const after = await serverMemory(server);
-    // A leak of the size once seen (about 90 KiB a connection) would add some 350 MiB here.
-    expect(after.rssMiB - baseline.rssMiB).toBeLessThan(100);
+    // A leak of the size once seen (about 90 KiB a connection) would add some 350 MiB here; on a
+    // loaded machine the allocator alone was seen to keep 110 MiB more, so the bound sits between.
+    expect(after.rssMiB - baseline.rssMiB).toBeLessThan(200);
   }, 180_000);
 });
