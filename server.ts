@@ -6,7 +6,6 @@ import next from "next";
 import { ConfigError, getConfig } from "@/lib/config";
 import { stopPresence } from "@/lib/chat/presence";
 import { closeRepository } from "@/lib/db";
-import { guardRequests } from "@/lib/http/request-guard";
 import { log } from "@/lib/log";
 import { applyBuiltNextConfig } from "@/lib/next-build";
 import { flushTracing } from "@/lib/observability/spans";
@@ -43,11 +42,10 @@ async function main(): Promise<void> {
   const upgradeNext = app.getUpgradeHandler();
   const { database } = config;
 
-  const server = createServer(
-    guardRequests((request, response) => {
-      void handle(request, response);
-    }, config.trustProxy),
-  );
+  // lib/startup has put the request guard in front of every HTTP server of the process.
+  const server = createServer((request, response) => {
+    void handle(request, response);
+  });
   const hotReload = {
     handles: (pathname: string) => pathname.startsWith("/_next/"),
     handle: (...upgrade: Parameters<typeof upgradeNext>) => void upgradeNext(...upgrade),

@@ -2,6 +2,7 @@ import path from "node:path";
 
 import { ConfigError, getConfig } from "@/lib/config";
 import { getRepository } from "@/lib/db";
+import { guardHttpServers } from "@/lib/http/request-guard";
 import { log, setLogLevel } from "@/lib/log";
 import { observeHttpRequests } from "@/lib/observability/http";
 import { builtRoutes, routeLabeler, sourceRoutes } from "@/lib/observability/route-patterns";
@@ -31,6 +32,7 @@ async function prepare(): Promise<void> {
     labelRoute: () => routeLabeler(knownRoutes(config.production)),
     trustProxy: config.trustProxy,
   });
+  guardHttpServers(config.trustProxy);
   if (config.tracing) {
     const { startTracing } = await import("@/lib/observability/tracing");
     startTracing(config.tracing);

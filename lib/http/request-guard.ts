@@ -1,8 +1,10 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { subscribe } from "node:diagnostics_channel";
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
 
 import type { TrustProxy } from "@/lib/config";
 import { fromTrustedProxy } from "@/lib/http/client-address";
 import { baselineSecurityHeaders } from "@/lib/http/security-headers";
+import { processSingleton } from "@/lib/process-singleton";
 
 /** Every method some route answers; anything else (TRACE, CONNECT, made-up ones) is refused up front. */
 export const KNOWN_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -36,6 +38,8 @@ function requestedHost(request: IncomingMessage): string | undefined {
 /** A server action posted from a page of another site, which the visitor's cookie would otherwise authorise. */
 function crossOriginAction(request: IncomingMessage): boolean {
   if (request.headers["next-action"] === undefined) return false;
+  // Browsers that leave Origin out still say where the request came from.
+  if (request.headers["sec-fetch-site"] === "cross-site") return true;
   const origin = request.headers.origin;
   if (origin === undefined) return false;
   try {
@@ -63,7 +67,7 @@ function withDefaultHeaders(response: ServerResponse, headers: Record<string, st
  * route could answer sensibly are refused here with a JSON 4xx rather than reaching Next.js,
  * which answers some of them with a 500.
  */
-export function guardRequests(handler: RequestListener, trustProxy: TrustProxy): RequestListener {
+function guardRequests(handler: RequestListener, trustProxy: TrustProxy): RequestListener {
   return (request, response) => {
     const trusted = fromTrustedProxy(request, trustProxy);
     if (!trusted) for (const name of FORWARDED_HEADERS) delete request.headers[name];
@@ -77,4 +81,25 @@ export function guardRequests(handler: RequestListener, trustProxy: TrustProxy):
     if (crossOriginAction(request)) return refuse(response, 403, "Server actions may only be called from this site's own pages");
     return handler(request, response);
   };
+}
+
+/**
+ * Puts the guard in front of every HTTP server of this process, server.ts's and the one
+ * `next start` creates, which offers no hook of its own before Next's handler (and Next answers
+ * TRACE or a malformed path with a 500 before the proxy runs). Node publishes this channel just
+ * before it emits "request", so request listeners wrapped here already serve that request.
+ */
+export function guardHttpServers(trustProxy: TrustProxy): void {
+  const state = processSingleton("http-guard", () => ({ subscribed: false, guarded: new WeakSet<Server>() }));
+  if (state.subscribed) return;
+  state.subscribed = true;
+  subscribe("http.server.request.start", (message) => {
+    const { server } = message as { server: Server };
+    if (state.guarded.has(server)) return;
+    state.guarded.add(server);
+    for (const listener of server.listeners("request") as RequestListener[]) {
+      server.removeListener("request", listener);
+      server.on("request", guardRequests(listener, trustProxy));
+    }
+  });
 }

@@ -209,6 +209,12 @@ describe("server action requests", () => {
     const response = await postAction(server.url, "/", signUpAction, body, { origin: "https://evil.example" });
     expect(response.status).toBe(403);
   });
+
+  it("answer a post that its browser marks cross-site, without an Origin, with 403", async () => {
+    const body = JSON.stringify([{ username: uniqueName(), password: "long enough password" }]);
+    const response = await postAction(server.url, "/", signUpAction, body, { "sec-fetch-site": "cross-site" });
+    expect(response.status).toBe(403);
+  });
 });
 
 async function rawRequest(requestLine: string): Promise<string> {
