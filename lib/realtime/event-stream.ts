@@ -4,6 +4,8 @@ import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
 import { ClientConnection, type Transport } from "@/lib/realtime/connection";
+import type { SocketCredential } from "@/lib/realtime/connection-auth";
+import { guardSession } from "@/lib/realtime/session-guard";
 import type { SyncedFrame } from "@/lib/realtime/wire";
 
 export const EVENT_STREAM_PATH = "/events";
@@ -44,8 +46,11 @@ const SYNCED_PREFIX = '{"type":"synced"';
  * as on /ws, over another transport: same frames, same per-conversation cursors, every event
  * after them exactly once. The client sends nothing on the stream: its cursors come with the
  * request, and when one sync round stops at its limit (`more`), the stream starts the next.
+ * Like a WebSocket, the stream ends when its session is revoked or its credential expires;
+ * reopening it is then refused with 401.
  */
-export function openEventStream(userId: string, cursors: Record<string, number>, signal: AbortSignal): Response {
+export function openEventStream(credential: SocketCredential, cursors: Record<string, number>, signal: AbortSignal): Response {
+  const { userId } = credential;
   const { websocket } = getConfig();
   let output!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
@@ -85,12 +90,17 @@ export function openEventStream(userId: string, cursors: Record<string, number>,
   write(": connected\n\n");
   const heartbeat = setInterval(() => write(": ping\n\n"), websocket.heartbeatMs);
   openStreams.add(end);
+  // guardSession ends an already expired credential's stream at once, before it returns.
+  let release = (): void => {};
+  release = guardSession(credential, (reason) => end(reason));
+  if (closed) release();
   log("info", "event stream connected", { userId });
 
   function end(error?: unknown): void {
     if (closed) return;
     closed = true;
     openStreams.delete(end);
+    release();
     clearInterval(heartbeat);
     connection.close();
     log("info", "event stream disconnected", { userId, ...(error ? { error: String(error) } : {}) });

@@ -1,5 +1,4 @@
 import postgres from "postgres";
-import type { WebSocket } from "ws";
 
 import { onSessionsRevoked } from "@/lib/auth/revocations";
 import { getConfig } from "@/lib/config";
@@ -7,15 +6,18 @@ import { SESSIONS_CHANNEL } from "@/lib/db/accounts";
 import { postgresOptions } from "@/lib/db/pg/connection";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
-import type { SocketCredential } from "@/lib/realtime/upgrade-auth";
-import { CLOSE_CODES, SESSION_END_REASONS } from "@/lib/realtime/wire";
+import type { SocketCredential } from "@/lib/realtime/connection-auth";
+import { SESSION_END_REASONS } from "@/lib/realtime/wire";
 
-/** Open sockets by session id, so a revoked session's sockets can be found and closed. */
-type Registry = Map<string, Set<WebSocket>>;
+/** Ends one live connection (a WebSocket or an event stream), saying why. */
+export type EndConnection = (reason: string) => void;
+
+/** Open connections by session id, so a revoked session's connections can be found and ended. */
+type Registry = Map<string, Set<EndConnection>>;
 
 function closeSessions(registry: Registry, sessionIds: string[]): void {
   for (const id of sessionIds) {
-    for (const socket of registry.get(id) ?? []) socket.close(CLOSE_CODES.sessionEnded, SESSION_END_REASONS.revoked);
+    for (const end of registry.get(id) ?? []) end(SESSION_END_REASONS.revoked);
   }
 }
 
@@ -44,35 +46,38 @@ function listenForRevocations(registry: Registry): void {
 
 function registry(): Registry {
   return processSingleton("realtime.session-guard", () => {
-    const sockets: Registry = new Map();
-    onSessionsRevoked((ids) => closeSessions(sockets, ids));
-    listenForRevocations(sockets);
-    return sockets;
+    const connections: Registry = new Map();
+    onSessionsRevoked((ids) => closeSessions(connections, ids));
+    listenForRevocations(connections);
+    return connections;
   });
 }
 
 /** setTimeout cannot wait longer than this; a later expiry is checked again when it fires. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-/** Closes the socket with 4001 when its credential expires or its session is revoked. */
-export function guardSession(socket: WebSocket, credential: SocketCredential): void {
-  const sockets = registry();
-  const set = sockets.get(credential.sessionId) ?? new Set<WebSocket>();
-  set.add(socket);
-  sockets.set(credential.sessionId, set);
+/**
+ * Ends the connection when its credential expires or its session is revoked. Returns the
+ * release to call once the connection has ended for any other reason.
+ */
+export function guardSession(credential: SocketCredential, end: EndConnection): () => void {
+  const connections = registry();
+  const set = connections.get(credential.sessionId) ?? new Set<EndConnection>();
+  set.add(end);
+  connections.set(credential.sessionId, set);
 
   let timer: NodeJS.Timeout;
   const expireAt = () => {
     const remaining = credential.expiresAt - Date.now();
-    if (remaining <= 0) return socket.close(CLOSE_CODES.sessionEnded, SESSION_END_REASONS.expired);
+    if (remaining <= 0) return end(SESSION_END_REASONS.expired);
     timer = setTimeout(expireAt, Math.min(remaining, MAX_TIMER_MS));
     timer.unref();
   };
   expireAt();
 
-  socket.once("close", () => {
+  return () => {
     clearTimeout(timer);
-    set.delete(socket);
-    if (set.size === 0 && sockets.get(credential.sessionId) === set) sockets.delete(credential.sessionId);
-  });
+    set.delete(end);
+    if (set.size === 0 && connections.get(credential.sessionId) === set) connections.delete(credential.sessionId);
+  };
 }

@@ -11,7 +11,7 @@ import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
 import { ClientConnection, type Transport } from "@/lib/realtime/connection";
 import { guardSession } from "@/lib/realtime/session-guard";
-import { authenticateUpgrade, originAllowed, type SocketCredential } from "@/lib/realtime/upgrade-auth";
+import { authenticateUpgrade, originAllowed, type SocketCredential } from "@/lib/realtime/connection-auth";
 import { CLOSE_CODES } from "@/lib/realtime/wire";
 
 export const WEBSOCKET_PATH = "/ws";
@@ -71,7 +71,7 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
 
   function open(ws: WebSocket, request: IncomingMessage, credential: SocketCredential): void {
     const { userId } = credential;
-    guardSession(ws, credential);
+    const release = guardSession(credential, (reason) => ws.close(CLOSE_CODES.sessionEnded, reason));
     const connection = new ClientConnection(userId, webSocketTransport(ws), websocket.maxBufferedBytes);
     alive.set(ws, true);
     metrics.websocketConnectionsTotal.inc();
@@ -86,6 +86,7 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
     });
     ws.on("pong", () => alive.set(ws, true));
     ws.on("close", (code) => {
+      release();
       connection.close();
       alive.delete(ws);
       metrics.websocketConnectionsActive.dec();

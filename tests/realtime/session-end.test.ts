@@ -2,6 +2,7 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createUser } from "../support/api";
+import { TestEventStream } from "../support/event-stream";
 import { startServer, type TestServer } from "../support/server";
 import { webLogIn } from "../support/web-session";
 import { TestSocket } from "../support/ws";
@@ -72,6 +73,39 @@ describe("sockets of a session that ends", () => {
     const session = await fetch(`${server.url}/api/auth/session`, { headers: { cookie: cookie! } });
     expect(await session.json()).toEqual({});
     expect(await TestSocket.refusal(server.url, { headers })).toBe(401);
+  });
+});
+
+describe("event streams of a session that ends", () => {
+  it("end when the session logs out, and cannot be reopened with its token", async () => {
+    const user = await createUser(server.url);
+    const stream = await TestEventStream.open(server.url, { token: user.token });
+    await stream.waitFor((frame) => frame.type === "synced");
+    await api(server.url, "POST", "/auth/logout", { token: user.token });
+    await stream.ended();
+    expect((await fetch(`${server.url}/events`, { headers: { authorization: `Bearer ${user.token}` } })).status).toBe(401);
+  });
+
+  it("end when their access token expires", async () => {
+    const user = await createUser(server.url);
+    const stream = await TestEventStream.open(server.url, { token: await expiringToken(user.id, sessionOf(user.token)) });
+    await stream.waitFor((frame) => frame.type === "synced");
+    await stream.ended();
+  });
+
+  it("of a web session end when it signs out", async () => {
+    const user = await createUser(server.url);
+    const { cookie } = await webLogIn(server.url, user.username, user.password);
+    const stream = await TestEventStream.open(server.url, { headers: { cookie: cookie! } });
+    await stream.waitFor((frame) => frame.type === "synced");
+    const csrf = (await (await fetch(`${server.url}/api/auth/csrf`, { headers: { cookie: cookie! } })).json()) as { csrfToken: string };
+    await fetch(`${server.url}/api/auth/signout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie: cookie!, origin: server.url, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken: csrf.csrfToken, json: "true" }),
+    });
+    await stream.ended();
   });
 });
 

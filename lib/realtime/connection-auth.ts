@@ -56,10 +56,17 @@ async function credentialFromCookie(cookieHeader: string | undefined): Promise<S
   }
 }
 
-async function credentialOf(request: IncomingMessage, url: URL): Promise<SocketCredential | null> {
-  const token = url.searchParams.get("token") ?? bearerToken(request.headers.authorization);
+async function credentialOf(token: string | null, cookieHeader: string | undefined): Promise<SocketCredential | null> {
   if (token) return verifyToken(token, "access");
-  return credentialFromCookie(request.headers.cookie);
+  return credentialFromCookie(cookieHeader);
+}
+
+/** The credential if its session still stands, lasting only as long as the session does. */
+async function standing(credential: SocketCredential | null): Promise<SocketCredential | null> {
+  const session = credential ? await liveSession(credential.userId, credential.sessionId) : null;
+  if (!credential || !session) return null;
+  // A web session cookie can outlive the session row it names; the connection lasts as long as the shorter.
+  return { ...credential, expiresAt: Math.min(credential.expiresAt, session.expiresAt) };
 }
 
 /**
@@ -67,11 +74,14 @@ async function credentialOf(request: IncomingMessage, url: URL): Promise<SocketC
  * header, else the web session cookie; either way its session must still stand.
  */
 export async function authenticateUpgrade(request: IncomingMessage, url: URL): Promise<SocketCredential | null> {
-  const credential = await credentialOf(request, url);
-  const session = credential ? await liveSession(credential.userId, credential.sessionId) : null;
-  if (!credential || !session) return null;
-  // A web session cookie can outlive the session row it names; the socket lasts as long as the shorter.
-  return { ...credential, expiresAt: Math.min(credential.expiresAt, session.expiresAt) };
+  const token = url.searchParams.get("token") ?? bearerToken(request.headers.authorization);
+  return standing(await credentialOf(token, request.headers.cookie));
+}
+
+/** What a request for the event stream authenticates as: the same credentials as /ws, from its headers. */
+export async function authenticateEventStream(request: Request): Promise<SocketCredential | null> {
+  const token = bearerToken(request.headers.get("authorization"));
+  return standing(await credentialOf(token, request.headers.get("cookie") ?? undefined));
 }
 
 /**
