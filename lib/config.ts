@@ -100,6 +100,7 @@ const envSchema = z.object({
     .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean)),
   WS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  PRESENCE_EXPIRY_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
 
   ...operationsEnv,
   // PostgreSQL connections and the process lifecycle.
@@ -171,6 +172,8 @@ export interface AppConfig extends OperationsConfig {
     /** A connection whose unsent output grows past this is too slow and is dropped. */
     maxBufferedBytes: number;
   };
+  /** An instance silent this long is taken for dead, and its users' presence with it. */
+  presenceExpiryMs: number;
   /** How long a shutdown waits for in-flight requests before cutting them off. */
   shutdownTimeoutMs: number;
 }
@@ -244,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       heartbeatMs: values.WS_HEARTBEAT_MS,
       maxBufferedBytes: values.WS_MAX_BUFFERED_BYTES,
     },
+    presenceExpiryMs: values.PRESENCE_EXPIRY_MS,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     ...operationsConfig(values),
   };

@@ -2,12 +2,10 @@ import { randomUUID } from "node:crypto";
 
 import type { PresenceDto } from "@/lib/chat/present";
 import { getRepository } from "@/lib/db";
-import { INSTANCE_EXPIRY_MS, liveSince } from "@/lib/db/repository";
+import { getConfig } from "@/lib/config";
+import { liveSince } from "@/lib/db/repository";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
-
-/** How often an instance says it is alive; a third of the time after which it counts as gone. */
-const HEARTBEAT_MS = INSTANCE_EXPIRY_MS / 3;
 
 /**
  * Who is online: a user is online while any live instance holds one of their connections.
@@ -26,7 +24,8 @@ class PresenceTracker {
   connected(userId: string): () => void {
     this.counts.set(userId, (this.counts.get(userId) ?? 0) + 1);
     this.reconcile(userId);
-    this.heartbeat ??= setInterval(() => void this.beat(), HEARTBEAT_MS).unref();
+    // An instance says it is alive three times within the time after which it counts as gone.
+    this.heartbeat ??= setInterval(() => void this.beat(), getConfig().presenceExpiryMs / 3).unref();
     let released = false;
     return () => {
       if (released) return;

@@ -1,3 +1,4 @@
+import { getConfig } from "@/lib/config";
 import type * as schema from "@/lib/db/sqlite/schema";
 
 export type UserRecord = typeof schema.users.$inferSelect;
@@ -6,12 +7,12 @@ export type ConversationRow = typeof schema.conversations.$inferSelect;
 /** Someone as others see them: who they are and whether they are connected now. */
 export type PublicUser = Pick<UserRecord, "id" | "username" | "fullName" | "lastSeenAt"> & { online: boolean };
 
-/** An instance that has not refreshed `instances.seen_at` for this long is gone, and its users' presence with it. */
-export const INSTANCE_EXPIRY_MS = 30_000;
-
-/** When an instance must have been seen for its presence rows to count. */
+/**
+ * When an instance must have been seen for its presence rows to count: one that has not
+ * refreshed `instances.seen_at` for PRESENCE_EXPIRY_MS is gone, and its users' presence with it.
+ */
 export function liveSince(now = Date.now()): string {
-  return new Date(now - INSTANCE_EXPIRY_MS).toISOString();
+  return new Date(now - getConfig().presenceExpiryMs).toISOString();
 }
 
 export interface ConversationRecord extends Omit<ConversationRow, "directKey"> {
