@@ -74,6 +74,12 @@ export function ChatApp(props: ChatAppProps) {
       onMessage: (message) => {
         if (!store.receive(message)) void learnConversation(message.conversation_id);
       },
+      // An addition of this user is how a conversation appears live: it is loaded then.
+      onChange: (change) => {
+        if (!store.applyChange(change)) void learnConversation(change.conversation_id);
+      },
+      onRemoved: (conversationId) => store.forget(conversationId),
+      onPresence: (presence) => store.applyPresence(presence.user_id, presence.online, presence.last_seen_at),
     });
     const retry = () => connection.retryNow();
     window.addEventListener("online", retry);

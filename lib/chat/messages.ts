@@ -32,6 +32,7 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     createdAt: new Date().toISOString(),
   });
   if (result.outcome === "no_conversation") throw new DomainError("not_found", "Conversation not found");
+  if (result.outcome === "not_member") throw new DomainError("forbidden", "You are not a member of this conversation");
   const message = presentMessage(result.message);
   if (result.outcome === "existing") {
     if (message.conversation_id !== input.conversation_id || message.content !== input.content) {

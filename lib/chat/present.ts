@@ -1,4 +1,4 @@
-import type { ConversationRecord, ConversationSummary, MessageRecord, PublicUser, UserRecord } from "@/lib/db/repository";
+import type { ConversationChangeData, ConversationRecord, ConversationSummary, MessageRecord, PublicUser, UserRecord } from "@/lib/db/repository";
 
 /** The JSON shapes of the public API, shared by REST, WebSocket frames and the UI. */
 
@@ -37,6 +37,8 @@ export interface ConversationDto {
   id: string;
   title: string;
   is_group: boolean;
+  /** Who created it; of a group, the one member who may remove others. */
+  created_by: string | null;
   members: PersonDto[];
   member_ids: string[];
   created_at: string;
@@ -46,6 +48,9 @@ export interface ConversationDto {
   last_read_seq?: number;
   unread_count?: number;
 }
+
+/** A conversation as a `conversation_updated` event left it (members without presence, which is not logged). */
+export type ConversationStateDto = ConversationChangeData["conversation"];
 
 /** Someone's read marker moved: `seq` is the last event seq they have seen. */
 export interface ReadReceiptDto {
@@ -86,6 +91,7 @@ export function presentConversation(conversation: ConversationRecord | Conversat
     id: conversation.id,
     title: conversation.title,
     is_group: conversation.isGroup,
+    created_by: conversation.createdBy,
     members: conversation.members.map(presentPerson),
     member_ids: conversation.members.map((member) => member.id),
     created_at: conversation.createdAt,

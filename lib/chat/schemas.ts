@@ -47,6 +47,14 @@ export const createConversationSchema = z.object({
   is_group: z.boolean().optional(),
 });
 
+export const renameConversationSchema = z.object({
+  title: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+});
+
+export const addMembersSchema = z.object({
+  member_ids: z.array(idSchema).min(1, "must name at least one member").max(1000),
+});
+
 export const contentSchema = z
   .string()
   .trim()
@@ -105,6 +113,8 @@ export const readMarkerSchema = z.object({
 
 export type SignupInput = z.infer<typeof signupSchema>;
 export type CreateConversationInput = z.infer<typeof createConversationSchema>;
+export type RenameConversationInput = z.infer<typeof renameConversationSchema>;
+export type AddMembersInput = z.infer<typeof addMembersSchema>;
 export type SendMessageInput = z.infer<typeof sendMessageSchema>;
 export type MessagePageInput = z.infer<typeof messagePageSchema>;
 

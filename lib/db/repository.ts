@@ -29,7 +29,37 @@ export type NewMessage = Omit<MessageRecord, "seq">;
 export type EventRow = typeof schema.conversationEvents.$inferSelect;
 
 /** The kinds of event in a conversation's stream. */
-export type EventType = "message";
+export type EventType = "message" | "conversation_updated";
+
+/** A change to a group: the unit of work behind a `conversation_updated` event. */
+export type ConversationChange =
+  | { kind: "renamed"; title: string }
+  | { kind: "members_added"; userIds: string[] }
+  | { kind: "member_removed"; userId: string };
+
+/**
+ * The `data` of a `conversation_updated` event, in the wire's own words: the conversation as
+ * the change left it, what changed, who changed it, and whom it was about.
+ */
+export interface ConversationChangeData {
+  conversation: {
+    id: string;
+    title: string;
+    is_group: boolean;
+    created_by: string | null;
+    member_ids: string[];
+    members: { id: string; username: string; full_name: string | null }[];
+  };
+  change: ConversationChange["kind"];
+  actor_id: string;
+  user_ids: string[];
+}
+
+export type ChangeConversationResult =
+  | { outcome: "changed"; conversation: ConversationChangeData["conversation"]; seq: number }
+  | { outcome: "unchanged" }
+  | { outcome: "no_conversation" }
+  | { outcome: "not_member" };
 
 /** One event of a conversation's stream, with the message it is about as that message is now. */
 export interface StoredEvent {
@@ -71,7 +101,9 @@ export interface Announcer {
 export type InsertMessageResult =
   | { outcome: "created"; message: MessageRecord }
   | { outcome: "existing"; message: MessageRecord }
-  | { outcome: "no_conversation" };
+  | { outcome: "no_conversation" }
+  /** The sender was not a member when the message would have been stored (removed meanwhile, say). */
+  | { outcome: "not_member" };
 
 export interface MessagePage {
   limit: number;
@@ -114,6 +146,11 @@ export interface ChatRepository {
    * event; or returns the message the sender already stored under that message_id.
    */
   insertMessage(message: NewMessage): Promise<InsertMessageResult>;
+  /**
+   * Applies the change if the actor is a member and it changes anything, storing its
+   * `conversation_updated` event under the conversation's next seq and announcing it.
+   */
+  changeConversation(conversationId: string, actorId: string, change: ConversationChange, now: string): Promise<ChangeConversationResult>;
 
   /** Marks the instance alive at `now`. */
   touchInstance(instanceId: string, now: string): Promise<void>;
@@ -145,4 +182,50 @@ export function storedEvent(row: { event: EventRow; message: MessageRecord | nul
     message: row.message,
     data: row.event.data,
   };
+}
+
+/** Whom a change is about, of the members before it; empty when it changes nothing. */
+export function changedUserIds(change: ConversationChange, title: string, memberIds: string[]): string[] | null {
+  switch (change.kind) {
+    case "renamed":
+      return change.title === title ? null : [];
+    case "members_added": {
+      const added = [...new Set(change.userIds)].filter((id) => !memberIds.includes(id));
+      return added.length > 0 ? added : null;
+    }
+    case "member_removed":
+      return memberIds.includes(change.userId) ? [change.userId] : null;
+  }
+}
+
+/** The event a change is stored as, with the members after it (ordered by username). */
+export function conversationChangeEvent(
+  conversation: Pick<ConversationRow, "id" | "title" | "isGroup" | "createdBy">,
+  members: Pick<UserRecord, "id" | "username" | "fullName">[],
+  change: ConversationChange,
+  actorId: string,
+  userIds: string[],
+  seq: number,
+  now: string,
+): EventRow {
+  const data: ConversationChangeData = {
+    conversation: {
+      id: conversation.id,
+      title: conversation.title,
+      is_group: conversation.isGroup,
+      created_by: conversation.createdBy,
+      member_ids: members.map((member) => member.id),
+      members: members.map((member) => ({ id: member.id, username: member.username, full_name: member.fullName })),
+    },
+    change: change.kind,
+    actor_id: actorId,
+    user_ids: userIds,
+  };
+  return { conversationId: conversation.id, seq, type: "conversation_updated", messageId: null, data: JSON.stringify(data), createdAt: now };
+}
+
+/** The data of a `conversation_updated` event; the store wrote it, so its shape is known. */
+export function changeDataOf(event: Pick<StoredEvent, "conversationId" | "seq" | "data">): ConversationChangeData {
+  if (event.data === null) throw new Error(`event ${event.conversationId}#${event.seq} has no data`);
+  return JSON.parse(event.data) as ConversationChangeData;
 }

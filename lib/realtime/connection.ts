@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
+import { hearingOf } from "@/lib/chat/audience";
 import { announceTyping, markRead } from "@/lib/chat/awareness";
 import { trackPresence } from "@/lib/chat/presence";
 import { getConversation, listConversations, requireMembership } from "@/lib/chat/conversations";
@@ -45,6 +46,11 @@ interface SyncTarget {
  */
 export class ClientConnection {
   private readonly feed = new OrderedFeed();
+  /**
+   * The conversations the user was removed from, by the seq of the removal: the feed no longer
+   * tells what was sent of them, so this keeps stale or repeated events out.
+   */
+  private readonly removedAt = new Map<string, number>();
   private queued = 0;
   private outbound: Promise<void> = Promise.resolve();
   private inbound: Promise<void> = Promise.resolve();
@@ -119,7 +125,23 @@ export class ClientConnection {
     metrics.websocketFramesSent.inc();
   }
 
+  /**
+   * Sends the event as this user hears it. The event that removes them is sent as
+   * `conversation_removed`, after everything sent before it; from then on, until an event adds
+   * them back, nothing of that conversation is sent, and the feed forgets it.
+   */
   private sendEvent(event: StoredEvent): void {
+    const hearing = hearingOf(event, this.userId);
+    const removedAt = this.removedAt.get(event.conversationId);
+    if (removedAt !== undefined) {
+      if (event.seq <= removedAt || hearing !== "added") return;
+      this.removedAt.delete(event.conversationId);
+    } else if (hearing === "removed") {
+      this.feed.forget(event.conversationId);
+      this.removedAt.set(event.conversationId, event.seq);
+      this.send({ type: "conversation_removed", conversation_id: event.conversationId, seq: event.seq });
+      return;
+    }
     this.send(eventFrame(event));
     this.feed.record(event.conversationId, event.seq);
     if (event.message) metrics.messageDeliverySeconds.observe((Date.now() - Date.parse(event.createdAt)) / 1000);
@@ -172,6 +194,8 @@ export class ClientConnection {
         const budget = upward ? SYNC_LIMIT_PER_CONVERSATION : Infinity;
         if ((await this.replay(id, range.after, range.until, budget)) === SYNC_LIMIT_PER_CONVERSATION && upward) more.push(id);
       }
+      // Removed mid-replay: the removal was the last frame about it, so the sync does not name it.
+      if (this.removedAt.has(id)) continue;
       this.feed.cover(id, cursor);
       cursors[id] = this.feed.high(id) ?? cursor;
     }

@@ -1,8 +1,11 @@
 import { presentMessage } from "@/lib/chat/present";
-import type { StoredEvent } from "@/lib/db/repository";
+import { changeDataOf, type StoredEvent } from "@/lib/db/repository";
 import type { EventFrame } from "@/lib/realtime/wire";
 
 export function presentEvent(event: StoredEvent): EventFrame {
+  if (event.type === "conversation_updated") {
+    return { type: "conversation_updated", seq: event.seq, conversation_id: event.conversationId, ...changeDataOf(event) };
+  }
   if (!event.message) throw new Error(`event ${event.conversationId}#${event.seq} has no message`);
   return { type: "message", message: presentMessage(event.message) };
 }

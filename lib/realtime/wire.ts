@@ -1,4 +1,4 @@
-import type { MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
+import type { ConversationStateDto, MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
 
 /**
  * The vocabulary of the live protocol, shared by the server and the browser client: frame
@@ -12,8 +12,33 @@ export const CLOSE_CODES = {
   tooBig: 1009,
 } as const;
 
-/** An event of a conversation's stream as it goes over the wire; `message.seq` is its seq. */
-export type EventFrame = { type: "message"; message: MessageDto };
+/** A new message; `message.seq` is its event's seq. */
+export type MessageFrame = { type: "message"; message: MessageDto };
+
+/** A group was renamed or changed members: the conversation as it now is, and what changed. */
+export interface ConversationUpdatedFrame {
+  type: "conversation_updated";
+  seq: number;
+  conversation_id: string;
+  conversation: ConversationStateDto;
+  change: "renamed" | "members_added" | "member_removed";
+  actor_id: string;
+  /** Who was added or removed. */
+  user_ids: string[];
+}
+
+/**
+ * Sent instead of the event that removed the user: the last frame about the conversation
+ * the connection gets, until the user is added again.
+ */
+export interface ConversationRemovedFrame {
+  type: "conversation_removed";
+  conversation_id: string;
+  seq: number;
+}
+
+/** An event of a conversation's stream as it goes over the wire. */
+export type EventFrame = MessageFrame | ConversationUpdatedFrame;
 
 /**
  * The answer to a repeated message_id whose event this connection already received: the same
@@ -41,6 +66,7 @@ export interface SyncedFrame {
 
 export type ServerFrame =
   | EventFrame
+  | ConversationRemovedFrame
   | RetryAnswerFrame
   | ReadReceiptDto
   | TypingDto

@@ -1,4 +1,5 @@
-import type { ConversationDto, MessageDto } from "@/lib/chat/present";
+import type { ConversationDto, MessageDto, PersonDto } from "@/lib/chat/present";
+import type { ConversationUpdatedFrame } from "@/lib/realtime/wire";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting";
 
@@ -11,11 +12,16 @@ export interface PendingMessage {
   failed: boolean;
 }
 
+/** A rename or membership change, shown as a system line in the timeline at its seq. */
+export type GroupChange = Pick<ConversationUpdatedFrame, "seq" | "conversation_id" | "change" | "actor_id" | "user_ids" | "conversation">;
+
 export interface ChatSnapshot {
   /** Most recently active first. */
   conversations: ConversationDto[];
   /** Per conversation, the stored messages known here, in seq order, each once. */
   messages: Readonly<Record<string, readonly MessageDto[]>>;
+  /** Per conversation, the group changes heard here, in seq order, each once. */
+  changes: Readonly<Record<string, readonly GroupChange[]>>;
   pending: readonly PendingMessage[];
   status: ConnectionStatus;
 }
@@ -40,6 +46,7 @@ function newer(a: MessageDto | null | undefined, b: MessageDto | null | undefine
 export class ChatStore {
   private readonly conversations = new Map<string, ConversationDto>();
   private readonly messages = new Map<string, MessageDto[]>();
+  private readonly changes = new Map<string, GroupChange[]>();
   private readonly pending = new Map<string, PendingMessage>();
   private status: ConnectionStatus = "connecting";
   private readonly listeners = new Set<() => void>();
@@ -56,6 +63,7 @@ export class ChatStore {
     this.snapshot ??= {
       conversations: [...this.conversations.values()].sort((a, b) => activity(b).localeCompare(activity(a))),
       messages: Object.fromEntries(this.messages),
+      changes: Object.fromEntries(this.changes),
       pending: [...this.pending.values()],
       status: this.status,
     };
@@ -117,6 +125,48 @@ export class ChatStore {
     return this.conversations.has(message.conversation_id);
   }
 
+  /**
+   * A group change from the WebSocket: the conversation takes its new title and members
+   * (keeping the presence known of those it already had); false when it is not known here yet.
+   */
+  applyChange(change: GroupChange): boolean {
+    const list = (this.changes.get(change.conversation_id) ?? []).filter((known) => known.seq !== change.seq);
+    this.changes.set(change.conversation_id, [...list, change].sort((a, b) => a.seq - b.seq));
+    const conversation = this.conversations.get(change.conversation_id);
+    if (conversation && change.seq > conversation.last_seq) {
+      const known = new Map(conversation.members.map((member) => [member.id, member]));
+      const members: PersonDto[] = change.conversation.members.map((member) => known.get(member.id) ?? { ...member, online: false, last_seen_at: null });
+      this.conversations.set(change.conversation_id, {
+        ...conversation,
+        title: change.conversation.title,
+        members,
+        member_ids: change.conversation.member_ids,
+        last_seq: change.seq,
+      });
+    }
+    this.changed();
+    return conversation !== undefined;
+  }
+
+  /** The user was removed from the conversation (or left it): it is forgotten here. */
+  forget(conversationId: string): void {
+    this.conversations.delete(conversationId);
+    this.messages.delete(conversationId);
+    this.changes.delete(conversationId);
+    for (const [key, message] of this.pending) if (message.conversation_id === conversationId) this.pending.delete(key);
+    this.changed();
+  }
+
+  /** Someone came online or went offline: their presence in every conversation's members. */
+  applyPresence(userId: string, online: boolean, lastSeenAt: string | null): void {
+    for (const [id, conversation] of this.conversations) {
+      if (!conversation.member_ids.includes(userId)) continue;
+      const members = conversation.members.map((member) => (member.id === userId ? { ...member, online, last_seen_at: lastSeenAt } : member));
+      this.conversations.set(id, { ...conversation, members });
+    }
+    this.changed();
+  }
+
   addPending(message: Omit<PendingMessage, "failed">): void {
     this.pending.set(message.message_id, { ...message, failed: false });
     this.changed();
@@ -140,6 +190,7 @@ export class ChatStore {
     const cursors: Record<string, number> = {};
     for (const [id, conversation] of this.conversations) cursors[id] = conversation.last_seq;
     for (const [id, list] of this.messages) cursors[id] = Math.max(cursors[id] ?? 0, list.at(-1)?.seq ?? 0);
+    for (const [id, list] of this.changes) if (this.conversations.has(id)) cursors[id] = Math.max(cursors[id] ?? 0, list.at(-1)?.seq ?? 0);
     return cursors;
   }
 }

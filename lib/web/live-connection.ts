@@ -1,18 +1,27 @@
-import type { MessageDto } from "@/lib/chat/present";
-import type { EventFrame, SyncedFrame, SyncRequest } from "@/lib/realtime/wire";
-import type { ConnectionStatus } from "@/lib/web/chat-store";
+import type { MessageDto, PresenceDto } from "@/lib/chat/present";
+import type { ConversationRemovedFrame, ConversationUpdatedFrame, MessageFrame, SyncedFrame, SyncRequest } from "@/lib/realtime/wire";
+import type { ConnectionStatus, GroupChange } from "@/lib/web/chat-store";
 
 export interface LiveConnectionOptions {
   url: string;
   /** Where catch-up starts, asked afresh on every (re)connection. */
   cursors: () => Record<string, number>;
   onMessage: (message: MessageDto) => void;
+  onChange: (change: GroupChange) => void;
+  onRemoved: (conversationId: string) => void;
+  onPresence: (presence: PresenceDto) => void;
   onStatus: (status: ConnectionStatus) => void;
   initialDelayMs?: number;
   maxDelayMs?: number;
 }
 
-type IncomingFrame = EventFrame | Pick<SyncedFrame, "type" | "more"> | { type: "other" };
+type IncomingFrame =
+  | MessageFrame
+  | ConversationUpdatedFrame
+  | ConversationRemovedFrame
+  | PresenceDto
+  | Pick<SyncedFrame, "type" | "more">
+  | { type: "other" };
 
 function isMessage(value: unknown): value is MessageDto {
   if (typeof value !== "object" || value === null) return false;
@@ -37,8 +46,14 @@ function parseFrame(data: unknown): IncomingFrame {
     return { type: "other" };
   }
   if (typeof frame !== "object" || frame === null) return { type: "other" };
-  const { type, message, more } = frame as Record<string, unknown>;
+  const { type, message, more, conversation_id, seq, conversation, user_id } = frame as Record<string, unknown>;
   if (type === "message" && isMessage(message)) return { type, message };
+  // The server's own frames: only their discriminating fields are checked.
+  if (type === "conversation_updated" && typeof conversation_id === "string" && typeof seq === "number" && typeof conversation === "object" && conversation !== null) {
+    return frame as ConversationUpdatedFrame;
+  }
+  if (type === "conversation_removed" && typeof conversation_id === "string") return frame as ConversationRemovedFrame;
+  if (type === "presence" && typeof user_id === "string") return frame as PresenceDto;
   if (type === "synced") return { type, more: Array.isArray(more) ? more.filter((id) => typeof id === "string") : [] };
   return { type: "other" };
 }
@@ -116,6 +131,12 @@ export class LiveConnection {
     const frame = parseFrame(data);
     if (frame.type === "message") {
       this.options.onMessage(frame.message);
+    } else if (frame.type === "conversation_updated") {
+      this.options.onChange(frame);
+    } else if (frame.type === "conversation_removed") {
+      this.options.onRemoved(frame.conversation_id);
+    } else if (frame.type === "presence") {
+      this.options.onPresence(frame);
     } else if (frame.type === "synced") {
       // The server replays a bounded number per conversation; `more` asks for another round.
       if (frame.more.length > 0) return this.sync();

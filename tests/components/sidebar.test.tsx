@@ -17,6 +17,7 @@ function conversation(id: string, members: PersonDto[], overrides: Partial<Conve
     id,
     title: "",
     is_group: false,
+    created_by: null,
     members,
     member_ids: members.map((member) => member.id),
     created_at: "2026-03-04T15:00:00.000Z",

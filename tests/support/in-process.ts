@@ -39,13 +39,23 @@ export class RecordingTransport implements Transport {
   }
 }
 
-export async function createPair(): Promise<{ alice: string; bob: string; conversationId: string }> {
+async function signUpAll(names: string[]): Promise<string[]> {
   const password = "correct horse battery";
-  const [alice, bob] = await Promise.all(
-    ["alice", "bob"].map((name) => signUp({ username: `${name}_${randomUUID().slice(0, 8)}`, password, full_name: null })),
-  );
-  const { conversation } = await createConversation(alice!.id, { member_ids: [bob!.id], title: "" });
-  return { alice: alice!.id, bob: bob!.id, conversationId: conversation.id };
+  const users = await Promise.all(names.map((name) => signUp({ username: `${name}_${randomUUID().slice(0, 8)}`, password, full_name: null })));
+  return users.map((user) => user.id);
+}
+
+export async function createPair(): Promise<{ alice: string; bob: string; conversationId: string }> {
+  const [alice, bob] = await signUpAll(["alice", "bob"]);
+  const { conversation } = await createConversation(alice!, { member_ids: [bob!], title: "" });
+  return { alice: alice!, bob: bob!, conversationId: conversation.id };
+}
+
+/** A group alice created with bob and carol. */
+export async function createGroup(): Promise<{ alice: string; bob: string; carol: string; conversationId: string }> {
+  const [alice, bob, carol] = await signUpAll(["alice", "bob", "carol"]);
+  const { conversation } = await createConversation(alice!, { member_ids: [bob!, carol!], title: "group" });
+  return { alice: alice!, bob: bob!, carol: carol!, conversationId: conversation.id };
 }
 
 export async function send(senderId: string, conversationId: string, count = 1): Promise<void> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
-import { ChatStore } from "@/lib/web/chat-store";
+import { ChatStore, type GroupChange } from "@/lib/web/chat-store";
 
 const ME = "user-me";
 const OTHER = "user-other";
@@ -11,6 +11,7 @@ function conversation(id: string, overrides: Partial<ConversationDto> = {}): Con
     id,
     title: "",
     is_group: false,
+    created_by: null,
     members: [
       { id: ME, username: "me", full_name: null, online: false, last_seen_at: null },
       { id: OTHER, username: "other", full_name: null, online: false, last_seen_at: null },
@@ -100,5 +101,65 @@ describe("ChatStore", () => {
     expect(notified).toBe(1);
     expect(store.getSnapshot()).not.toBe(before);
     expect(store.getSnapshot().status).toBe("online");
+  });
+});
+
+function renamed(conversationId: string, seq: number, memberIds = [ME, OTHER]): GroupChange {
+  return {
+    seq,
+    conversation_id: conversationId,
+    change: "renamed",
+    actor_id: OTHER,
+    user_ids: [],
+    conversation: {
+      id: conversationId,
+      title: `title ${seq}`,
+      is_group: true,
+      created_by: OTHER,
+      member_ids: memberIds,
+      members: memberIds.map((id) => ({ id, username: id, full_name: null })),
+    },
+  };
+}
+
+describe("ChatStore and group changes", () => {
+  it("gives a conversation the title and members a change left it with, keeping known presence", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1", { members: [{ id: ME, username: "me", full_name: null, online: true, last_seen_at: null }], member_ids: [ME] })]);
+    expect(store.applyChange(renamed("c1", 4, [ME, "newcomer"]))).toBe(true);
+    const updated = store.getSnapshot().conversations[0]!;
+    expect(updated).toMatchObject({ title: "title 4", member_ids: [ME, "newcomer"], last_seq: 4 });
+    expect(updated.members.map((member) => member.online)).toEqual([true, false]);
+  });
+
+  it("keeps each change once, in seq order, for the timeline", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    store.applyChange(renamed("c1", 3));
+    store.applyChange(renamed("c1", 2));
+    store.applyChange(renamed("c1", 3));
+    expect(store.getSnapshot().changes.c1!.map((change) => change.seq)).toEqual([2, 3]);
+  });
+
+  it("says when a change is about a conversation it does not know yet", () => {
+    expect(new ChatStore(ME).applyChange(renamed("new", 1))).toBe(false);
+  });
+
+  it("forgets a conversation the user was removed from, with its messages and its cursor", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1"), conversation("c2")]);
+    store.receive(message("c1", 1));
+    store.forget("c1");
+    expect(store.getSnapshot().conversations.map((c) => c.id)).toEqual(["c2"]);
+    expect(store.messagesOf("c1")).toEqual([]);
+    expect(store.cursors()).toEqual({ c2: 0 });
+  });
+
+  it("applies a presence frame to that user in every conversation", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    store.applyPresence(OTHER, true, "2026-01-02T00:00:00.000Z");
+    const other = store.getSnapshot().conversations[0]!.members.find((member) => member.id === OTHER);
+    expect(other).toMatchObject({ online: true, last_seen_at: "2026-01-02T00:00:00.000Z" });
   });
 });

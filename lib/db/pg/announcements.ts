@@ -22,7 +22,7 @@ const messageSchema = z.object({
 const eventSchema = z.object({
   conversationId: z.string(),
   seq: z.number().int(),
-  type: z.literal("message"),
+  type: z.enum(["message", "conversation_updated"]),
   createdAt: z.string(),
   message: messageSchema.nullable(),
   data: z.string().nullable(),

@@ -5,7 +5,7 @@ import type { Sql } from "postgres";
 
 import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
 import * as schema from "@/lib/db/pg/schema";
-import { storedEvent, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince, type StoredEvent } from "@/lib/db/repository";
+import { changeDataOf, changedUserIds, conversationChangeEvent, storedEvent, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince, type StoredEvent } from "@/lib/db/repository";
 
 const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence } = schema;
 
@@ -33,6 +33,14 @@ async function onlineElsewhere(tx: Transaction, instanceId: string | null, userI
     .where(and(eq(presence.userId, userId), instanceId === null ? undefined : ne(presence.instanceId, instanceId), gt(instances.seenAt, liveSince(Date.parse(now)))))
     .limit(1);
   return row !== undefined;
+}
+
+async function memberIdsIn(tx: Transaction | ReturnType<typeof drizzle<typeof schema>>, conversationId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(eq(conversationMembers.conversationId, conversationId));
+  return rows.map((row) => row.userId);
 }
 
 /**
@@ -211,16 +219,13 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       return row !== undefined;
     },
     async memberIdsOf(conversationId) {
-      const rows = await db
-        .select({ userId: conversationMembers.userId })
-        .from(conversationMembers)
-        .where(eq(conversationMembers.conversationId, conversationId));
-      return rows.map((row) => row.userId);
+      return memberIdsIn(db, conversationId);
     },
 
     async insertMessage(message) {
       const existing = await findStoredMessage(message.senderId, message.messageId);
       if (existing) return { outcome: "existing", message: existing };
+      let notMember = false;
       try {
         return await db.transaction(async (tx) => {
           // The row lock on the conversation serialises writers, so seq follows commit order.
@@ -230,6 +235,12 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
             .where(eq(conversations.id, message.conversationId))
             .returning({ seq: conversations.lastSeq });
           if (!counter) return { outcome: "no_conversation" } as const;
+          // Read under the conversation's lock, so a removal that committed first is seen.
+          const memberIds = await memberIdsIn(tx, message.conversationId);
+          if (!memberIds.includes(message.senderId)) {
+            notMember = true;
+            tx.rollback();
+          }
           const stored: MessageRecord = { ...message, seq: counter.seq };
           const [inserted] = await tx
             .insert(messages)
@@ -240,20 +251,48 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
           if (!inserted) tx.rollback();
           const event = { conversationId: stored.conversationId, seq: stored.seq, type: "message", messageId: stored.id, data: null, createdAt: stored.createdAt };
           await tx.insert(conversationEvents).values(event);
-          const members = await tx
-            .select({ userId: conversationMembers.userId })
-            .from(conversationMembers)
-            .where(eq(conversationMembers.conversationId, message.conversationId));
-          const payload = noticePayload({ event: storedEvent({ event, message: stored }), memberIds: members.map((row) => row.userId) });
+          const payload = noticePayload({ event: storedEvent({ event, message: stored }), memberIds });
           await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${payload})`);
           return { outcome: "created", message: stored } as const;
         });
       } catch (error) {
         if (!(error instanceof TransactionRollbackError)) throw error;
+        if (notMember) return { outcome: "not_member" };
         const winner = await findStoredMessage(message.senderId, message.messageId);
         if (!winner) throw new Error(`message ${message.messageId} conflicted but is not stored`);
         return { outcome: "existing", message: winner };
       }
+    },
+    async changeConversation(conversationId, actorId, change, now) {
+      return db.transaction(async (tx) => {
+        // The row lock on the conversation serialises changes with each other and with messages.
+        const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for("update");
+        if (!conversation) return { outcome: "no_conversation" } as const;
+        const before = await memberIdsIn(tx, conversationId);
+        if (!before.includes(actorId)) return { outcome: "not_member" } as const;
+        const userIds = changedUserIds(change, conversation.title, before);
+        if (!userIds) return { outcome: "unchanged" } as const;
+        if (change.kind === "renamed") await tx.update(conversations).set({ title: change.title }).where(eq(conversations.id, conversationId));
+        if (change.kind === "members_added") await tx.insert(conversationMembers).values(userIds.map((userId) => ({ conversationId, userId })));
+        if (change.kind === "member_removed") await tx.delete(conversationMembers).where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, change.userId)));
+        const [counter] = await tx
+          .update(conversations)
+          .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+          .where(eq(conversations.id, conversationId))
+          .returning();
+        if (!counter) throw new Error(`conversation ${conversationId} vanished mid-change`);
+        const members = await tx
+          .select({ id: users.id, username: users.username, fullName: users.fullName })
+          .from(conversationMembers)
+          .innerJoin(users, eq(users.id, conversationMembers.userId))
+          .where(eq(conversationMembers.conversationId, conversationId))
+          .orderBy(asc(users.username));
+        const event = conversationChangeEvent(counter, members, change, actorId, userIds, counter.lastSeq, now);
+        await tx.insert(conversationEvents).values(event);
+        const payload = noticePayload({ event: storedEvent({ event, message: null }), memberIds: members.map((member) => member.id) });
+        await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${payload})`);
+        return { outcome: "changed", seq: event.seq, conversation: changeDataOf(event).conversation } as const;
+      });
     },
     async listMessages(conversationId, { limit, before, after }) {
       const conditions = [eq(messages.conversationId, conversationId)];

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, sql } from "drizzle-o
 import { alias } from "drizzle-orm/sqlite-core";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 
-import { storedEvent, type Announcer, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince } from "@/lib/db/repository";
+import { changeDataOf, changedUserIds, conversationChangeEvent, storedEvent, type Announcer, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince } from "@/lib/db/repository";
 import * as schema from "@/lib/db/sqlite/schema";
 
 const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence } = schema;
@@ -24,6 +24,15 @@ function onlineElsewhere(tx: Transaction, instanceId: string | null, userId: str
     .where(and(eq(presence.userId, userId), instanceId === null ? undefined : ne(presence.instanceId, instanceId), gt(instances.seenAt, liveSince(Date.parse(now)))))
     .get();
   return row !== undefined;
+}
+
+function memberIdsIn(tx: Transaction | ReturnType<typeof drizzle<typeof schema>>, conversationId: string): string[] {
+  return tx
+    .select({ userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(eq(conversationMembers.conversationId, conversationId))
+    .all()
+    .map((row) => row.userId);
 }
 
 /**
@@ -203,12 +212,7 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       return row !== undefined;
     },
     async memberIdsOf(conversationId) {
-      return db
-        .select({ userId: conversationMembers.userId })
-        .from(conversationMembers)
-        .where(eq(conversationMembers.conversationId, conversationId))
-        .all()
-        .map((row) => row.userId);
+      return memberIdsIn(db, conversationId);
     },
 
     async insertMessage(message) {
@@ -220,6 +224,7 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
             .where(and(eq(messages.senderId, message.senderId), eq(messages.messageId, message.messageId)))
             .get();
           if (existing) return { outcome: "existing", message: existing } as const;
+          if (!memberIdsIn(tx, message.conversationId).includes(message.senderId)) return { outcome: "not_member" } as const;
           const counter = tx
             .update(conversations)
             .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
@@ -231,12 +236,7 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
           tx.insert(messages).values(stored).run();
           const event = { conversationId: stored.conversationId, seq: stored.seq, type: "message", messageId: stored.id, data: null, createdAt: stored.createdAt };
           tx.insert(conversationEvents).values(event).run();
-          const memberIds = tx
-            .select({ userId: conversationMembers.userId })
-            .from(conversationMembers)
-            .where(eq(conversationMembers.conversationId, stored.conversationId))
-            .all()
-            .map((row) => row.userId);
+          const memberIds = memberIdsIn(tx, stored.conversationId);
           return { outcome: "created", message: stored, announcement: { event: storedEvent({ event, message: stored }), memberIds } } as const;
         },
         { behavior: "immediate" },
@@ -244,6 +244,42 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       if (result.outcome !== "created") return result;
       announcer.event(result.announcement);
       return { outcome: "created", message: result.message };
+    },
+    async changeConversation(conversationId, actorId, change, now) {
+      const result = db.transaction(
+        (tx) => {
+          const conversation = tx.select().from(conversations).where(eq(conversations.id, conversationId)).get();
+          if (!conversation) return { outcome: "no_conversation" } as const;
+          const before = memberIdsIn(tx, conversationId);
+          if (!before.includes(actorId)) return { outcome: "not_member" } as const;
+          const userIds = changedUserIds(change, conversation.title, before);
+          if (!userIds) return { outcome: "unchanged" } as const;
+          if (change.kind === "renamed") tx.update(conversations).set({ title: change.title }).where(eq(conversations.id, conversationId)).run();
+          if (change.kind === "members_added") tx.insert(conversationMembers).values(userIds.map((userId) => ({ conversationId, userId }))).run();
+          if (change.kind === "member_removed") tx.delete(conversationMembers).where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, change.userId))).run();
+          const counter = tx
+            .update(conversations)
+            .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+            .where(eq(conversations.id, conversationId))
+            .returning()
+            .get();
+          if (!counter) throw new Error(`conversation ${conversationId} vanished mid-change`);
+          const members = tx
+            .select({ id: users.id, username: users.username, fullName: users.fullName })
+            .from(conversationMembers)
+            .innerJoin(users, eq(users.id, conversationMembers.userId))
+            .where(eq(conversationMembers.conversationId, conversationId))
+            .orderBy(asc(users.username))
+            .all();
+          const event = conversationChangeEvent(counter, members, change, actorId, userIds, counter.lastSeq, now);
+          tx.insert(conversationEvents).values(event).run();
+          return { outcome: "changed", event, memberIds: members.map((member) => member.id) } as const;
+        },
+        { behavior: "immediate" },
+      );
+      if (result.outcome !== "changed") return result;
+      announcer.event({ event: storedEvent({ event: result.event, message: null }), memberIds: result.memberIds });
+      return { outcome: "changed", seq: result.event.seq, conversation: changeDataOf(result.event).conversation };
     },
     async listMessages(conversationId, { limit, before, after }) {
       const conditions = [eq(messages.conversationId, conversationId)];

@@ -28,6 +28,8 @@ export const conversations = sqliteTable("conversations", {
   isGroup: integer("is_group", { mode: "boolean" }).notNull(),
   // The sorted pair of member ids of a 1-on-1; unique, so two people share exactly one.
   directKey: text("direct_key").unique(),
+  // Who created it: of a group, the one member who may remove others. Null when unknown.
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
   lastSeq: integer("last_seq").notNull().default(0),
   createdAt: text("created_at").notNull(),
 });

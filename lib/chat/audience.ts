@@ -1,0 +1,26 @@
+import { changeDataOf, type Announcement, type StoredEvent } from "@/lib/db/repository";
+
+/** Who hears a conversation's events, and how: the one home of that rule. */
+
+/** Whom a membership event removed or added: none for any other event. */
+function membershipChange(event: StoredEvent): { removed: string[]; added: string[] } {
+  if (event.type !== "conversation_updated") return { removed: [], added: [] };
+  const { change, user_ids } = changeDataOf(event);
+  return { removed: change === "member_removed" ? user_ids : [], added: change === "members_added" ? user_ids : [] };
+}
+
+/**
+ * The members after the event, and whoever it removed: they hear that they were removed
+ * (and nothing of the conversation after it).
+ */
+export function hearersOf({ event, memberIds }: Announcement): string[] {
+  const { removed } = membershipChange(event);
+  return removed.length === 0 ? memberIds : [...memberIds, ...removed];
+}
+
+/** How one user hears an event: as itself, as their removal, or (added back) as the start of the conversation again. */
+export function hearingOf(event: StoredEvent, userId: string): "event" | "removed" | "added" {
+  const { removed, added } = membershipChange(event);
+  if (removed.includes(userId)) return "removed";
+  return added.includes(userId) ? "added" : "event";
+}
