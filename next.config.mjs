@@ -4,6 +4,8 @@ const nextConfig = {
   // route handlers and server.ts share the same driver instances.
   serverExternalPackages: [
     "better-sqlite3",
+    "sharp",
+    "@aws-sdk/client-s3",
     "@node-rs/argon2",
     "postgres",
     "ws",

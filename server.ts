@@ -6,6 +6,7 @@ import next from "next";
 
 import { ConfigError, getConfig } from "@/lib/config";
 import { stopPresence } from "@/lib/chat/presence";
+import { startUploadSweeper } from "@/lib/chat/uploads";
 import { closeRepository, getRepository } from "@/lib/db";
 import { log, setLogLevel } from "@/lib/log";
 import { observeRequests } from "@/lib/observability/http";
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     handle: (...upgrade: Parameters<typeof upgradeNext>) => void upgradeNext(...upgrade),
   };
   const realtime = attachRealtime(server, config.production ? null : hotReload);
+  const stopSweeper = startUploadSweeper();
 
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log("info", "shutting down", { signal });
     const httpClosed = closeServer(server, config.shutdownTimeoutMs);
+    stopSweeper();
     await realtime.close();
     await stopPresence().catch((error: unknown) => log("warn", "presence not cleared", { error: describe(error) }));
     await httpClosed;

@@ -21,6 +21,7 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
   if (input.sender_id !== undefined && input.sender_id !== callerId) {
     throw new DomainError("forbidden", "sender_id must be the authenticated user");
   }
+  if (input.content === "" && input.attachment_ids.length === 0) throw new DomainError("invalid", "content: must not be empty");
   await requireMembership(input.conversation_id, callerId);
   const repository = await getRepository();
   const result = await repository.insertMessage({
@@ -29,10 +30,14 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     senderId: callerId,
     conversationId: input.conversation_id,
     content: input.content,
+    attachmentIds: input.attachment_ids,
     createdAt: new Date().toISOString(),
   });
   if (result.outcome === "no_conversation") throw new DomainError("not_found", "Conversation not found");
   if (result.outcome === "not_member") throw new DomainError("forbidden", "You are not a member of this conversation");
+  if (result.outcome === "invalid_attachments") {
+    throw new DomainError("invalid", "attachment_ids: each must be one of your own uploads that no message carries yet");
+  }
   const message = presentMessage(result.message);
   if (result.outcome === "existing") {
     if (message.conversation_id !== input.conversation_id || message.content !== input.content) {

@@ -1,4 +1,4 @@
-import type { ConversationChangeData, ConversationRecord, ConversationSummary, MessageRecord, PublicUser, UserRecord } from "@/lib/db/repository";
+import { attachmentsOf, type AttachmentRecord, type ConversationChangeData, type ConversationRecord, type ConversationSummary, type MessageRecord, type PublicUser, type UserRecord } from "@/lib/db/repository";
 
 /** The JSON shapes of the public API, shared by REST, WebSocket frames and the UI. */
 
@@ -23,12 +23,25 @@ export interface PresenceDto {
   last_seen_at: string | null;
 }
 
+/** A file as the API gives it: `url` serves it to whoever may read it; images have their size and a thumbnail. */
+export interface AttachmentDto {
+  id: string;
+  name: string;
+  size: number;
+  content_type: string;
+  url: string;
+  width?: number;
+  height?: number;
+  thumbnail_url?: string;
+}
+
 export interface MessageDto {
   id: string;
   message_id: string;
   sender_id: string;
   conversation_id: string;
   content: string;
+  attachments: AttachmentDto[];
   created_at: string;
   seq: number;
 }
@@ -74,6 +87,19 @@ export function presentPerson(user: PublicUser): PersonDto {
   return { ...presentUser(user), online: user.online, last_seen_at: user.lastSeenAt };
 }
 
+export function presentAttachment(attachment: AttachmentRecord): AttachmentDto {
+  const dto: AttachmentDto = {
+    id: attachment.id,
+    name: attachment.name,
+    size: attachment.size,
+    content_type: attachment.contentType,
+    url: `/uploads/${attachment.id}`,
+  };
+  if (attachment.width !== null && attachment.height !== null) Object.assign(dto, { width: attachment.width, height: attachment.height });
+  if (attachment.hasThumbnail) dto.thumbnail_url = `/uploads/${attachment.id}/thumbnail`;
+  return dto;
+}
+
 export function presentMessage(message: MessageRecord): MessageDto {
   return {
     id: message.id,
@@ -81,6 +107,7 @@ export function presentMessage(message: MessageRecord): MessageDto {
     sender_id: message.senderId,
     conversation_id: message.conversationId,
     content: message.content,
+    attachments: attachmentsOf(message).map(presentAttachment),
     created_at: message.createdAt,
     seq: message.seq,
   };

@@ -55,11 +55,14 @@ export const addMembersSchema = z.object({
   member_ids: z.array(idSchema).min(1, "must name at least one member").max(1000),
 });
 
+/** A message's text: it may be empty only when the message carries files (a rule of lib/chat/messages.ts). */
 export const contentSchema = z
   .string()
   .trim()
-  .min(1, "must not be empty")
   .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
+
+/** The most files one message carries. */
+export const MAX_ATTACHMENTS = 10;
 
 export const messageIdSchema = z.string().trim().min(1, "must not be empty").max(128, "must be at most 128 characters");
 
@@ -68,6 +71,11 @@ export const sendMessageSchema = z.object({
   sender_id: idSchema.optional(),
   conversation_id: idSchema,
   content: contentSchema,
+  attachment_ids: z
+    .array(idSchema)
+    .max(MAX_ATTACHMENTS, `must name at most ${MAX_ATTACHMENTS} files`)
+    .default([])
+    .transform((ids) => [...new Set(ids)]),
 });
 
 /** The largest seq the databases store (a 32-bit integer column). */

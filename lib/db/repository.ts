@@ -25,7 +25,12 @@ export interface ConversationSummary extends ConversationRecord {
   unreadCount: number;
 }
 
-export type NewMessage = Omit<MessageRecord, "seq">;
+export type UploadRecord = typeof schema.uploads.$inferSelect;
+/** What a message keeps of each file it carries (`messages.attachments`, JSON). */
+export type AttachmentRecord = Pick<UploadRecord, "id" | "name" | "size" | "contentType" | "width" | "height" | "hasThumbnail">;
+
+/** A message to store, with the ids of the sender's own unattached uploads it carries. */
+export type NewMessage = Omit<MessageRecord, "seq" | "attachments"> & { attachmentIds: string[] };
 export type EventRow = typeof schema.conversationEvents.$inferSelect;
 
 /** The kinds of event in a conversation's stream. */
@@ -103,7 +108,9 @@ export type InsertMessageResult =
   | { outcome: "existing"; message: MessageRecord }
   | { outcome: "no_conversation" }
   /** The sender was not a member when the message would have been stored (removed meanwhile, say). */
-  | { outcome: "not_member" };
+  | { outcome: "not_member" }
+  /** An attachment id is not an upload of the sender's that no message carries yet. */
+  | { outcome: "invalid_attachments" };
 
 export interface MessagePage {
   limit: number;
@@ -151,6 +158,11 @@ export interface ChatRepository {
    * `conversation_updated` event under the conversation's next seq and announcing it.
    */
   changeConversation(conversationId: string, actorId: string, change: ConversationChange, now: string): Promise<ChangeConversationResult>;
+
+  insertUpload(upload: UploadRecord): Promise<void>;
+  findUpload(id: string): Promise<UploadRecord | null>;
+  /** Deletes up to `limit` uploads that no message carries and that were created before `before`; returns them. */
+  deleteUnattachedUploads(before: string, limit: number): Promise<UploadRecord[]>;
 
   /** Marks the instance alive at `now`. */
   touchInstance(instanceId: string, now: string): Promise<void>;
@@ -228,4 +240,20 @@ export function conversationChangeEvent(
 export function changeDataOf(event: Pick<StoredEvent, "conversationId" | "seq" | "data">): ConversationChangeData {
   if (event.data === null) throw new Error(`event ${event.conversationId}#${event.seq} has no data`);
   return JSON.parse(event.data) as ConversationChangeData;
+}
+
+/** The message's attachments column: the claimed uploads in the order the sender gave. */
+export function attachmentsColumn(claimed: UploadRecord[], order: string[]): string | null {
+  if (claimed.length === 0) return null;
+  const byId = new Map(claimed.map((upload) => [upload.id, upload]));
+  const kept: AttachmentRecord[] = order.flatMap((id) => {
+    const upload = byId.get(id);
+    return upload ? [{ id, name: upload.name, size: upload.size, contentType: upload.contentType, width: upload.width, height: upload.height, hasThumbnail: upload.hasThumbnail }] : [];
+  });
+  return JSON.stringify(kept);
+}
+
+/** The attachments a message carries; the store wrote the column, so its shape is known. */
+export function attachmentsOf(message: Pick<MessageRecord, "attachments">): AttachmentRecord[] {
+  return message.attachments ? (JSON.parse(message.attachments) as AttachmentRecord[]) : [];
 }

@@ -3,7 +3,7 @@ import type { UserDto } from "@/lib/chat/present";
 import { findUser } from "@/lib/chat/users";
 import { ApiError } from "@/lib/http/errors";
 
-const challenge = { "WWW-Authenticate": "Bearer" };
+export const challenge = { "WWW-Authenticate": "Bearer" };
 
 export function bearerToken(authorization: string | null | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");

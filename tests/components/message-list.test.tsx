@@ -18,6 +18,7 @@ function message(seq: number, sender: UserDto, content: string): MessageDto {
     message_id: `k${seq}`,
     sender_id: sender.id,
     conversation_id: "c1",
+    attachments: [],
     content,
     created_at: "2026-03-04T15:07:00.000Z",
     seq,

@@ -59,7 +59,7 @@ describe("Sidebar", () => {
   });
 
   it("previews the last message of each conversation", () => {
-    const last = { id: "m1", message_id: "k1", sender_id: ann.id, conversation_id: "d1", content: "see you at 8", created_at: "2026-03-04T15:01:00.000Z", seq: 1 };
+    const last = { id: "m1", message_id: "k1", sender_id: ann.id, conversation_id: "d1", content: "see you at 8", attachments: [], created_at: "2026-03-04T15:01:00.000Z", seq: 1 };
     renderSidebar({ conversations: [conversation("d1", [me, ann], { last_message: last, last_seq: 1 })] });
     expect(conversationLinks()[0]!.textContent).toContain("see you at 8");
   });

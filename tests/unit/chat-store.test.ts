@@ -27,6 +27,7 @@ function conversation(id: string, overrides: Partial<ConversationDto> = {}): Con
 function message(conversationId: string, seq: number, overrides: Partial<MessageDto> = {}): MessageDto {
   return {
     id: `${conversationId}-m${seq}`,
+    attachments: [],
     message_id: `${conversationId}-k${seq}`,
     sender_id: OTHER,
     conversation_id: conversationId,

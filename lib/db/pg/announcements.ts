@@ -15,6 +15,7 @@ const messageSchema = z.object({
   senderId: z.string(),
   conversationId: z.string(),
   content: z.string(),
+  attachments: z.string().nullable(),
   seq: z.number().int(),
   createdAt: z.string(),
 });

@@ -1,13 +1,13 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, ne, or, sql, TransactionRollbackError } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql, TransactionRollbackError } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
 
 import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
 import * as schema from "@/lib/db/pg/schema";
-import { changeDataOf, changedUserIds, conversationChangeEvent, storedEvent, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince, type StoredEvent } from "@/lib/db/repository";
+import { attachmentsColumn, changeDataOf, changedUserIds, conversationChangeEvent, storedEvent, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince, type StoredEvent } from "@/lib/db/repository";
 
-const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence } = schema;
+const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence, uploads } = schema;
 
 /** Messages again, under other names, for the newest-message and unread subqueries. */
 const newest = alias(messages, "newest");
@@ -225,7 +225,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     async insertMessage(message) {
       const existing = await findStoredMessage(message.senderId, message.messageId);
       if (existing) return { outcome: "existing", message: existing };
-      let notMember = false;
+      let refused: "not_member" | "invalid_attachments" | null = null;
       try {
         return await db.transaction(async (tx) => {
           // The row lock on the conversation serialises writers, so seq follows commit order.
@@ -238,10 +238,17 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
           // Read under the conversation's lock, so a removal that committed first is seen.
           const memberIds = await memberIdsIn(tx, message.conversationId);
           if (!memberIds.includes(message.senderId)) {
-            notMember = true;
+            refused = "not_member";
             tx.rollback();
           }
-          const stored: MessageRecord = { ...message, seq: counter.seq };
+          const { attachmentIds, ...row } = message;
+          const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
+          const claimed = attachmentIds.length === 0 ? [] : await tx.select().from(uploads).where(claimable).for("update");
+          if (claimed.length !== attachmentIds.length) {
+            refused = "invalid_attachments";
+            tx.rollback();
+          }
+          const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq: counter.seq };
           const [inserted] = await tx
             .insert(messages)
             .values(stored)
@@ -249,6 +256,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
             .returning({ id: messages.id });
           // A concurrent retry stored it first: undo the seq increment so no gap is left.
           if (!inserted) tx.rollback();
+          if (claimed.length > 0) await tx.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable);
           const event = { conversationId: stored.conversationId, seq: stored.seq, type: "message", messageId: stored.id, data: null, createdAt: stored.createdAt };
           await tx.insert(conversationEvents).values(event);
           const payload = noticePayload({ event: storedEvent({ event, message: stored }), memberIds });
@@ -257,7 +265,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         });
       } catch (error) {
         if (!(error instanceof TransactionRollbackError)) throw error;
-        if (notMember) return { outcome: "not_member" };
+        if (refused) return { outcome: refused };
         const winner = await findStoredMessage(message.senderId, message.messageId);
         if (!winner) throw new Error(`message ${message.messageId} conflicted but is not stored`);
         return { outcome: "existing", message: winner };
@@ -328,6 +336,21 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         .offset(offset)
         .limit(limit);
       return rows.map(storedEvent);
+    },
+    async insertUpload(upload) {
+      await db.insert(uploads).values(upload);
+    },
+    async findUpload(id) {
+      const [row] = await db.select().from(uploads).where(eq(uploads.id, id));
+      return row ?? null;
+    },
+    async deleteUnattachedUploads(before, limit) {
+      return db.transaction(async (tx) => {
+        // Locked and skipped while a message claims them, so a sweep never deletes what is being attached.
+        const stale = await tx.select({ id: uploads.id }).from(uploads).where(and(isNull(uploads.messageId), lt(uploads.createdAt, before))).limit(limit).for("update", { skipLocked: true });
+        if (stale.length === 0) return [];
+        return tx.delete(uploads).where(and(inArray(uploads.id, stale.map((row) => row.id)), isNull(uploads.messageId))).returning();
+      });
     },
     async broadcast(signal) {
       for (const payload of signalPayloads(signal)) await db.execute(sql`select pg_notify(${SIGNALS_CHANNEL}, ${payload})`);

@@ -1,12 +1,12 @@
 import type Database from "better-sqlite3";
-import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 
-import { changeDataOf, changedUserIds, conversationChangeEvent, storedEvent, type Announcer, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince } from "@/lib/db/repository";
+import { attachmentsColumn, changeDataOf, changedUserIds, conversationChangeEvent, storedEvent, type Announcer, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince } from "@/lib/db/repository";
 import * as schema from "@/lib/db/sqlite/schema";
 
-const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence } = schema;
+const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence, uploads } = schema;
 
 /** Messages again, under other names, for the newest-message and unread subqueries. */
 const newest = alias(messages, "newest");
@@ -225,6 +225,10 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
             .get();
           if (existing) return { outcome: "existing", message: existing } as const;
           if (!memberIdsIn(tx, message.conversationId).includes(message.senderId)) return { outcome: "not_member" } as const;
+          const { attachmentIds, ...row } = message;
+          const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
+          const claimed = attachmentIds.length === 0 ? [] : tx.select().from(uploads).where(claimable).all();
+          if (claimed.length !== attachmentIds.length) return { outcome: "invalid_attachments" } as const;
           const counter = tx
             .update(conversations)
             .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
@@ -232,8 +236,9 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
             .returning({ seq: conversations.lastSeq })
             .get();
           if (!counter) return { outcome: "no_conversation" } as const;
-          const stored: MessageRecord = { ...message, seq: counter.seq };
+          const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq: counter.seq };
           tx.insert(messages).values(stored).run();
+          if (claimed.length > 0) tx.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).run();
           const event = { conversationId: stored.conversationId, seq: stored.seq, type: "message", messageId: stored.id, data: null, createdAt: stored.createdAt };
           tx.insert(conversationEvents).values(event).run();
           const memberIds = memberIdsIn(tx, stored.conversationId);
@@ -306,6 +311,19 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
         .limit(limit)
         .all()
         .map(storedEvent);
+    },
+    async insertUpload(upload) {
+      db.insert(uploads).values(upload).run();
+    },
+    async findUpload(id) {
+      return db.select().from(uploads).where(eq(uploads.id, id)).get() ?? null;
+    },
+    async deleteUnattachedUploads(before, limit) {
+      return db.transaction((tx) => {
+        const stale = tx.select({ id: uploads.id }).from(uploads).where(and(isNull(uploads.messageId), lt(uploads.createdAt, before))).limit(limit).all();
+        if (stale.length === 0) return [];
+        return tx.delete(uploads).where(inArray(uploads.id, stale.map((row) => row.id))).returning().all();
+      });
     },
     async broadcast(signal) {
       announcer.signal(signal);

@@ -1,0 +1,30 @@
+import { currentUser } from "@/lib/auth/session";
+import type { UserDto } from "@/lib/chat/present";
+import { challenge, requireUser } from "@/lib/http/auth";
+import { ApiError } from "@/lib/http/errors";
+
+// Apart from lib/http/auth.ts, which server.ts loads: next-auth sessions exist only inside Next's request handling.
+
+/** Whether the request comes from a page of this server (browsers send Origin on every POST). */
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === request.headers.get("host");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The caller by access token, or else by the web UI's session cookie: an <img> or a file input
+ * cannot send a token. A cookie is only taken for a write from the server's own pages, so that
+ * another site cannot post with a visitor's session.
+ */
+export async function requireUserOrSession(request: Request): Promise<UserDto> {
+  if (request.headers.get("authorization")) return requireUser(request);
+  const reading = request.method === "GET" || request.method === "HEAD";
+  const user = reading || sameOrigin(request) ? await currentUser() : null;
+  if (!user) throw new ApiError(401, "Not authenticated", challenge);
+  return user;
+}
