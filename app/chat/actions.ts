@@ -1,13 +1,17 @@
 "use server";
 
 import { createConversation, getConversation } from "@/lib/chat/conversations";
+import { addMembers, removeMember, renameGroup } from "@/lib/chat/groups";
 import { listMessages, sendMessage } from "@/lib/chat/messages";
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
 import {
+  addByUsernameSchema,
   conversationRefSchema,
   directConversationSchema,
   groupFormSchema,
   olderMessagesSchema,
+  removeMemberSchema,
+  renameGroupFormSchema,
   sendMessageSchema,
 } from "@/lib/chat/schemas";
 import { resolveUsernames } from "@/lib/chat/users";
@@ -57,5 +61,33 @@ export async function loadConversation(input: unknown): Promise<ActionResult<Con
   return userActionResult(async (user) => {
     const { conversation_id } = parseActionInput(conversationRefSchema, input);
     return getConversation(user.id, conversation_id);
+  });
+}
+
+export async function renameGroupConversation(input: unknown): Promise<ActionResult<ConversationDto>> {
+  return userActionResult(async (user) => {
+    const { conversation_id, title } = parseActionInput(renameGroupFormSchema, input);
+    return renameGroup(user.id, conversation_id, { title });
+  });
+}
+
+/** Adds people to a group by username, as the group info panel names them. */
+export async function addGroupMembers(input: unknown): Promise<ActionResult<ConversationDto>> {
+  return userActionResult(async (user) => {
+    const { conversation_id, usernames } = parseActionInput(addByUsernameSchema, input);
+    const { users, unknown } = await resolveUsernames(usernames);
+    if (unknown.length > 0) {
+      const message = `Unknown username${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`;
+      throw new InvalidInput(message, { usernames: message });
+    }
+    return addMembers(user.id, conversation_id, { member_ids: users.map((member) => member.id) });
+  });
+}
+
+/** Removes someone from a group, or the user themselves (leaving: null). */
+export async function removeGroupMember(input: unknown): Promise<ActionResult<ConversationDto | null>> {
+  return userActionResult(async (user) => {
+    const { conversation_id, user_id } = parseActionInput(removeMemberSchema, input);
+    return removeMember(user.id, conversation_id, user_id);
   });
 }

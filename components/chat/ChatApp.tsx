@@ -5,8 +5,16 @@ import { useRouter } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 
-import { loadConversation, loadOlderMessages, openDirectConversation, postMessage } from "@/app/chat/actions";
-import type { ConversationDto, MessageDto, UserDto } from "@/lib/chat/present";
+import {
+  addGroupMembers,
+  loadConversation,
+  loadOlderMessages,
+  openDirectConversation,
+  postMessage,
+  removeGroupMember,
+  renameGroupConversation,
+} from "@/app/chat/actions";
+import type { AttachmentDto, ConversationDto, MessageDto, UserDto } from "@/lib/chat/present";
 import { DEFAULT_PAGE_SIZE } from "@/lib/chat/limits";
 import { reachable, SESSION_ENDED, type ActionResult } from "@/lib/web/action-result";
 import { ChatStore, type PendingMessage } from "@/lib/web/chat-store";
@@ -14,6 +22,7 @@ import { conversationLabel, newMessageId } from "@/lib/web/display";
 import { LiveConnection, sameOriginSocketUrl } from "@/lib/web/live-connection";
 
 import { Composer } from "./Composer";
+import { GroupInfo } from "./GroupInfo";
 import { MessageList } from "./MessageList";
 import { Sidebar } from "./Sidebar";
 
@@ -48,7 +57,13 @@ export function ChatApp(props: ChatAppProps) {
   const [store] = useState(() => absorbServerRender(new ChatStore(me.id), props));
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   const [error, setError] = useState<string | null>(null);
+  const [infoOpen, setInfoOpen] = useState(false);
   const fetching = useRef(new Set<string>());
+  /** The conversation on screen, for the live connection's callbacks, which outlive renders. */
+  const shownId = useRef<string | null>(open?.conversation.id ?? null);
+  useEffect(() => {
+    shownId.current = open?.conversation.id ?? null;
+  }, [open]);
 
   // Each navigation re-renders on the server; what it brings is merged, never replacing live state.
   useLayoutEffect(() => {
@@ -78,7 +93,10 @@ export function ChatApp(props: ChatAppProps) {
       onChange: (change) => {
         if (!store.applyChange(change)) void learnConversation(change.conversation_id);
       },
-      onRemoved: (conversationId) => store.forget(conversationId),
+      onRemoved: (conversationId) => {
+        store.forget(conversationId);
+        if (shownId.current === conversationId) router.push("/chat");
+      },
       onPresence: (presence) => store.applyPresence(presence.user_id, presence.online, presence.last_seen_at),
     });
     const retry = () => connection.retryNow();
@@ -88,7 +106,7 @@ export function ChatApp(props: ChatAppProps) {
       window.removeEventListener("online", retry);
       connection.stop();
     };
-  }, [store, learnConversation]);
+  }, [store, learnConversation, router]);
 
   /** An action refused for want of a session sends the user to log in again; other refusals are shown. */
   function report(result: ActionResult<unknown>) {
@@ -111,15 +129,20 @@ export function ChatApp(props: ChatAppProps) {
 
   async function deliver(message: Omit<PendingMessage, "failed">) {
     const result = await reachable(
-      postMessage({ message_id: message.message_id, conversation_id: message.conversation_id, content: message.content }),
+      postMessage({
+        message_id: message.message_id,
+        conversation_id: message.conversation_id,
+        content: message.content,
+        attachment_ids: message.attachments.map((attachment) => attachment.id),
+      }),
     );
     if (result.ok) return store.absorbMessages(message.conversation_id, [result.data]);
     store.markPending(message.message_id, true);
     report(result);
   }
 
-  function send(conversationId: string, content: string) {
-    const message = { message_id: newMessageId(), conversation_id: conversationId, content, created_at: new Date().toISOString() };
+  function send(conversationId: string, content: string, attachments: AttachmentDto[]) {
+    const message = { message_id: newMessageId(), conversation_id: conversationId, content, attachments, created_at: new Date().toISOString() };
     store.addPending(message);
     void deliver(message);
   }
@@ -137,6 +160,24 @@ export function ChatApp(props: ChatAppProps) {
     );
     if (result.ok) store.absorbMessages(conversationId, result.data);
     else report(result);
+  }
+
+  /** Runs a group info panel action; the group it answers replaces the one shown. */
+  async function changeGroup(action: Promise<ActionResult<ConversationDto | null>>, conversationId: string): Promise<boolean> {
+    setError(null);
+    const result = await reachable(action);
+    if (!result.ok) {
+      report(result);
+      return false;
+    }
+    if (result.data) {
+      store.absorbConversations([result.data]);
+    } else {
+      store.forget(conversationId);
+      setInfoOpen(false);
+      router.push("/chat");
+    }
+    return true;
   }
 
   async function logout() {
@@ -168,7 +209,7 @@ export function ChatApp(props: ChatAppProps) {
         />
       </aside>
 
-      <main className={`${conversation ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
+      <main className={`${conversation ? "flex" : "hidden md:flex"} relative min-w-0 flex-1 flex-col`}>
         {error ? (
           <div role="alert" className="flex items-center justify-between gap-2 bg-red-50 px-4 py-2 text-sm text-red-700">
             <span>{error}</span>
@@ -187,7 +228,7 @@ export function ChatApp(props: ChatAppProps) {
               >
                 ←
               </Link>
-              <div className="min-w-0">
+              <div className="min-w-0 flex-1">
                 <h1 className="truncate text-base font-semibold text-slate-900" data-testid="conversation-title">
                   {label.name}
                 </h1>
@@ -197,18 +238,43 @@ export function ChatApp(props: ChatAppProps) {
                     : label.detail}
                 </p>
               </div>
+              {conversation.is_group ? (
+                <button
+                  type="button"
+                  onClick={() => setInfoOpen((open) => !open)}
+                  aria-expanded={infoOpen}
+                  className="shrink-0 rounded-lg px-2 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                >
+                  Group info
+                </button>
+              ) : null}
             </header>
+            {infoOpen && conversation.is_group ? (
+              <GroupInfo
+                key={conversation.id}
+                me={me}
+                group={conversation}
+                people={users}
+                onRename={(title) => changeGroup(renameGroupConversation({ conversation_id: conversation.id, title }), conversation.id)}
+                onAdd={(usernames) => changeGroup(addGroupMembers({ conversation_id: conversation.id, usernames }), conversation.id)}
+                onRemove={(userId) => changeGroup(removeGroupMember({ conversation_id: conversation.id, user_id: userId }), conversation.id)}
+                onLeave={() => changeGroup(removeGroupMember({ conversation_id: conversation.id, user_id: me.id }), conversation.id)}
+                onClose={() => setInfoOpen(false)}
+              />
+            ) : null}
             <MessageList
               key={conversation.id}
               me={me}
               members={conversation.members}
+              people={users}
               messages={messages}
+              changes={snapshot.changes[conversation.id] ?? []}
               pending={snapshot.pending.filter((message) => message.conversation_id === conversation.id)}
               hasOlder={(messages[0]?.seq ?? 1) > 1}
               onLoadOlder={() => loadOlder(conversation.id)}
               onRetry={retry}
             />
-            <Composer conversationId={conversation.id} onSend={(content) => send(conversation.id, content)} />
+            <Composer conversationId={conversation.id} onSend={(content, attachments) => send(conversation.id, content, attachments)} />
           </>
         ) : (
           <div className="flex flex-1 flex-col items-center justify-center gap-2 bg-slate-50 p-8 text-center">

@@ -114,6 +114,13 @@ export const directConversationSchema = z.object({ user_id: idSchema });
 
 export const conversationRefSchema = z.object({ conversation_id: idSchema });
 
+/** The group info panel's forms: rename, add people by username, remove someone (or leave). */
+export const renameGroupFormSchema = conversationRefSchema.extend(renameConversationSchema.shape);
+export const addByUsernameSchema = conversationRefSchema.extend({
+  usernames: z.array(z.string().trim().min(1).max(128)).min(1, "Name at least one person").max(100),
+});
+export const removeMemberSchema = conversationRefSchema.extend({ user_id: idSchema });
+
 /** How far the reader has read: the last event seq they have seen. */
 export const readMarkerSchema = z.object({
   seq: z.number().int().min(0).max(MAX_SEQ, `must be at most ${MAX_SEQ}`),

@@ -1,4 +1,4 @@
-import type { ConversationDto, MessageDto, PersonDto } from "@/lib/chat/present";
+import type { AttachmentDto, ConversationDto, MessageDto, PersonDto } from "@/lib/chat/present";
 import type { ConversationUpdatedFrame } from "@/lib/realtime/wire";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting";
@@ -8,6 +8,7 @@ export interface PendingMessage {
   message_id: string;
   conversation_id: string;
   content: string;
+  attachments: AttachmentDto[];
   created_at: string;
   failed: boolean;
 }

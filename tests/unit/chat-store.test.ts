@@ -52,7 +52,7 @@ describe("ChatStore", () => {
   it("replaces an optimistic message by the stored one with the same message_id", () => {
     const store = new ChatStore(ME);
     store.absorbConversations([conversation("c1")]);
-    store.addPending({ message_id: "key-1", conversation_id: "c1", content: "hi", created_at: "2026-01-01T00:00:00.000Z" });
+    store.addPending({ message_id: "key-1", conversation_id: "c1", content: "hi", attachments: [], created_at: "2026-01-01T00:00:00.000Z" });
     expect(store.getSnapshot().pending).toHaveLength(1);
     store.receive(message("c1", 1, { message_id: "key-1", sender_id: ME, content: "hi" }));
     expect(store.getSnapshot().pending).toEqual([]);
@@ -61,7 +61,7 @@ describe("ChatStore", () => {
 
   it("keeps an optimistic message when someone else's message carries the same message_id", () => {
     const store = new ChatStore(ME);
-    store.addPending({ message_id: "shared-key", conversation_id: "c1", content: "mine", created_at: "2026-01-01T00:00:00.000Z" });
+    store.addPending({ message_id: "shared-key", conversation_id: "c1", content: "mine", attachments: [], created_at: "2026-01-01T00:00:00.000Z" });
     store.receive(message("c1", 1, { message_id: "shared-key", sender_id: OTHER }));
     expect(store.getSnapshot().pending.map((m) => m.content)).toEqual(["mine"]);
   });

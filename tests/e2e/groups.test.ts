@@ -1,0 +1,112 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createConversation, createUser, type TestUser } from "../support/api";
+import { startServer, type TestServer } from "../support/server";
+import { launchBrowser, logIn, newPage, screenshot } from "./browser";
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openAs(user: TestUser, conversationId?: string, options = {}) {
+  const session = await newPage(browser, server.url, options);
+  await logIn(session.page, user.username, user.password);
+  if (conversationId) await session.page.goto(`/chat?c=${conversationId}`);
+  return session;
+}
+
+function systemLines(page: Page) {
+  return page.getByTestId("system-line");
+}
+
+function groupLink(page: Page, title: string) {
+  return page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: new RegExp(title) });
+}
+
+async function trio(title: string) {
+  const [alice, bob, carol] = await Promise.all([createUser(server.url, "alice", "Alice Archer"), createUser(server.url, "bob", "Bob Baker"), createUser(server.url, "carol", "Carol Cole")]);
+  const conversationId = await createConversation(server.url, alice, [bob, carol], title);
+  return { alice, bob, carol, conversationId };
+}
+
+describe("the group info panel", { timeout: 90_000 }, () => {
+  it("lists the members with their presence and renames the group for everyone, with a system line", async () => {
+    const { alice, bob, conversationId } = await trio("Before");
+    const a = await openAs(alice, conversationId);
+    const b = await openAs(bob, conversationId);
+    await a.page.getByRole("button", { name: "Group info" }).click();
+    const panel = a.page.getByRole("complementary", { name: "Group info" });
+    await expect.poll(() => panel.getByTestId("group-member").count()).toBe(3);
+    await panel.getByTestId("group-member").filter({ hasText: "Bob Baker" }).getByRole("img", { name: "online" }).waitFor();
+    await panel.getByTestId("group-member").filter({ hasText: "Carol Cole" }).getByRole("img", { name: "offline" }).waitFor();
+
+    await panel.getByLabel("Group name").fill("Launch crew");
+    await panel.getByRole("button", { name: "Rename" }).click();
+    await a.page.getByTestId("conversation-title").filter({ hasText: "Launch crew" }).waitFor();
+    await b.page.getByTestId("conversation-title").filter({ hasText: "Launch crew" }).waitFor();
+    await systemLines(b.page).filter({ hasText: "Alice Archer renamed the group to “Launch crew”" }).waitFor();
+    await screenshot(a.page, "group-info");
+    await Promise.all([a.context.close(), b.context.close()]);
+  });
+
+  it("adds someone by username, suggested as they type, and the group appears on their screen live", async () => {
+    const { alice, conversationId } = await trio("Adders");
+    const dave = await createUser(server.url, "dave", "Dave Dunn");
+    const a = await openAs(alice, conversationId);
+    const d = await openAs(dave);
+    await a.page.reload();
+    await a.page.getByRole("button", { name: "Group info" }).click();
+    const panel = a.page.getByRole("complementary", { name: "Group info" });
+    const suggestions = await panel.locator("datalist option").evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    expect(suggestions).toContain(dave.username);
+    await panel.getByLabel("Add people").fill(dave.username);
+    await panel.getByRole("button", { name: "Add", exact: true }).click();
+    await systemLines(a.page).filter({ hasText: "You added Dave Dunn" }).waitFor();
+    await groupLink(d.page, "Adders").waitFor();
+    await Promise.all([a.context.close(), d.context.close()]);
+  });
+
+  it("lets the creator remove a member, whose screen loses the group at once", async () => {
+    const { alice, bob, conversationId } = await trio("Removers");
+    const a = await openAs(alice, conversationId);
+    const b = await openAs(bob, conversationId);
+    await a.page.getByRole("button", { name: "Group info" }).click();
+    await a.page.getByRole("button", { name: `Remove ${bob.username}` }).click();
+    await systemLines(a.page).filter({ hasText: "You removed Bob Baker" }).waitFor();
+    await b.page.waitForURL((url) => url.search === "");
+    await expect.poll(() => groupLink(b.page, "Removers").count()).toBe(0);
+    await Promise.all([a.context.close(), b.context.close()]);
+  });
+
+  it("lets a member leave, and the others see that they left", async () => {
+    const { alice, carol, conversationId } = await trio("Leavers");
+    const a = await openAs(alice, conversationId);
+    const c = await openAs(carol, conversationId);
+    await c.page.getByRole("button", { name: "Group info" }).click();
+    expect(await c.page.getByRole("button", { name: /^Remove / }).count()).toBe(0);
+    await c.page.getByRole("button", { name: "Leave group" }).click();
+    await c.page.waitForURL((url) => url.search === "");
+    await systemLines(a.page).filter({ hasText: "Carol Cole left" }).waitFor();
+    await Promise.all([a.context.close(), c.context.close()]);
+  });
+
+  it("fits a 375 px phone", async () => {
+    const { alice, conversationId } = await trio("Phone");
+    const a = await openAs(alice, conversationId, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    await a.page.getByRole("button", { name: "Group info" }).tap();
+    const panel = a.page.getByRole("complementary", { name: "Group info" });
+    await panel.getByRole("button", { name: "Leave group" }).waitFor();
+    expect(await a.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await screenshot(a.page, "group-info-mobile");
+    await panel.getByRole("button", { name: "Close group info" }).tap();
+    await a.context.close();
+  });
+});
