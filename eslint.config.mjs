@@ -11,5 +11,5 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
     },
   },
-  globalIgnores([".next/**", "node_modules/**", "next-env.d.ts", "test-results/**"]),
+  globalIgnores([".next/**", "node_modules/**", "dist/**", "next-env.d.ts", "test-results/**"]),
 ]);

@@ -1,5 +1,15 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A self-contained folder (traced node_modules included) that the compiled server and the
+  // container image run from; see scripts/assemble-standalone.sh.
+  output: "standalone",
+  outputFileTracingRoot: import.meta.dirname,
+  // /docs serves Swagger UI's files from node_modules, read at run time.
+  outputFileTracingIncludes: {
+    "/docs/**": ["./node_modules/swagger-ui-dist/swagger-ui.css", "./node_modules/swagger-ui-dist/swagger-ui-bundle.js"],
+  },
+  // No page uses next/image, so its image optimizer (sharp, ~20 MB) need not ship.
+  outputFileTracingExcludes: { "*": ["node_modules/sharp/**", "node_modules/@img/**"] },
   // Native and socket-owning packages must be loaded by Node itself, once, so that
   // route handlers and server.ts share the same driver instances.
   serverExternalPackages: [
@@ -15,6 +25,8 @@ const nextConfig = {
     "@opentelemetry/sdk-trace-node",
     "@opentelemetry/exporter-trace-otlp-http",
   ],
+  // Every request is already logged once, as JSON, by lib/observability/http.ts.
+  logging: { incomingRequests: false },
   poweredByHeader: false,
 };
 

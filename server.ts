@@ -1,22 +1,19 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-
+import nextEnv from "@next/env";
 import next from "next";
 
 import { ConfigError, getConfig } from "@/lib/config";
 import { stopPresence } from "@/lib/chat/presence";
 import { startUploadSweeper } from "@/lib/chat/uploads";
-import { closeRepository, getRepository } from "@/lib/db";
-import { log, setLogLevel } from "@/lib/log";
-import { observeRequests } from "@/lib/observability/http";
-import { appRoutes, routeLabeler } from "@/lib/observability/route-patterns";
+import { closeRepository } from "@/lib/db";
+import { guardRequests } from "@/lib/http/request-guard";
+import { log } from "@/lib/log";
+import { applyBuiltNextConfig } from "@/lib/next-build";
 import { flushTracing } from "@/lib/observability/spans";
+import { closeEventStreams } from "@/lib/realtime/event-stream";
 import { attachRealtime } from "@/lib/realtime/ws-server";
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { prepareProcess } from "@/lib/startup";
 
 /** Resolves once every connection has ended, or after timeoutMs with the stragglers cut off. */
 function closeServer(server: Server, timeoutMs: number): Promise<void> {
@@ -34,30 +31,23 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const production = process.env.NODE_ENV === "production";
+  // The same .env files, in the same order, as `next dev` and `next start` read them.
+  nextEnv.loadEnvConfig(process.cwd(), !production);
   const config = getConfig();
-  setLogLevel(config.logLevel);
-  const { database } = config;
-  if (database.dialect === "sqlite") {
-    await getRepository();
-  } else {
-    // PostgreSQL may be down at start-up: serve anyway (/ready answers 503) and connect later.
-    await getRepository().catch((error: unknown) => {
-      log("warn", "database unavailable at start-up; will retry on demand", { error: describe(error) });
-    });
-  }
+  if (config.production) applyBuiltNextConfig(process.cwd());
 
+  await prepareProcess();
   const app = next({ dev: !config.production, hostname: config.host, port: config.port });
   const handle = app.getRequestHandler();
   await app.prepare();
   const upgradeNext = app.getUpgradeHandler();
+  const { database } = config;
 
   const server = createServer(
-    observeRequests(
-      (request, response) => {
-        void handle(request, response);
-      },
-      { labelRoute: routeLabeler(appRoutes(path.join(process.cwd(), "app"))), trustProxy: config.trustProxy },
-    ),
+    guardRequests((request, response) => {
+      void handle(request, response);
+    }, config.trustProxy),
   );
   const hotReload = {
     handles: (pathname: string) => pathname.startsWith("/_next/"),
@@ -71,14 +61,15 @@ async function main(): Promise<void> {
     log("info", "listening", { port, url: `http://localhost:${port}`, database: database.dialect });
   });
 
-  // Stop accepting, tell WebSocket clients to go elsewhere (1001), let in-flight requests
-  // finish within the timeout, then release the database.
+  // Stop accepting, tell live clients to go elsewhere (WebSocket 1001, event streams ended),
+  // let in-flight requests finish within the timeout, then release the database.
   const shutdown = async (signal: string) => {
     log("info", "shutting down", { signal });
     const httpClosed = closeServer(server, config.shutdownTimeoutMs);
+    closeEventStreams();
     stopSweeper();
     await realtime.close();
-    await stopPresence().catch((error: unknown) => log("warn", "presence not cleared", { error: describe(error) }));
+    await stopPresence().catch((error: unknown) => log("warn", "presence not cleared", { error: String(error) }));
     await httpClosed;
     await Promise.allSettled([closeRepository(), flushTracing()]);
     log("info", "stopped");

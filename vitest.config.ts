@@ -16,7 +16,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "sqlite",
-          include: ["tests/{unit,components,ops,e2e}/**/*.test.{ts,tsx}", ...serverSuites],
+          include: ["tests/{unit,components,ops,e2e,deploy}/**/*.test.{ts,tsx}", ...serverSuites],
           globalSetup: ["tests/support/global-setup.ts"],
           provide: { dialect: "sqlite" },
         },

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -16,6 +17,38 @@ const originList = z
     message: "must be * or a comma-separated list of origins such as https://chat.example.com",
   });
 
+/** proxy-addr's names for address ranges, usable in TRUST_PROXY like addresses. */
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isProxyAddress(value: string): boolean {
+  if (PROXY_RANGE_NAMES.has(value)) return true;
+  const [address, bits, ...rest] = value.split("/");
+  if (rest.length > 0 || !address || !isIP(address)) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
+}
+
+/**
+ * Which proxies in front may be believed about the client's address: a number of hops counted
+ * from the right of X-Forwarded-For, or the proxies' own addresses. "true" means the one proxy
+ * the app was deployed behind, never "believe the whole header".
+ */
+const trustProxySchema = z
+  .string()
+  .trim()
+  .default("false")
+  .transform((value, context): TrustProxy => {
+    if (value === "false" || value === "") return { hops: 0 };
+    if (value === "true") return { hops: 1 };
+    if (/^\d{1,2}$/.test(value)) return { hops: Number(value) };
+    const addresses = value.split(",").map((entry) => entry.trim()).filter(Boolean);
+    if (addresses.length > 0 && addresses.every(isProxyAddress)) return { addresses };
+    context.addIssue({
+      code: "custom",
+      message: "must be false, true, a number of hops, or a comma-separated list of proxy addresses or CIDRs",
+    });
+    return z.NEVER;
+  });
+
 function isOrigin(value: string): boolean {
   try {
     return new URL(value).origin === value;
@@ -27,11 +60,17 @@ function isOrigin(value: string): boolean {
 /** Logging, rate limiting, CORS and tracing (see .env.example). */
 const operationsEnv = {
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-  TRUST_PROXY: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
+  TRUST_PROXY: trustProxySchema,
   RATE_LIMIT_API_REQUESTS: positiveInt(300),
   RATE_LIMIT_API_WINDOW_SECONDS: positiveInt(60),
   RATE_LIMIT_WS_MESSAGES: positiveInt(120),
   RATE_LIMIT_WS_WINDOW_SECONDS: positiveInt(60),
+  RATE_LIMIT_ACTION_REQUESTS: positiveInt(120),
+  RATE_LIMIT_ACTION_WINDOW_SECONDS: positiveInt(60),
+  RATE_LIMIT_SIGNUPS: positiveInt(10),
+  RATE_LIMIT_SIGNUP_WINDOW_SECONDS: positiveInt(3600),
+  LOGIN_FAILURES_PER_ADDRESS: positiveInt(20),
+  LOGIN_LOCKOUT_MAX_SECONDS: positiveInt(900),
   UPSTASH_REDIS_REST_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
   CORS_ORIGINS: originList.default([]),
@@ -104,6 +143,16 @@ export interface S3Target {
 /** Where uploaded files are kept. */
 export type StorageTarget = { driver: "filesystem"; directory: string } | S3Target;
 
+/** Consecutive failed logins allowed before each further attempt has to wait, doubling each time. */
+export interface LoginThrottleRule {
+  /** Per address: more than one person may log in from behind one NAT. */
+  failuresPerAddress: number;
+  /** The longest a lock lasts, so an attacker cannot keep a victim out for long. */
+  maxLockSeconds: number;
+}
+
+export type TrustProxy = { hops: number } | { addresses: string[] };
+
 export interface RateLimitRule {
   limit: number;
   windowSeconds: number;
@@ -111,11 +160,16 @@ export interface RateLimitRule {
 
 export interface OperationsConfig {
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
-  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  trustProxy: boolean;
+  /** Which proxies may name the client address in X-Forwarded-For; `{ hops: 0 }` trusts none. */
+  trustProxy: TrustProxy;
   rateLimit: {
     api: RateLimitRule;
     ws: RateLimitRule;
+    /** Server actions of the web UI, per signed-in user or else per address. */
+    action: RateLimitRule;
+    /** Accounts created per client address. */
+    signup: RateLimitRule;
+    login: LoginThrottleRule;
     /** Shared limits across instances; null keeps them in this process's memory. */
     upstash: { url: string; token: string } | null;
   };
@@ -251,6 +305,9 @@ function operationsConfig(values: z.output<typeof envSchema>): OperationsConfig 
     rateLimit: {
       api: { limit: values.RATE_LIMIT_API_REQUESTS, windowSeconds: values.RATE_LIMIT_API_WINDOW_SECONDS },
       ws: { limit: values.RATE_LIMIT_WS_MESSAGES, windowSeconds: values.RATE_LIMIT_WS_WINDOW_SECONDS },
+      action: { limit: values.RATE_LIMIT_ACTION_REQUESTS, windowSeconds: values.RATE_LIMIT_ACTION_WINDOW_SECONDS },
+      signup: { limit: values.RATE_LIMIT_SIGNUPS, windowSeconds: values.RATE_LIMIT_SIGNUP_WINDOW_SECONDS },
+      login: { failuresPerAddress: values.LOGIN_FAILURES_PER_ADDRESS, maxLockSeconds: values.LOGIN_LOCKOUT_MAX_SECONDS },
       upstash: upstashUrl && upstashToken ? { url: upstashUrl, token: upstashToken } : null,
     },
     corsOrigins: values.CORS_ORIGINS,

@@ -15,8 +15,8 @@ import {
   sendMessageSchema,
 } from "@/lib/chat/schemas";
 import { resolveUsernames } from "@/lib/chat/users";
+import { InvalidInput, parseActionInput, userActionResult } from "@/lib/auth/server-action";
 import type { ActionResult } from "@/lib/web/action-result";
-import { InvalidInput, parseActionInput, userActionResult } from "@/lib/web/server-action";
 
 /** Opens the 1-on-1 with another user, creating it only if the pair has none yet. */
 export async function openDirectConversation(input: unknown): Promise<ActionResult<ConversationDto>> {

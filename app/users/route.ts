@@ -1,10 +1,8 @@
 import { listOtherUsers } from "@/lib/chat/users";
-import { requireUser } from "@/lib/http/auth";
 import { preflight } from "@/lib/http/cors";
-import { apiRoute } from "@/lib/http/route";
+import { userRoute } from "@/lib/http/route";
 
-export const GET = apiRoute(async (request) => {
-  const user = await requireUser(request);
+export const GET = userRoute(async (_request, { user }) => {
   return Response.json({ users: await listOtherUsers(user.id) });
 });
 

@@ -22,6 +22,7 @@ const TABS: { id: Tab; label: string }[] = [
 async function startSession(username: string, password: string): Promise<string | null> {
   const result = await signIn("credentials", { username, password, redirect: false }).catch(() => null);
   if (!result) return "Could not reach the server. Check your connection and try again.";
+  if (result.status === 429) return "Too many failed attempts. Wait a little, then try again.";
   return !result.ok || result.error ? "Incorrect username or password" : null;
 }
 

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { signOut } from "next-auth/react";
+import { getSession, signOut } from "next-auth/react";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 
 import {
@@ -84,6 +84,7 @@ export function ChatApp(props: ChatAppProps) {
   useEffect(() => {
     const connection = new LiveConnection({
       url: sameOriginSocketUrl(window.location),
+      eventStreamUrl: "/events",
       cursors: () => store.cursors(),
       onStatus: (status) => store.setStatus(status),
       onMessage: (message) => {
@@ -98,6 +99,13 @@ export function ChatApp(props: ChatAppProps) {
         if (shownId.current === conversationId) router.push("/chat");
       },
       onPresence: (presence) => store.applyPresence(presence.user_id, presence.online, presence.last_seen_at),
+      // Asking for the session renews the cookie if it still stands; a revoked one sends the
+      // user to log in, and the draft waits for them in session storage.
+      onSessionEnded: async () => {
+        if (await getSession()) return true;
+        router.replace("/");
+        return false;
+      },
     });
     const retry = () => connection.retryNow();
     window.addEventListener("online", retry);

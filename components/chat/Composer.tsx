@@ -1,10 +1,11 @@
 "use client";
 
-import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from "react";
 
 import { MAX_MESSAGE_LENGTH } from "@/lib/chat/limits";
 import type { AttachmentDto } from "@/lib/chat/present";
 import { formatBytes } from "@/lib/web/display";
+import { loadDraft, saveDraft, subscribeDrafts } from "@/lib/web/drafts";
 import { uploadFile, UploadCancelled, type UploadTask } from "@/lib/web/upload";
 
 interface ComposerProps {
@@ -27,11 +28,16 @@ let stagedCount = 0;
 
 /** Enter sends, Shift+Enter starts a new line. Files come by button, drag-and-drop or paste. */
 export function Composer({ conversationId, onSend }: ComposerProps) {
-  const [draft, setDraft] = useState("");
+  // The server render has no storage: it starts empty and the browser fills the kept draft in.
+  const draft = useSyncExternalStore(subscribeDrafts, () => loadDraft(conversationId), () => "");
   const [staged, setStaged] = useState<Staged[]>([]);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+
+  function edit(text: string) {
+    saveDraft(conversationId, text);
+  }
 
   // A wide screen has a keyboard; on a phone, focusing would throw the on-screen keyboard up unasked.
   useEffect(() => {
@@ -68,7 +74,7 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
   function send() {
     if (!canSend) return;
     onSend(draft.trim(), ready);
-    setDraft("");
+    edit("");
     setStaged([]);
   }
 
@@ -160,7 +166,7 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
           rows={1}
           value={draft}
           maxLength={MAX_MESSAGE_LENGTH}
-          onChange={(event) => setDraft(event.target.value)}
+          onChange={(event) => edit(event.target.value)}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
           placeholder="Write a message…"

@@ -17,26 +17,47 @@ export interface TokenPair {
   expires_in: number;
 }
 
+/** What a verified token says: whose it is, which session it belongs to and until when it holds. */
+export interface TokenClaims {
+  userId: string;
+  sessionId: string;
+  jti: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** A bearer token from an Authorization header value, or null. */
+export function bearerToken(authorization: string | null | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+  return match?.[1] ?? null;
+}
+
 function signingKey(secret: string = getConfig().secretKey): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export function signToken(userId: string, type: TokenType, secret?: string): Promise<string> {
+export function signToken(
+  userId: string,
+  type: TokenType,
+  session: { sessionId: string; jti?: string },
+  secret?: string,
+): Promise<string> {
   const ttl = type === "access" ? ACCESS_TOKEN_TTL_SECONDS : REFRESH_TOKEN_TTL_SECONDS;
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ type })
+  return new SignJWT({ type, sid: session.sessionId })
     .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
     .setSubject(userId)
-    .setJti(randomUUID())
+    .setJti(session.jti ?? randomUUID())
     .setIssuedAt(now)
     .setExpirationTime(now + ttl)
     .sign(signingKey(secret));
 }
 
-export async function issueTokenPair(userId: string): Promise<TokenPair> {
+/** An access token and the refresh token whose jti the session stores as the one still accepted. */
+export async function issueTokenPair(userId: string, sessionId: string, refreshJti: string): Promise<TokenPair> {
   const [access, refresh] = await Promise.all([
-    signToken(userId, "access"),
-    signToken(userId, "refresh"),
+    signToken(userId, "access", { sessionId }),
+    signToken(userId, "refresh", { sessionId, jti: refreshJti }),
   ]);
   return {
     access_token: access,
@@ -47,22 +68,20 @@ export async function issueTokenPair(userId: string): Promise<TokenPair> {
 }
 
 /**
- * Returns the user id of a valid token of the expected type, or null. The algorithm is
- * pinned so that `alg: none` or an asymmetric confusion cannot pass, and the type claim
- * keeps a refresh token from being used as an access token and the reverse.
+ * The claims of a valid token of the expected type, or null. The algorithm is pinned so that
+ * `alg: none` or an asymmetric confusion cannot pass, and the type claim keeps a refresh token
+ * from being used as an access token and the reverse. Whether its session still stands is
+ * for lib/auth/sessions to say.
  */
-export async function verifyToken(
-  token: string,
-  expected: TokenType,
-  secret?: string,
-): Promise<string | null> {
+export async function verifyToken(token: string, expected: TokenType, secret?: string): Promise<TokenClaims | null> {
   try {
     const { payload } = await jwtVerify(token, signingKey(secret), {
       algorithms: [ALGORITHM],
       requiredClaims: ["sub", "jti", "iat", "exp"],
     });
-    if (payload.type !== expected || typeof payload.sub !== "string") return null;
-    return payload.sub;
+    const { type, sub, sid, jti, exp } = payload;
+    if (type !== expected || typeof sub !== "string" || typeof sid !== "string" || !jti || !exp) return null;
+    return { userId: sub, sessionId: sid, jti, expiresAt: exp * 1000 };
   } catch (error) {
     if (error instanceof errors.JOSEError || error instanceof TypeError) return null;
     throw error;

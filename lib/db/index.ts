@@ -6,13 +6,19 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 
 import { getConfig, type DatabaseTarget, type PostgresTarget } from "@/lib/config";
+import type { AccountStore } from "@/lib/db/accounts";
+import { createPostgresAccountStore } from "@/lib/db/pg/accounts";
 import { connectPostgres, migratePostgres } from "@/lib/db/pg/connection";
 import { listenForEvents } from "@/lib/db/pg/listener";
 import { createPostgresRepository } from "@/lib/db/pg/repository";
-import type { Announcer, ChatRepository } from "@/lib/db/repository";
+import type { Announcer, ChatRepository as ConversationStore } from "@/lib/db/repository";
+import { createSqliteAccountStore } from "@/lib/db/sqlite/accounts";
 import { createSqliteRepository } from "@/lib/db/sqlite/repository";
 import { traceMethods } from "@/lib/observability/spans";
 import { processSingleton } from "@/lib/process-singleton";
+
+/** Everything the app stores, whichever database holds it. */
+export type ChatRepository = ConversationStore & AccountStore;
 
 const MIGRATIONS_ROOT = path.join(process.cwd(), "drizzle");
 
@@ -49,13 +55,14 @@ function openSqlite(file: string): ChatRepository {
   client.pragma("busy_timeout = 5000");
   client.pragma("synchronous = NORMAL");
   migrate(drizzle(client), { migrationsFolder: path.join(MIGRATIONS_ROOT, "sqlite") });
-  return createSqliteRepository(client, announcer);
+  return { ...createSqliteRepository(client, announcer), ...createSqliteAccountStore(client) };
 }
 
 /** Stored events and signals are announced by NOTIFY, which every instance's listener (this one's too) hears. */
 async function openPostgres(target: PostgresTarget): Promise<ChatRepository> {
   await migratePostgres(target, path.join(MIGRATIONS_ROOT, "pg"));
-  const repository = createPostgresRepository(connectPostgres(target));
+  const client = connectPostgres(target);
+  const repository = { ...createPostgresRepository(client), ...createPostgresAccountStore(client) };
   const listener = listenForEvents(target, repository, announcer);
   // Until LISTEN is in place this instance would miss events, so the store is not open before it.
   const listening = await Promise.race([

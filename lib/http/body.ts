@@ -35,7 +35,10 @@ async function readLimited(request: Request, limit: number): Promise<string> {
 
 /** Reads a JSON body of at most 64 KiB and validates it: 413, 400 or 422 otherwise. */
 export async function readJson<Schema extends z.ZodType>(request: Request, schema: Schema): Promise<z.output<Schema>> {
-  const text = await readLimited(request, MAX_BODY_BYTES);
+  return parseJson(await readLimited(request, MAX_BODY_BYTES), schema);
+}
+
+function parseJson<Schema extends z.ZodType>(text: string, schema: Schema): z.output<Schema> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -43,6 +46,13 @@ export async function readJson<Schema extends z.ZodType>(request: Request, schem
     throw new ApiError(400, "Request body must be valid JSON");
   }
   return parseInput(schema, value);
+}
+
+/** Like readJson for endpoints whose body is optional: no body at all reads as `{}`. */
+export async function readJsonOrEmpty<Schema extends z.ZodType>(request: Request, schema: Schema): Promise<z.output<Schema>> {
+  const text = await readLimited(request, MAX_BODY_BYTES);
+  if (text.trim() === "") return parseInput(schema, {});
+  return parseJson(text, schema);
 }
 
 export function parseInput<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {

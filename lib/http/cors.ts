@@ -1,6 +1,6 @@
 import { getConfig } from "@/lib/config";
 
-const ALLOWED_METHODS = "GET, POST, OPTIONS";
+const ALLOWED_METHODS = "GET, POST, PATCH, OPTIONS";
 const ALLOWED_HEADERS = "Authorization, Content-Type, X-Request-Id";
 const EXPOSED_HEADERS = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, X-Request-Id, WWW-Authenticate";
 const PREFLIGHT_MAX_AGE_SECONDS = "600";

@@ -2,6 +2,7 @@ import { DomainError, type DomainErrorCode } from "@/lib/chat/errors";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { log } from "@/lib/log";
 import { currentRequest } from "@/lib/observability/request-context";
+import { RateLimited } from "@/lib/ratelimit/gate";
 
 /** An error that becomes a `{"detail": ...}` response with its own status. */
 export class ApiError extends Error {
@@ -36,6 +37,9 @@ export function errorResponse(error: unknown): Response {
   if (error instanceof DomainError) {
     const headers: Record<string, string> = error.code === "unauthorized" ? { "WWW-Authenticate": "Bearer" } : {};
     return jsonError(STATUS_OF[error.code], error.message, headers);
+  }
+  if (error instanceof RateLimited) {
+    return jsonError(429, error.message, { "Retry-After": String(error.retryAfter) });
   }
   if (isDatabaseUnavailable(error)) {
     return jsonError(503, "The database is unavailable; try again shortly", { "Retry-After": "1" });

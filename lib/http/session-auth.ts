@@ -1,9 +1,7 @@
 import { currentUser } from "@/lib/auth/session";
 import type { UserDto } from "@/lib/chat/present";
-import { challenge, requireUser } from "@/lib/http/auth";
 import { ApiError } from "@/lib/http/errors";
-
-// Apart from lib/http/auth.ts, which server.ts loads: next-auth sessions exist only inside Next's request handling.
+import type { PublicCaller } from "@/lib/http/route";
 
 /** Whether the request comes from a page of this server (browsers send Origin on every POST). */
 function sameOrigin(request: Request): boolean {
@@ -21,10 +19,11 @@ function sameOrigin(request: Request): boolean {
  * cannot send a token. A cookie is only taken for a write from the server's own pages, so that
  * another site cannot post with a visitor's session.
  */
-export async function requireUserOrSession(request: Request): Promise<UserDto> {
-  if (request.headers.get("authorization")) return requireUser(request);
+export async function tokenOrSessionUser(request: Request, { signedIn }: PublicCaller): Promise<UserDto> {
+  if (signedIn) return signedIn.user;
+  const sentToken = request.headers.has("authorization");
   const reading = request.method === "GET" || request.method === "HEAD";
-  const user = reading || sameOrigin(request) ? await currentUser() : null;
-  if (!user) throw new ApiError(401, "Not authenticated", challenge);
+  const user = !sentToken && (reading || sameOrigin(request)) ? await currentUser() : null;
+  if (!user) throw new ApiError(401, sentToken ? "Invalid or expired token" : "Not authenticated", { "WWW-Authenticate": "Bearer" });
   return user;
 }

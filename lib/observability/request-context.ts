@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 import { processSingleton } from "@/lib/process-singleton";
 
-/** What server.ts knows about the request in flight, readable from route handlers below it. */
+/** What the HTTP observer knows about the request in flight, readable from route handlers below it. */
 export interface RequestContext {
   requestId: string;
   clientIp: string;
@@ -12,8 +12,9 @@ export interface RequestContext {
 
 const storage = processSingleton("request-context", () => new AsyncLocalStorage<RequestContext>());
 
-export function runWithRequestContext<T>(context: RequestContext, run: () => T): T {
-  return storage.run(context, run);
+/** Makes `context` the current request's for the rest of this tick and all it starts. */
+export function enterRequestContext(context: RequestContext): void {
+  storage.enterWith(context);
 }
 
 export function currentRequest(): RequestContext | undefined {

@@ -1,15 +1,34 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 export type RouteLabeler = (pathname: string) => string;
+
+interface RoutesManifest {
+  staticRoutes?: { page: string }[];
+  dynamicRoutes?: { page: string }[];
+}
+
+/**
+ * The URL pattern of every page and route handler, e.g. `/conversations/[id]/messages`, as
+ * `next build` recorded them in `<distDir>/routes-manifest.json`: the source `app/` folder is
+ * not shipped with the standalone bundle.
+ */
+export function builtRoutes(distDir: string): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(distDir, "routes-manifest.json"), "utf8")) as RoutesManifest;
+  const routes = [...(manifest.staticRoutes ?? []), ...(manifest.dynamicRoutes ?? [])].map((route) => route.page);
+  return [...new Set(routes)];
+}
 
 const ROUTE_FILE = /^(route|page)\.(ts|tsx|js|jsx)$/;
 
 /** App Router segments that do not appear in the URL: route groups and parallel-route slots. */
 const isHiddenSegment = (segment: string) => /^\(.*\)$/.test(segment) || segment.startsWith("@");
 
-/** The URL pattern of each route.ts / page.tsx under appDir, e.g. `/conversations/[id]/messages`. */
-export function appRoutes(appDir: string): string[] {
+/**
+ * The same table read from the source `app/` folder, for `next dev`: it compiles routes on
+ * demand, so its manifest lists only those requested so far.
+ */
+export function sourceRoutes(appDir: string): string[] {
   const routes: string[] = [];
   const walk = (dir: string, segments: string[]) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -12,7 +12,8 @@ import { isDatabaseUnavailable } from "@/lib/db/errors";
 import type { Announcement, StoredEvent } from "@/lib/db/repository";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
-import { getRateLimiter, retryAfterSeconds } from "@/lib/ratelimit";
+import { retryAfterSeconds } from "@/lib/ratelimit";
+import { admit } from "@/lib/ratelimit/gate";
 import { OrderedFeed } from "@/lib/stream/feed";
 import { eventFrame } from "@/lib/realtime/frames";
 import { getHub } from "@/lib/realtime/hub";
@@ -228,9 +229,8 @@ export class ClientConnection {
         await requireMembership(frame.conversation_id, this.userId);
         return this.send({ type: "joined", conversation_id: frame.conversation_id });
       case "message": {
-        const decision = await getRateLimiter("ws").consume(`user:${this.userId}`);
+        const decision = await admit("ws", { userId: this.userId });
         if (!decision.allowed) {
-          metrics.rateLimitedTotal.inc({ scope: "ws" });
           const retryAfter = retryAfterSeconds(decision);
           return this.send({
             type: "error",

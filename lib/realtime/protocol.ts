@@ -1,12 +1,12 @@
 import { z } from "zod";
 
-import { describeZodError, readMarkerSchema, sendMessageSchema } from "@/lib/chat/schemas";
+import { describeZodError, idSchema, MAX_SEQ, readMarkerSchema, sendMessageSchema } from "@/lib/chat/schemas";
 import type { ErrorFrame } from "@/lib/realtime/wire";
 
 /** Client → server frames of the live protocol, validated with the REST API's own schemas. */
 
-const conversationId = z.string().min(1).max(128);
-const sequenceNumber = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const conversationId = idSchema;
+const sequenceNumber = z.number().int().min(0).max(MAX_SEQ);
 
 export const clientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("join"), conversation_id: conversationId }),

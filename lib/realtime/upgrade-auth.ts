@@ -2,9 +2,9 @@ import type { IncomingMessage } from "node:http";
 
 import { decode } from "next-auth/jwt";
 
-import { verifyToken } from "@/lib/auth/tokens";
+import { liveSession } from "@/lib/auth/sessions";
+import { bearerToken, verifyToken } from "@/lib/auth/tokens";
 import { getConfig } from "@/lib/config";
-import { bearerToken } from "@/lib/http/auth";
 
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
@@ -35,25 +35,43 @@ function sessionCookie(cookies: Map<string, string>): string | null {
   return null;
 }
 
-async function userFromSession(cookieHeader: string | undefined): Promise<string | null> {
+/** Who a socket belongs to and until when its credential holds. */
+export interface SocketCredential {
+  userId: string;
+  sessionId: string;
+  /** Epoch milliseconds at which the token or web session expires. */
+  expiresAt: number;
+}
+
+async function credentialFromCookie(cookieHeader: string | undefined): Promise<SocketCredential | null> {
   const token = sessionCookie(parseCookies(cookieHeader));
   if (!token) return null;
   try {
     const session = await decode({ token, secret: getConfig().secretKey });
-    return typeof session?.sub === "string" ? session.sub : null;
+    const { sub, sid, exp } = session ?? {};
+    if (typeof sub !== "string" || typeof sid !== "string" || typeof exp !== "number") return null;
+    return { userId: sub, sessionId: sid, expiresAt: exp * 1000 };
   } catch {
     return null;
   }
 }
 
-/**
- * The user id a WebSocket upgrade authenticates as: an access token in `?token=` or an
- * Authorization header, else the web session cookie.
- */
-export async function authenticateUpgrade(request: IncomingMessage, url: URL): Promise<string | null> {
+async function credentialOf(request: IncomingMessage, url: URL): Promise<SocketCredential | null> {
   const token = url.searchParams.get("token") ?? bearerToken(request.headers.authorization);
   if (token) return verifyToken(token, "access");
-  return userFromSession(request.headers.cookie);
+  return credentialFromCookie(request.headers.cookie);
+}
+
+/**
+ * What a WebSocket upgrade authenticates as: an access token in `?token=` or an Authorization
+ * header, else the web session cookie; either way its session must still stand.
+ */
+export async function authenticateUpgrade(request: IncomingMessage, url: URL): Promise<SocketCredential | null> {
+  const credential = await credentialOf(request, url);
+  const session = credential ? await liveSession(credential.userId, credential.sessionId) : null;
+  if (!credential || !session) return null;
+  // A web session cookie can outlive the session row it names; the socket lasts as long as the shorter.
+  return { ...credential, expiresAt: Math.min(credential.expiresAt, session.expiresAt) };
 }
 
 /**

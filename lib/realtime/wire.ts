@@ -10,6 +10,14 @@ export const CLOSE_CODES = {
   goingAway: 1001,
   policyViolation: 1008,
   tooBig: 1009,
+  /** The socket's credential ended; the reason says whether it expired or was revoked. */
+  sessionEnded: 4001,
+} as const;
+
+/** Reasons sent with CLOSE_CODES.sessionEnded. */
+export const SESSION_END_REASONS = {
+  expired: "token expired",
+  revoked: "session revoked",
 } as const;
 
 /** A new message; `message.seq` is its event's seq. */

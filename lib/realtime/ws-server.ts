@@ -3,15 +3,15 @@ import type { Duplex } from "node:stream";
 
 import { WebSocketServer, type WebSocket } from "ws";
 
-import { findUser } from "@/lib/chat/users";
 import { getConfig } from "@/lib/config";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { MAX_BODY_BYTES } from "@/lib/http/body";
+import { clientAddress } from "@/lib/http/client-address";
 import { log } from "@/lib/log";
-import { clientIp } from "@/lib/observability/http";
 import { metrics } from "@/lib/observability/metrics";
 import { ClientConnection, type Transport } from "@/lib/realtime/connection";
-import { authenticateUpgrade, originAllowed } from "@/lib/realtime/upgrade-auth";
+import { guardSession } from "@/lib/realtime/session-guard";
+import { authenticateUpgrade, originAllowed, type SocketCredential } from "@/lib/realtime/upgrade-auth";
 import { CLOSE_CODES } from "@/lib/realtime/wire";
 
 export const WEBSOCKET_PATH = "/ws";
@@ -69,12 +69,14 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   const alive = new Map<WebSocket, boolean>();
 
-  function open(ws: WebSocket, request: IncomingMessage, userId: string): void {
+  function open(ws: WebSocket, request: IncomingMessage, credential: SocketCredential): void {
+    const { userId } = credential;
+    guardSession(ws, credential);
     const connection = new ClientConnection(userId, webSocketTransport(ws), websocket.maxBufferedBytes);
     alive.set(ws, true);
     metrics.websocketConnectionsTotal.inc();
     metrics.websocketConnectionsActive.inc();
-    log("info", "ws connected", { userId, ip: clientIp(request, trustProxy), connections: alive.size });
+    log("info", "ws connected", { userId, ip: clientAddress(request, trustProxy), connections: alive.size });
     ws.on("message", (data, isBinary) => {
       if (isBinary) {
         ws.send(JSON.stringify({ type: "error", reason: "Binary frames are not supported; send JSON text" }));
@@ -95,11 +97,9 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
   async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     if (!originAllowed(request, websocket.allowedOrigins)) return refuse(socket, 403, "Origin not allowed");
     const url = new URL(request.url ?? "/", "http://localhost");
-    const userId = await authenticateUpgrade(request, url);
-    if (!userId || !(await findUser(userId))) {
-      return refuse(socket, 401, "Invalid or missing token", { "WWW-Authenticate": "Bearer" });
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => open(ws, request, userId));
+    const credential = await authenticateUpgrade(request, url);
+    if (!credential) return refuse(socket, 401, "Invalid or missing token", { "WWW-Authenticate": "Bearer" });
+    wss.handleUpgrade(request, socket, head, (ws) => open(ws, request, credential));
   }
 
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -1,16 +1,28 @@
 import type { MessageDto, PresenceDto } from "@/lib/chat/present";
-import type { ConversationRemovedFrame, ConversationUpdatedFrame, MessageFrame, SyncedFrame, SyncRequest } from "@/lib/realtime/wire";
+import { CLOSE_CODES, type ConversationRemovedFrame, type ConversationUpdatedFrame, type MessageFrame, type SyncedFrame, type SyncRequest } from "@/lib/realtime/wire";
 import type { ConnectionStatus, GroupChange } from "@/lib/web/chat-store";
 
 export interface LiveConnectionOptions {
   url: string;
+  /**
+   * The Server-Sent Events stream (/events) to fall back to when the WebSocket does not open in
+   * time: deployments without server.ts (`next start`, serverless) serve no WebSocket.
+   */
+  eventStreamUrl?: string;
+  /** How long a WebSocket may take to open before the connection falls back to the event stream. */
+  connectTimeoutMs?: number;
   /** Where catch-up starts, asked afresh on every (re)connection. */
   cursors: () => Record<string, number>;
   onMessage: (message: MessageDto) => void;
-  onChange: (change: GroupChange) => void;
-  onRemoved: (conversationId: string) => void;
-  onPresence: (presence: PresenceDto) => void;
+  onChange?: (change: GroupChange) => void;
+  onRemoved?: (conversationId: string) => void;
+  onPresence?: (presence: PresenceDto) => void;
   onStatus: (status: ConnectionStatus) => void;
+  /**
+   * The server closed the socket because its session expired or was revoked (4001). Resolves
+   * true once the session was renewed, to reconnect at once; false stops the connection.
+   */
+  onSessionEnded?: () => Promise<boolean>;
   initialDelayMs?: number;
   maxDelayMs?: number;
 }
@@ -58,28 +70,43 @@ function parseFrame(data: unknown): IncomingFrame {
   return { type: "other" };
 }
 
+/** The event stream's address with the cursors to replay from, as the server reads them. */
+export function eventStreamAddress(base: string, cursors: Record<string, number>): string {
+  const separator = base.includes("?") ? "&" : "?";
+  return `${base}${separator}cursors=${encodeURIComponent(JSON.stringify(cursors))}`;
+}
+
 /** The /ws address of the page's own server; the browser sends the session cookie with it. */
 export function sameOriginSocketUrl(location: Pick<Location, "protocol" | "host">): string {
   return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
 }
 
 /**
- * Keeps one WebSocket open to the chat server. Every (re)connection starts with a sync frame
- * carrying the last seq seen per conversation, so whatever was missed while disconnected is
- * replayed; a lost connection is retried with exponential back-off and jitter.
+ * Keeps one live connection to the chat server: a WebSocket, or, when none opens within
+ * connectTimeoutMs, the Server-Sent Events stream from then on. Every (re)connection starts
+ * from the last seq seen per conversation (a sync frame, or the stream's query), so whatever
+ * was missed while disconnected is replayed; a lost connection is retried with exponential
+ * back-off and jitter.
  */
 export class LiveConnection {
   private socket: WebSocket | null = null;
+  private stream: EventSource | null = null;
+  /** Set once the WebSocket failed to open in time: every connection from then on uses it. */
+  private eventStreamUrl: string | null = null;
+  /** Runs while no socket has opened since the first try of a (re)connection, retries included. */
+  private connectDeadline: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private attempts = 0;
   private stopped = false;
   private status: ConnectionStatus | null = null;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly connectTimeoutMs: number;
 
   constructor(private readonly options: LiveConnectionOptions) {
     this.initialDelayMs = options.initialDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 15_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   }
 
   start(): void {
@@ -91,8 +118,11 @@ export class LiveConnection {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.clearConnectDeadline();
     this.socket?.close(1000, "Leaving");
     this.socket = null;
+    this.stream?.close();
+    this.stream = null;
   }
 
   /** Retries at once instead of waiting out the back-off (the browser came back online). */
@@ -111,13 +141,71 @@ export class LiveConnection {
 
   private connect(): void {
     this.setStatus(this.attempts === 0 ? "connecting" : "reconnecting");
+    if (this.eventStreamUrl) return this.openEventStream(this.eventStreamUrl);
+    // An upgrade nobody answers, or one refused at every retry, would otherwise leave the page
+    // "Connecting…" for good.
+    this.connectDeadline ??= setTimeout(() => this.onConnectDeadline(), this.connectTimeoutMs);
     const socket = new WebSocket(this.options.url);
     this.socket = socket;
-    socket.onopen = () => this.sync();
+    socket.onopen = () => {
+      this.clearConnectDeadline();
+      this.sync();
+    };
     socket.onmessage = (event: MessageEvent) => this.receive(event.data);
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (this.stopped) return;
+      if (event.code === CLOSE_CODES.sessionEnded && this.options.onSessionEnded) return this.renewSession(this.options.onSessionEnded);
+      this.scheduleRetry();
+    };
+  }
+
+  private renewSession(renew: () => Promise<boolean>): void {
+    this.setStatus("reconnecting");
+    void renew().then(
+      (renewed) => {
+        if (this.stopped) return;
+        if (renewed) this.connect();
+        else this.stop();
+      },
+      () => this.scheduleRetry(),
+    );
+  }
+
+  private clearConnectDeadline(): void {
+    if (this.connectDeadline) clearTimeout(this.connectDeadline);
+    this.connectDeadline = null;
+  }
+
+  /** No socket opened in time: drop the one still trying, and use the event stream if there is one. */
+  private onConnectDeadline(): void {
+    this.connectDeadline = null;
+    const pending = this.socket;
+    if (pending) {
+      this.socket = null;
+      pending.onclose = null;
+      pending.close();
+    }
+    if (!this.options.eventStreamUrl) {
+      if (pending) this.scheduleRetry();
+      return;
+    }
+    this.eventStreamUrl = this.options.eventStreamUrl;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.connect();
+  }
+
+  private openEventStream(base: string): void {
+    const stream = new EventSource(eventStreamAddress(base, this.options.cursors()));
+    this.stream = stream;
+    stream.onmessage = (event: MessageEvent) => this.receive(event.data);
+    // EventSource would reconnect by itself, but from the cursors it was opened with.
+    stream.onerror = () => {
+      if (this.stream !== stream) return;
+      stream.close();
+      this.stream = null;
       if (!this.stopped) this.scheduleRetry();
     };
   }
@@ -132,14 +220,18 @@ export class LiveConnection {
     if (frame.type === "message") {
       this.options.onMessage(frame.message);
     } else if (frame.type === "conversation_updated") {
-      this.options.onChange(frame);
+      this.options.onChange?.(frame);
     } else if (frame.type === "conversation_removed") {
-      this.options.onRemoved(frame.conversation_id);
+      this.options.onRemoved?.(frame.conversation_id);
     } else if (frame.type === "presence") {
-      this.options.onPresence(frame);
+      this.options.onPresence?.(frame);
     } else if (frame.type === "synced") {
-      // The server replays a bounded number per conversation; `more` asks for another round.
-      if (frame.more.length > 0) return this.sync();
+      // The server replays a bounded number per conversation; `more` asks for another round
+      // (the event stream starts the next round itself).
+      if (frame.more.length > 0) {
+        if (this.socket) this.sync();
+        return;
+      }
       this.attempts = 0;
       this.setStatus("online");
     }

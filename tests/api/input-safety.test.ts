@@ -1,7 +1,11 @@
+import { connect } from "node:net";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { api, createConversation, createUser, type TestUser } from "../support/api";
+import { api, createConversation, createUser, uniqueName, type TestUser } from "../support/api";
+import { findActionId, postAction } from "../support/server-actions";
 import { startServer, type TestServer } from "../support/server";
+import { TestSocket } from "../support/ws";
 
 let server: TestServer;
 let alice: TestUser;
@@ -96,6 +100,129 @@ describe("odd requests", () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe("the NUL character (U+0000)", () => {
+  const nul = "a\u0000b";
+
+  it.each([
+    ["sign-up username", "/auth/signup", () => ({ username: nul, password: "long enough password" })],
+    ["sign-up full name", "/auth/signup", () => ({ username: uniqueName(), password: "long enough password", full_name: nul })],
+    ["login username", "/auth/login", () => ({ username: nul, password: "x" })],
+    ["login password", "/auth/login", () => ({ username: alice.username, password: nul })],
+    ["message content", "/messages", () => ({ message_id: "m-nul-1", conversation_id: conversationId, content: nul })],
+    ["message_id", "/messages", () => ({ message_id: nul, conversation_id: conversationId, content: "hi" })],
+    ["conversation_id", "/messages", () => ({ message_id: "m-nul-2", conversation_id: nul, content: "hi" })],
+    ["member ids", "/conversations", () => ({ member_ids: [nul] })],
+  ])("is refused with 422 in the %s", async (_name, path, json) => {
+    const response = await api(server.url, "POST", path, { token: alice.token, json: json() });
+    expect(response.status).toBe(422);
+    expect(response.body.detail).toMatch(/NUL/);
+  });
+
+  it("is refused with 422 in a path id", async () => {
+    const response = await api(server.url, "GET", "/conversations/a%00b/messages", { token: alice.token });
+    expect(response.status).toBe(422);
+  });
+
+  it("is refused with an error frame in a WebSocket frame, and the socket stays usable", async () => {
+    const socket = await TestSocket.open(server.url, { token: alice.token });
+    const error = await socket.request({ type: "message", message_id: "m-nul-3", conversation_id: conversationId, content: nul }, ["error", "message"]);
+    expect(error).toMatchObject({ type: "error", reason: expect.stringMatching(/NUL/) });
+    expect(await socket.request({ type: "join", conversation_id: nul }, ["error", "joined"])).toMatchObject({ type: "error" });
+    expect(await socket.request({ type: "ping" }, ["pong"])).toEqual({ type: "pong" });
+    await socket.close();
+  });
+});
+
+describe("cursors", () => {
+  it.each(["after=2147483648", "before=2147483648", "after=1e400", "before=-1", "limit=2147483648"])("answer %s with 422", async (query) => {
+    const response = await api(server.url, "GET", `/conversations/${conversationId}/messages?${query}`, { token: alice.token });
+    expect(response.status).toBe(422);
+  });
+
+  it("answers a sync cursor past the 32-bit range with an error frame", async () => {
+    const socket = await TestSocket.open(server.url, { token: alice.token });
+    const frame = await socket.request({ type: "sync", conversation_id: conversationId, after_seq: 2 ** 31 }, ["error", "synced"]);
+    expect(frame.type).toBe("error");
+    await socket.close();
+  });
+});
+
+describe("unknown methods and malformed paths", () => {
+  it.each(["/", "/messages", "/auth/login", "/api/auth/session"])("answer TRACE on %s with 405 naming the allowed methods", async (path) => {
+    // fetch refuses to send TRACE, so the request is written by hand.
+    const raw = await rawRequest(`TRACE ${path} HTTP/1.1`);
+    expect(raw).toMatch(/^HTTP\/1\.1 405/);
+    expect(raw).toMatch(/\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n/i);
+    expect(raw).toContain('{"detail":');
+  });
+
+  it.each(["/conversations/%E0%A4%A/messages", "/api/auth/%zz", "/%"])("answer malformed percent-encoding in %s with 400", async (path) => {
+    const response = await api(server.url, "GET", path, { token: alice.token });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ detail: expect.stringMatching(/percent-encoding/) });
+  });
+});
+
+describe("next-auth endpoints", () => {
+  it.each(["/api/auth/signin", "/api/auth/callback/credentials", "/api/auth/signout", "/api/auth/session"])(
+    "answer an empty or broken JSON body on %s with 400",
+    async (path) => {
+      for (const body of ["", "{"]) {
+        const response = await api(server.url, "POST", path, { body, headers: { "content-type": "application/json" } });
+        expect(response.status).toBe(400);
+      }
+    },
+  );
+});
+
+describe("server action requests", () => {
+  let signUpAction: string;
+
+  beforeAll(async () => {
+    signUpAction = await findActionId(server.url, "/", "signUpAction");
+  });
+
+  it("run when well-formed", async () => {
+    const username = uniqueName("action");
+    const response = await postAction(server.url, "/", signUpAction, JSON.stringify([{ username, password: "long enough password" }]));
+    expect(response.status).toBe(200);
+    expect(response.text).toContain(`"username":"${username}"`);
+  });
+
+  it.each(["not json", "", '"$T"', '["$Z"]', '["$1"]', '["$Q1"]', '["$nabc"]', '{"username":"x"}'])(
+    "answer the malformed body %j with 400",
+    async (body) => {
+      const response = await postAction(server.url, "/", signUpAction, body);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.text)).toEqual({ detail: expect.any(String) });
+    },
+  );
+
+  it("answer a multipart body with 400", async () => {
+    const response = await postAction(server.url, "/chat", signUpAction, "garbage", { "content-type": "multipart/form-data; boundary=x" });
+    expect(response.status).toBe(400);
+  });
+
+  it("answer a post from another site with 403", async () => {
+    const body = JSON.stringify([{ username: uniqueName(), password: "long enough password" }]);
+    const response = await postAction(server.url, "/", signUpAction, body, { origin: "https://evil.example" });
+    expect(response.status).toBe(403);
+  });
+});
+
+async function rawRequest(requestLine: string): Promise<string> {
+  const { port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), "127.0.0.1", () => {
+      socket.write(`${requestLine}\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    });
+    let received = "";
+    socket.on("data", (chunk) => (received += chunk.toString()));
+    socket.on("end", () => resolve(received));
+    socket.on("error", reject);
+  });
+}
 
 describe("health", () => {
   it("reports healthy", async () => {

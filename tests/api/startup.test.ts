@@ -6,10 +6,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { api } from "../support/api";
-import { startServer } from "../support/server";
+import { COMPILED_SERVER, startServer } from "../support/server";
 
 function startExpectingFailure(env: Record<string, string>) {
-  return spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
+  return spawnSync(COMPILED_SERVER.program, COMPILED_SERVER.args, {
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATA_DIR: mkdtempSync(path.join(tmpdir(), "pneumatic-bad-")), ...env },
     encoding: "utf8",
     timeout: 60_000,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
 import type { MessageDto } from "@/lib/chat/present";
 import type { ConnectionStatus, GroupChange } from "@/lib/web/chat-store";
@@ -57,6 +57,22 @@ function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl =
   connections.push(recorder.connection);
   recorder.connection.start();
   return recorder;
+}
+
+/** Counts the WebSockets the code under test opens, until the test ends. */
+function countOpenedSockets(): { opened: number } {
+  const counter = { opened: 0 };
+  const RealWebSocket = globalThis.WebSocket;
+  globalThis.WebSocket = class extends RealWebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      counter.opened++;
+    }
+  };
+  onTestFinished(() => {
+    globalThis.WebSocket = RealWebSocket;
+  });
+  return counter;
 }
 
 function contents(recorder: Recorder): string[] {
@@ -137,5 +153,58 @@ describe("LiveConnection", () => {
       await restartable.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it("asks to renew the session when the server ends it with 4001, and stops when it cannot", async () => {
+    const user = await createUser(server.url);
+    const endings: number[] = [];
+    const statuses: ConnectionStatus[] = [];
+    const sockets = countOpenedSockets();
+    const connection = new LiveConnection({
+      url: `${server.url.replace(/^http/, "ws")}/ws?token=${user.token}`,
+      cursors: () => ({}),
+      onMessage: () => undefined,
+      onStatus: (status) => statuses.push(status),
+      onSessionEnded: async () => {
+        endings.push(Date.now());
+        return false;
+      },
+      initialDelayMs: 50,
+      maxDelayMs: 200,
+    });
+    connections.push(connection);
+    connection.start();
+    await eventually(() => statuses.includes("online"), () => `statuses: ${statuses.join(", ")}`);
+    await api(server.url, "POST", "/auth/logout", { token: user.token });
+    await eventually(() => endings.length === 1, () => "onSessionEnded was not called");
+    // Retries would start within 50–200 ms; none may come.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(endings).toHaveLength(1);
+    expect(sockets.opened).toBe(1);
+  });
+
+  it("reconnects at once, without waiting out the back-off, when the session was renewed", async () => {
+    const user = await createUser(server.url);
+    const statuses: ConnectionStatus[] = [];
+    let renewals = 0;
+    const connection = new LiveConnection({
+      url: `${server.url.replace(/^http/, "ws")}/ws?token=${user.token}`,
+      cursors: () => ({}),
+      onMessage: () => undefined,
+      onStatus: (status) => statuses.push(status),
+      onSessionEnded: async () => {
+        renewals++;
+        return true;
+      },
+      // A retry after a lost connection would wait at least 30 s.
+      initialDelayMs: 60_000,
+      maxDelayMs: 60_000,
+    });
+    connections.push(connection);
+    const sockets = countOpenedSockets();
+    connection.start();
+    await eventually(() => statuses.includes("online"), () => `statuses: ${statuses.join(", ")}`);
+    await api(server.url, "POST", "/auth/logout", { token: user.token });
+    await eventually(() => renewals === 1 && sockets.opened === 2, () => `renewals: ${renewals}, sockets opened: ${sockets.opened}`);
   });
 });

@@ -30,10 +30,25 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 export const PASSWORD = "correct horse battery";
 
+/**
+ * Content-Security-Policy violations seen by any page since the last check: the app must work
+ * under its policy, so a test file asserts this stays empty after every test.
+ */
+export const cspViolations: string[] = [];
+
 export async function newPage(browser: Browser, baseURL: string, options: Parameters<Browser["newContext"]>[0] = {}) {
   const context: BrowserContext = await browser.newContext({ baseURL, ...options });
   context.setDefaultTimeout(15_000);
+  // The event reaches the page's scripts only; reporting it on the console lets the test see it.
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+    });
+  });
   const page = await context.newPage();
+  page.on("console", (message) => {
+    if (/CSP violation|Refused to|Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   return { context, page };
 }
 

@@ -1,15 +1,18 @@
 import type { Browser, Page, WebSocketRoute } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { createConversation, createUser, postMessage, uniqueName } from "../support/api";
+import { api, createConversation, createUser, postMessage, uniqueName } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
-import { expectLive, expectMessages, launchBrowser, logIn, newPage, screenshot, sendMessage, signUp } from "./browser";
+import { cspViolations, expectLive, expectMessages, launchBrowser, logIn, newPage, screenshot, sendMessage, signUp } from "./browser";
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+afterEach(() => {
+  expect(cspViolations.splice(0)).toEqual([]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -191,6 +194,37 @@ describe("web UI", { timeout: 90_000 }, () => {
     await page.getByRole("tab", { name: "Log in" }).waitFor();
     await page.goto("/chat");
     expect(new URL(page.url()).pathname).toBe("/");
+    await context.close();
+  });
+
+  it("ends the session on log out, so a copied session cookie stops working", async () => {
+    const user = await createUser(server.url, "copied");
+    const { context, page } = await newPage(browser, server.url);
+    await logIn(page, user.username);
+    const copied = (await context.cookies()).map((cookie) => `${cookie.name}=${cookie.value}`).join("; ");
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("tab", { name: "Log in" }).waitFor();
+    const session = await fetch(`${server.url}/api/auth/session`, { headers: { cookie: copied } });
+    expect(await session.json()).toEqual({});
+    await context.close();
+  });
+
+  it("returns to log-in when the session is revoked elsewhere, keeping the typed draft", async () => {
+    const [user, friend] = await Promise.all([createUser(server.url, "revoked"), createUser(server.url, "friend")]);
+    const conversationId = await createConversation(server.url, user, [friend]);
+    const { context, page } = await newPage(browser, server.url);
+    await logIn(page, user.username);
+    await page.goto(`/chat?c=${conversationId}`);
+    await expectLive(page);
+    await page.getByRole("textbox", { name: "Message" }).fill("half-typed thought");
+
+    const newPassword = "a brand new password";
+    await api(server.url, "POST", "/auth/password", { token: user.token, json: { current_password: user.password, new_password: newPassword } });
+    await page.waitForURL((url) => url.pathname === "/");
+
+    await logIn(page, user.username, newPassword);
+    await page.goto(`/chat?c=${conversationId}`);
+    await expect.poll(() => page.getByRole("textbox", { name: "Message" }).inputValue()).toBe("half-typed thought");
     await context.close();
   });
 });

@@ -1,15 +1,18 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { createUser, postMessage, uniqueName } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
-import { expectMessages, launchBrowser, newPage, screenshot, sendMessage, signUp } from "./browser";
+import { cspViolations, expectMessages, launchBrowser, newPage, screenshot, sendMessage, signUp } from "./browser";
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+afterEach(() => {
+  expect(cspViolations.splice(0)).toEqual([]);
 });
 afterAll(async () => {
   await browser?.close();

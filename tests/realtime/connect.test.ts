@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createUser, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
+import { webLogIn } from "../support/web-session";
 import { TestSocket } from "../support/ws";
 
 let server: TestServer;
@@ -28,8 +29,8 @@ describe("WebSocket authentication", () => {
   });
 
   it("accepts the web session cookie", async () => {
-    const session = await encode({ token: { sub: alice.id, name: alice.username }, secret: server.env.SECRET_KEY! });
-    const socket = await TestSocket.open(server.url, { headers: { cookie: `next-auth.session-token=${session}` } });
+    const { cookie } = await webLogIn(server.url, alice.username, alice.password);
+    const socket = await TestSocket.open(server.url, { headers: { cookie: cookie! } });
     expect((await socket.request({ type: "ping" }, ["pong"])).type).toBe("pong");
     await socket.close();
   });
@@ -44,6 +45,11 @@ describe("WebSocket authentication", () => {
 
   it("refuses a refresh token with 401", async () => {
     expect(await TestSocket.refusal(server.url, { token: alice.refreshToken })).toBe(401);
+  });
+
+  it("refuses a session cookie that names no session with 401", async () => {
+    const sessionless = await encode({ token: { sub: alice.id }, secret: server.env.SECRET_KEY! });
+    expect(await TestSocket.refusal(server.url, { headers: { cookie: `next-auth.session-token=${sessionless}` } })).toBe(401);
   });
 
   it("refuses a session cookie signed with another secret with 401", async () => {

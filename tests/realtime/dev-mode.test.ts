@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createConversation, createUser, postMessage } from "../support/api";
-import { startServer, type TestServer } from "../support/server";
+import { DEV_SERVER, startServer, type TestServer } from "../support/server";
 import { TestSocket } from "../support/ws";
 
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startServer({ env: { NODE_ENV: "development" } });
+  server = await startServer({ env: { NODE_ENV: "development" }, command: DEV_SERVER });
 });
 afterAll(() => server.stop());
 
@@ -21,4 +21,12 @@ describe("under next dev", () => {
     expect((await socket.waitForMessages(1))[0]).toEqual(posted.body);
     await socket.close();
   }, 120_000);
+
+  it("logs each request once, as one JSON line", async () => {
+    const response = await fetch(`${server.url}/health`);
+    const requestId = response.headers.get("x-request-id")!;
+    await expect.poll(() => server.logs.filter((line) => line.includes(requestId)).length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.logs.filter((line) => /GET \/health/.test(line) || line.includes(requestId))).toHaveLength(1);
+  }, 60_000);
 });

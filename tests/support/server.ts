@@ -7,6 +7,7 @@ import { createInterface } from "node:readline";
 
 import { inject } from "vitest";
 
+import { freePort } from "./ports";
 import { createDatabase } from "./postgres";
 
 export interface TestServer {
@@ -25,7 +26,23 @@ export interface TestServer {
 export interface StartOptions {
   env?: Record<string, string>;
   dataDir?: string;
+  /** What to run instead of the compiled server, e.g. `next start` or a standalone copy. */
+  command?: ServerCommand;
 }
+
+export interface ServerCommand {
+  program: string;
+  args: string[];
+  cwd?: string;
+  /** For `next start`, which is told its port and says "Ready" instead of logging "listening". */
+  port?: number;
+}
+
+/** What `npm start` runs: the compiled server, by plain node, with no TypeScript runner. */
+export const COMPILED_SERVER: ServerCommand = { program: process.execPath, args: ["dist/server.mjs"] };
+
+/** What `npm run dev` runs, without the file watcher. */
+export const DEV_SERVER: ServerCommand = { program: process.execPath, args: ["--import", "tsx", "server.ts"] };
 
 /**
  * The database a test server uses unless the test names one: a fresh PostgreSQL database when
@@ -37,7 +54,7 @@ async function defaultDatabaseUrl(): Promise<string | undefined> {
   return inject("dialect") === "postgres" ? createDatabase(inject("postgresAdminUrl")) : undefined;
 }
 
-/** Starts the real server.ts in production mode on a free loopback port with its own database. */
+/** Starts the compiled server (or `options.command`) in production mode on a free loopback port with its own database. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "pneumatic-test-"));
   const databaseUrl = options.env?.DATABASE_URL ?? (await defaultDatabaseUrl());
@@ -52,15 +69,20 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     // suites set their own limits.
     RATE_LIMIT_API_REQUESTS: "100000",
     RATE_LIMIT_WS_MESSAGES: "100000",
+    RATE_LIMIT_ACTION_REQUESTS: "100000",
+    RATE_LIMIT_SIGNUPS: "100000",
+    LOGIN_FAILURES_PER_ADDRESS: "100000",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const command = options.command ?? COMPILED_SERVER;
+  const child = spawn(command.program, command.args, {
+    cwd: command.cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
-  const port = await waitForListening(child, logs);
+  const port = await waitForListening(child, logs, command.port);
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
@@ -77,11 +99,25 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   };
 }
 
-function waitForListening(child: ChildProcess, logs: string[]): Promise<number> {
+export const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
+
+/** The Vercel-style path: Next's own server (`next start`), no server.ts, no WebSocket server. */
+export async function startNextServer(options: Omit<StartOptions, "command"> = {}): Promise<TestServer> {
+  const port = await freePort();
+  const command: ServerCommand = { program: process.execPath, args: [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], port };
+  return startServer({ ...options, command, env: { PORT: String(port), ...options.env } });
+}
+
+/** Resolves with the port once the server logs that it listens; every output line goes to `logs`. */
+export function waitForListening(child: ChildProcess, logs: string[], knownPort?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join("\n")}`)), 60_000);
     const onLine = (line: string) => {
       logs.push(line);
+      if (knownPort && /\bReady in\b/.test(line)) {
+        clearTimeout(timer);
+        resolve(knownPort);
+      }
       if (!line.startsWith("{")) return;
       try {
         const entry = JSON.parse(line) as { msg?: string; port?: number };

@@ -3,14 +3,9 @@ import { connect } from "node:net";
 
 import WebSocket from "ws";
 
-import type { MessageDto } from "@/lib/chat/present";
+import { FrameLog, type Frame } from "./frames";
 
-import { eventually } from "./wait";
-
-export interface Frame {
-  type: string;
-  [key: string]: unknown;
-}
+export type { Frame };
 
 export interface OpenOptions {
   token?: string;
@@ -19,21 +14,12 @@ export interface OpenOptions {
 }
 
 /** A real `ws` client that records every frame it receives and lets a test wait for one. */
-export class TestSocket {
-  readonly frames: Frame[] = [];
-  private waiters: { predicate: (frame: Frame) => boolean; resolve: (frame: Frame) => void }[] = [];
+export class TestSocket extends FrameLog {
   closed: { code: number; reason: string } | null = null;
 
   private constructor(readonly socket: WebSocket) {
-    socket.on("message", (data) => {
-      const frame = JSON.parse(data.toString()) as Frame;
-      this.frames.push(frame);
-      this.waiters = this.waiters.filter((waiter) => {
-        if (!waiter.predicate(frame)) return true;
-        waiter.resolve(frame);
-        return false;
-      });
-    });
+    super();
+    socket.on("message", (data) => this.record(JSON.parse(data.toString()) as Frame));
     socket.on("close", (code, reason) => {
       this.closed = { code, reason: reason.toString() };
     });
@@ -65,43 +51,11 @@ export class TestSocket {
     this.socket.send(typeof frame === "string" ? frame : JSON.stringify(frame));
   }
 
-  /** The first frame, already received or still to come, that matches. */
-  waitFor(predicate: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
-    const seen = this.frames.find(predicate);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame; received ${JSON.stringify(this.frames)}`)), timeoutMs);
-      this.waiters.push({
-        predicate,
-        resolve: (frame) => {
-          clearTimeout(timer);
-          resolve(frame);
-        },
-      });
-    });
-  }
-
   /** Sends a frame and waits for the first frame of one of the given types received after it. */
   async request(frame: unknown, types: string[]): Promise<Frame> {
     const start = this.frames.length;
     this.send(frame);
     return this.waitFor((candidate) => types.includes(candidate.type) && this.frames.indexOf(candidate) >= start);
-  }
-
-  messages(conversationId?: string): MessageDto[] {
-    return this.frames
-      .filter((frame) => frame.type === "message")
-      .map((frame) => frame.message as MessageDto)
-      .filter((message) => conversationId === undefined || message.conversation_id === conversationId);
-  }
-
-  async waitForMessages(count: number, conversationId?: string, timeoutMs = 15_000): Promise<MessageDto[]> {
-    await eventually(
-      () => this.messages(conversationId).length >= count,
-      () => `expected ${count} messages, got ${this.messages(conversationId).length}`,
-      timeoutMs,
-    );
-    return this.messages(conversationId);
   }
 
   close(): Promise<void> {

@@ -75,8 +75,12 @@ describe("operations configuration", () => {
     expect(config.rateLimit).toEqual({
       api: { limit: 300, windowSeconds: 60 },
       ws: { limit: 120, windowSeconds: 60 },
+      action: { limit: 120, windowSeconds: 60 },
+      signup: { limit: 10, windowSeconds: 3600 },
+      login: { failuresPerAddress: 20, maxLockSeconds: 900 },
       upstash: null,
     });
+    expect(config.trustProxy).toEqual({ hops: 0 });
     expect(config.corsOrigins).toEqual([]);
     expect(config.tracing).toBeNull();
   });
@@ -98,6 +102,15 @@ describe("operations configuration", () => {
   });
 
   it.each([
+    ["false", { hops: 0 }],
+    ["true", { hops: 1 }],
+    ["2", { hops: 2 }],
+    ["10.0.0.0/8, loopback", { addresses: ["10.0.0.0/8", "loopback"] }],
+  ])("reads TRUST_PROXY=%j as %j", (value, trustProxy) => {
+    expect(loadConfig({ ...secret, TRUST_PROXY: value }).trustProxy).toEqual(trustProxy);
+  });
+
+  it.each([
     ["RATE_LIMIT_API_REQUESTS", "0"],
     ["RATE_LIMIT_WS_WINDOW_SECONDS", "soon"],
     ["LOG_LEVEL", "chatty"],
@@ -105,6 +118,8 @@ describe("operations configuration", () => {
     ["OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318"],
     ["UPSTASH_REDIS_REST_URL", "redis://localhost:6379"],
     ["TRUST_PROXY", "maybe"],
+    ["TRUST_PROXY", "10.0.0.0/33"],
+    ["LOGIN_LOCKOUT_MAX_SECONDS", "0"],
   ])("names %s when its value %j is invalid", (name, value) => {
     expect(() => loadConfig({ ...secret, [name]: value })).toThrow(new RegExp(name));
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { groupFormSchema } from "@/lib/chat/schemas";
-import { InvalidInput, parseActionInput } from "@/lib/web/server-action";
+import { InvalidInput, parseActionInput } from "@/lib/auth/server-action";
 
 describe("the New Group Chat form", () => {
   it("splits comma-separated usernames, trimming blanks and repeats", () => {

@@ -2,12 +2,18 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { appRoutes, patternOf, routeLabeler } from "@/lib/observability/route-patterns";
+import { builtRoutes, patternOf, routeLabeler, sourceRoutes } from "@/lib/observability/route-patterns";
 
 describe("route labels", () => {
-  it("finds every route handler and page of the app directory", () => {
-    const routes = appRoutes(path.resolve("app"));
+  it("reads every route handler and page from the table next build wrote", () => {
+    const routes = builtRoutes(path.resolve(".next"));
     expect(routes).toEqual(expect.arrayContaining(["/", "/auth/login", "/conversations", "/conversations/[id]/messages", "/metrics"]));
+  });
+
+  it("finds the same routes in the source app/ folder, for next dev", () => {
+    expect(sourceRoutes(path.resolve("app")).sort()).toEqual(
+      builtRoutes(path.resolve(".next")).filter((route) => !route.startsWith("/_")).sort(),
+    );
   });
 
   it("turns Next's folder names into route patterns", () => {
@@ -17,7 +23,7 @@ describe("route labels", () => {
   });
 
   it("labels a path with the pattern of the route it matches, never the raw id", () => {
-    const label = routeLabeler(appRoutes(path.resolve("app")));
+    const label = routeLabeler(builtRoutes(path.resolve(".next")));
     expect(label("/conversations/3f1c6a9e/messages")).toBe("/conversations/:id/messages");
     expect(label("/conversations/3f1c6a9e/messages/")).toBe("/conversations/:id/messages");
     expect(label("/conversations")).toBe("/conversations");

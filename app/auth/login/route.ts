@@ -1,14 +1,14 @@
-import { issueTokenPair } from "@/lib/auth/tokens";
+import { logIn } from "@/lib/auth/login";
+import { issueSessionTokens } from "@/lib/auth/sessions";
 import { loginSchema } from "@/lib/chat/schemas";
-import { authenticate } from "@/lib/chat/users";
 import { readJson } from "@/lib/http/body";
 import { preflight } from "@/lib/http/cors";
 import { apiRoute } from "@/lib/http/route";
 
-export const POST = apiRoute(async (request) => {
+export const POST = apiRoute(async (request, { address }) => {
   const { username, password } = await readJson(request, loginSchema);
-  const user = await authenticate(username, password);
-  return Response.json(await issueTokenPair(user.id));
+  const user = await logIn(username, password, address);
+  return Response.json(await issueSessionTokens(user.id));
 });
 
 export const OPTIONS = preflight;

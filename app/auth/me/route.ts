@@ -1,7 +1,14 @@
-import { requireUser } from "@/lib/http/auth";
+import { updateProfile } from "@/lib/auth/sessions";
+import { profileSchema } from "@/lib/chat/schemas";
+import { readJson } from "@/lib/http/body";
 import { preflight } from "@/lib/http/cors";
-import { apiRoute } from "@/lib/http/route";
+import { userRoute } from "@/lib/http/route";
 
-export const GET = apiRoute(async (request) => Response.json(await requireUser(request)));
+export const GET = userRoute(async (_request, { user }) => Response.json(user));
+
+export const PATCH = userRoute(async (request, { user }) => {
+  const { full_name } = await readJson(request, profileSchema);
+  return Response.json(await updateProfile(user.id, full_name));
+});
 
 export const OPTIONS = preflight;

@@ -147,3 +147,20 @@ export const presence = pgTable(
   },
   (t) => [primaryKey({ columns: [t.instanceId, t.userId] }), index("presence_user_idx").on(t.userId)],
 );
+
+/** One signed-in device: its access and refresh tokens name it (`sid`) and stop working once it is revoked. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // The one refresh token still accepted: each refresh replaces it, so a replayed one is refused.
+    refreshJti: text("refresh_jti"),
+    createdAt: timestamp("created_at").notNull(),
+    expiresAt: timestamp("expires_at").notNull(),
+    revokedAt: timestamp("revoked_at"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);

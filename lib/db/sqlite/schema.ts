@@ -139,3 +139,20 @@ export const presence = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.instanceId, t.userId] }), index("presence_user_idx").on(t.userId)],
 );
+
+/** One signed-in device: its access and refresh tokens name it (`sid`) and stop working once it is revoked. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // The one refresh token still accepted: each refresh replaces it, so a replayed one is refused.
+    refreshJti: text("refresh_jti"),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);

@@ -2,11 +2,12 @@ import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 
 import { authOptions } from "@/lib/auth/next-auth";
+import { gateNextAuth } from "@/lib/http/next-auth-gate";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
-function handler(request: NextRequest, context: Context): Promise<Response> {
-  return NextAuth(request, context, authOptions()) as Promise<Response>;
-}
+const handler = gateNextAuth((request: Request, context: Context) => {
+  return NextAuth(request as NextRequest, context, authOptions()) as Promise<Response>;
+});
 
 export { handler as GET, handler as POST };

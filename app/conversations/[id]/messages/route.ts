@@ -1,14 +1,13 @@
 import { listMessages } from "@/lib/chat/messages";
-import { messagePageSchema } from "@/lib/chat/schemas";
-import { requireUser } from "@/lib/http/auth";
+import { conversationPathSchema, messagePageSchema } from "@/lib/chat/schemas";
 import { parseInput, searchParams } from "@/lib/http/body";
 import { preflight } from "@/lib/http/cors";
-import { apiRoute } from "@/lib/http/route";
+import { userRoute } from "@/lib/http/route";
 
-export const GET = apiRoute(async (request, { params }: { params: Promise<{ id: string }> }) => {
-  const user = await requireUser(request);
+export const GET = userRoute<{ params: Promise<{ id: string }> }>(async (request, { params, user }) => {
+  const { id } = parseInput(conversationPathSchema, await params);
   const page = parseInput(messagePageSchema, searchParams(request));
-  const messages = await listMessages(user.id, (await params).id, page);
+  const messages = await listMessages(user.id, id, page);
   return Response.json({ messages });
 });
 

@@ -1,14 +1,13 @@
 import { markRead } from "@/lib/chat/awareness";
-import { readMarkerSchema } from "@/lib/chat/schemas";
-import { requireUser } from "@/lib/http/auth";
-import { readJson } from "@/lib/http/body";
+import { conversationPathSchema, readMarkerSchema } from "@/lib/chat/schemas";
+import { parseInput, readJson } from "@/lib/http/body";
 import { preflight } from "@/lib/http/cors";
-import { apiRoute } from "@/lib/http/route";
+import { userRoute } from "@/lib/http/route";
 
-export const POST = apiRoute(async (request, { params }: { params: Promise<{ id: string }> }) => {
-  const user = await requireUser(request);
+export const POST = userRoute<{ params: Promise<{ id: string }> }>(async (request, { params, user }) => {
+  const { id } = parseInput(conversationPathSchema, await params);
   const { seq } = await readJson(request, readMarkerSchema);
-  const { receipt } = await markRead(user.id, (await params).id, seq);
+  const { receipt } = await markRead(user.id, id, seq);
   return Response.json({ last_read_seq: receipt.seq });
 });
 

@@ -1,12 +1,12 @@
 import { removeMember } from "@/lib/chat/groups";
-import { requireUser } from "@/lib/http/auth";
+import { memberPathSchema } from "@/lib/chat/schemas";
+import { parseInput } from "@/lib/http/body";
 import { preflight } from "@/lib/http/cors";
-import { apiRoute } from "@/lib/http/route";
+import { userRoute } from "@/lib/http/route";
 
 /** Leaving answers 204: the caller no longer sees the group. Removing someone else answers the group. */
-export const DELETE = apiRoute(async (request, { params }: { params: Promise<{ id: string; user_id: string }> }) => {
-  const user = await requireUser(request);
-  const { id, user_id } = await params;
+export const DELETE = userRoute<{ params: Promise<{ id: string; user_id: string }> }>(async (_request, { params, user }) => {
+  const { id, user_id } = parseInput(memberPathSchema, await params);
   const conversation = await removeMember(user.id, id, user_id);
   return conversation ? Response.json(conversation) : new Response(null, { status: 204 });
 });

@@ -1,0 +1,10 @@
+import { referenceAsset } from "@/lib/api/reference-page";
+import { jsonError } from "@/lib/http/errors";
+
+export async function GET(_request: Request, { params }: { params: Promise<{ asset: string }> }): Promise<Response> {
+  const asset = await referenceAsset((await params).asset);
+  if (!asset) return jsonError(404, "No such file");
+  return new Response(asset.body, {
+    headers: { "Content-Type": asset.contentType, "Cache-Control": "public, max-age=3600" },
+  });
+}

@@ -1,0 +1,15 @@
+import { currentUser } from "@/lib/auth/session";
+import { parseInput, searchParams } from "@/lib/http/body";
+import { ApiError } from "@/lib/http/errors";
+import { apiRoute } from "@/lib/http/route";
+import { eventStreamQuerySchema, openEventStream } from "@/lib/realtime/event-stream";
+
+export const dynamic = "force-dynamic";
+
+/** The live event stream for clients that cannot open /ws; the browser is signed in by its session cookie. */
+export const GET = apiRoute(async (request, { signedIn }) => {
+  const user = request.headers.has("authorization") ? signedIn?.user : await currentUser();
+  if (!user) throw new ApiError(401, "Not authenticated", { "WWW-Authenticate": "Bearer" });
+  const { cursors } = parseInput(eventStreamQuerySchema, searchParams(request));
+  return openEventStream(user.id, cursors, request.signal);
+});

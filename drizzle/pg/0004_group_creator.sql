@@ -1,2 +1,0 @@
-ALTER TABLE "conversations" ADD COLUMN "created_by" text;--> statement-breakpoint
-ALTER TABLE "conversations" ADD CONSTRAINT "conversations_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;

@@ -1,1 +1,0 @@
-ALTER TABLE `conversations` ADD `created_by` text REFERENCES users(id);

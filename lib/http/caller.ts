@@ -1,0 +1,23 @@
+import { authenticateAccessToken, type SignedIn } from "@/lib/auth/sessions";
+import { bearerToken } from "@/lib/auth/tokens";
+import { currentRequest } from "@/lib/observability/request-context";
+
+/** Who sent a request: the signed-in user when a valid access token of a live session came with it. */
+export interface RequestCaller {
+  signedIn: SignedIn | null;
+  address: string;
+}
+
+/** The client address server.ts worked out for this request (see lib/http/client-address). */
+export function requestAddress(): string {
+  return currentRequest()?.clientIp ?? "unknown";
+}
+
+/** Identifies the caller once per request; a made-up token identifies nobody, so it cannot pick a fresh rate-limit key. */
+export async function identifyCaller(request: Request): Promise<RequestCaller> {
+  const token = bearerToken(request.headers.get("authorization"));
+  const signedIn = token ? await authenticateAccessToken(token) : null;
+  const context = currentRequest();
+  if (signedIn && context) context.userId = signedIn.user.id;
+  return { signedIn, address: requestAddress() };
+}
