@@ -8,8 +8,6 @@ const nextConfig = {
   outputFileTracingIncludes: {
     "/docs/**": ["./node_modules/swagger-ui-dist/swagger-ui.css", "./node_modules/swagger-ui-dist/swagger-ui-bundle.js"],
   },
-  // No page uses next/image, so its image optimizer (sharp, ~20 MB) need not ship.
-  outputFileTracingExcludes: { "*": ["node_modules/sharp/**", "node_modules/@img/**"] },
   // Native and socket-owning packages must be loaded by Node itself, once, so that
   // route handlers and server.ts share the same driver instances.
   serverExternalPackages: [

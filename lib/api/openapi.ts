@@ -17,7 +17,10 @@ import {
   addMembersSchema,
   createConversationSchema,
   loginSchema,
+  logoutSchema,
   messagePageSchema,
+  passwordChangeSchema,
+  profileSchema,
   readMarkerSchema,
   refreshSchema,
   renameConversationSchema,
@@ -97,6 +100,34 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
   },
   "/auth/me": {
     get: { summary: "The signed-in user", tag: "auth", api: true, auth: true, replies: { 200: { description: "The user", body: userBody } } },
+    patch: {
+      summary: "Change the signed-in user's full name",
+      tag: "auth",
+      api: true,
+      auth: true,
+      body: profileSchema,
+      replies: { 200: { description: "The user", body: userBody } },
+    },
+  },
+  "/auth/logout": {
+    post: {
+      summary: "End this session (and revoke its refresh token); its open sockets close with 4001",
+      tag: "auth",
+      api: true,
+      auth: true,
+      body: logoutSchema,
+      replies: { 204: { description: "Logged out" } },
+    },
+  },
+  "/auth/password": {
+    post: {
+      summary: "Change the password; every other session of the user ends",
+      tag: "auth",
+      api: true,
+      auth: true,
+      body: passwordChangeSchema,
+      replies: { 204: { description: "Changed" }, 403: errorReply("The current password is wrong") },
+    },
   },
   "/users": {
     get: {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createConversation, createUser, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
-import { launchBrowser, logIn, newPage, screenshot } from "./browser";
+import { launchBrowser, openAs, screenshot } from "./browser";
 
 let server: TestServer;
 let browser: Browser;
@@ -17,11 +17,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function openAs(user: TestUser, conversationId: string, options = {}) {
-  const session = await newPage(browser, server.url, options);
-  await logIn(session.page, user.username, user.password);
-  await session.page.goto(`/chat?c=${conversationId}`);
-  return session;
+function open(user: TestUser, conversationId?: string, options = {}) {
+  return openAs(browser, server.url, user, conversationId, options);
 }
 
 async function pair() {
@@ -56,8 +53,8 @@ function sentMessage(page: Page) {
 describe("attachments in the web UI", { timeout: 90_000 }, () => {
   it("attaches an image by button, shows its preview to both people and opens it in the viewer", async () => {
     const { alice, bob, conversationId } = await pair();
-    const a = await openAs(alice, conversationId);
-    const b = await openAs(bob, conversationId);
+    const a = await open(alice, conversationId);
+    const b = await open(bob, conversationId);
     await a.page.getByTestId("file-input").setInputFiles({ name: "sunset.png", mimeType: "image/png", buffer: await png(800, 600) });
     await a.page.getByTestId("staged-file").filter({ hasText: "sunset.png" }).filter({ hasText: "KB" }).waitFor();
     await a.page.getByRole("textbox", { name: "Message" }).fill("look");
@@ -78,8 +75,8 @@ describe("attachments in the web UI", { timeout: 90_000 }, () => {
 
   it("attaches a file dropped on the composer and shows it as a chip with its name and size", async () => {
     const { alice, bob, conversationId } = await pair();
-    const a = await openAs(alice, conversationId);
-    const b = await openAs(bob, conversationId);
+    const a = await open(alice, conversationId);
+    const b = await open(bob, conversationId);
     await dispatchFiles(a.page, '[data-testid="composer"]', "drop", "notes.txt", "x".repeat(2048));
     await a.page.getByTestId("staged-file").filter({ hasText: "2.0 KB" }).waitFor();
     await a.page.getByRole("button", { name: "Send" }).click();
@@ -90,7 +87,7 @@ describe("attachments in the web UI", { timeout: 90_000 }, () => {
 
   it("attaches a file pasted into the message box", async () => {
     const { alice, conversationId } = await pair();
-    const a = await openAs(alice, conversationId);
+    const a = await open(alice, conversationId);
     await dispatchFiles(a.page, "#composer", "paste", "pasted.txt", "from the clipboard");
     await a.page.getByTestId("staged-file").filter({ hasText: "pasted.txt" }).filter({ hasText: "B" }).waitFor();
     await a.page.getByRole("button", { name: "Send" }).click();
@@ -100,7 +97,7 @@ describe("attachments in the web UI", { timeout: 90_000 }, () => {
 
   it("shows an upload's progress and cancels it", async () => {
     const { alice, conversationId } = await pair();
-    const a = await openAs(alice, conversationId);
+    const a = await open(alice, conversationId);
     // A slow uplink, so the upload is still under way when it is cancelled.
     const cdp = await a.context.newCDPSession(a.page);
     await cdp.send("Network.enable");
@@ -115,7 +112,7 @@ describe("attachments in the web UI", { timeout: 90_000 }, () => {
 
   it("tells the user when a file's type is refused", async () => {
     const { alice, conversationId } = await pair();
-    const a = await openAs(alice, conversationId);
+    const a = await open(alice, conversationId);
     await a.page.getByTestId("file-input").setInputFiles({ name: "fake.png", mimeType: "image/png", buffer: Buffer.from("<html>not an image</html>") });
     await a.page.getByTestId("staged-file").filter({ hasText: "Only images" }).waitFor();
     await a.context.close();
@@ -123,7 +120,7 @@ describe("attachments in the web UI", { timeout: 90_000 }, () => {
 
   it("fits a 375 px phone, image and all", async () => {
     const { alice, conversationId } = await pair();
-    const a = await openAs(alice, conversationId, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const a = await open(alice, conversationId, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
     await a.page.getByTestId("file-input").setInputFiles({ name: "wide.png", mimeType: "image/png", buffer: await png(2000, 400) });
     await a.page.getByTestId("staged-file").filter({ hasText: "KB" }).waitFor();
     await a.page.getByRole("button", { name: "Send" }).tap();

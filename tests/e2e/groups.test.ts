@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createConversation, createUser, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
-import { launchBrowser, logIn, newPage, screenshot } from "./browser";
+import { launchBrowser, openAs, screenshot } from "./browser";
 
 let server: TestServer;
 let browser: Browser;
@@ -16,11 +16,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function openAs(user: TestUser, conversationId?: string, options = {}) {
-  const session = await newPage(browser, server.url, options);
-  await logIn(session.page, user.username, user.password);
-  if (conversationId) await session.page.goto(`/chat?c=${conversationId}`);
-  return session;
+function open(user: TestUser, conversationId?: string, options = {}) {
+  return openAs(browser, server.url, user, conversationId, options);
 }
 
 function systemLines(page: Page) {
@@ -40,8 +37,8 @@ async function trio(title: string) {
 describe("the group info panel", { timeout: 90_000 }, () => {
   it("lists the members with their presence and renames the group for everyone, with a system line", async () => {
     const { alice, bob, conversationId } = await trio("Before");
-    const a = await openAs(alice, conversationId);
-    const b = await openAs(bob, conversationId);
+    const a = await open(alice, conversationId);
+    const b = await open(bob, conversationId);
     await a.page.getByRole("button", { name: "Group info" }).click();
     const panel = a.page.getByRole("complementary", { name: "Group info" });
     await expect.poll(() => panel.getByTestId("group-member").count()).toBe(3);
@@ -60,8 +57,8 @@ describe("the group info panel", { timeout: 90_000 }, () => {
   it("adds someone by username, suggested as they type, and the group appears on their screen live", async () => {
     const { alice, conversationId } = await trio("Adders");
     const dave = await createUser(server.url, "dave", "Dave Dunn");
-    const a = await openAs(alice, conversationId);
-    const d = await openAs(dave);
+    const a = await open(alice, conversationId);
+    const d = await open(dave);
     await a.page.reload();
     await a.page.getByRole("button", { name: "Group info" }).click();
     const panel = a.page.getByRole("complementary", { name: "Group info" });
@@ -76,8 +73,8 @@ describe("the group info panel", { timeout: 90_000 }, () => {
 
   it("lets the creator remove a member, whose screen loses the group at once", async () => {
     const { alice, bob, conversationId } = await trio("Removers");
-    const a = await openAs(alice, conversationId);
-    const b = await openAs(bob, conversationId);
+    const a = await open(alice, conversationId);
+    const b = await open(bob, conversationId);
     await a.page.getByRole("button", { name: "Group info" }).click();
     await a.page.getByRole("button", { name: `Remove ${bob.username}` }).click();
     await systemLines(a.page).filter({ hasText: "You removed Bob Baker" }).waitFor();
@@ -88,8 +85,8 @@ describe("the group info panel", { timeout: 90_000 }, () => {
 
   it("lets a member leave, and the others see that they left", async () => {
     const { alice, carol, conversationId } = await trio("Leavers");
-    const a = await openAs(alice, conversationId);
-    const c = await openAs(carol, conversationId);
+    const a = await open(alice, conversationId);
+    const c = await open(carol, conversationId);
     await c.page.getByRole("button", { name: "Group info" }).click();
     expect(await c.page.getByRole("button", { name: /^Remove / }).count()).toBe(0);
     await c.page.getByRole("button", { name: "Leave group" }).click();
@@ -100,7 +97,7 @@ describe("the group info panel", { timeout: 90_000 }, () => {
 
   it("fits a 375 px phone", async () => {
     const { alice, conversationId } = await trio("Phone");
-    const a = await openAs(alice, conversationId, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const a = await open(alice, conversationId, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
     await a.page.getByRole("button", { name: "Group info" }).tap();
     const panel = a.page.getByRole("complementary", { name: "Group info" });
     await panel.getByRole("button", { name: "Leave group" }).waitFor();
