@@ -54,13 +54,14 @@ export class Device {
     return socket !== undefined && socket.closed === null;
   }
 
-  /** The seqs of the events one connection received, in order; a retry's answer is not an event. */
+  /** The seqs of the events (messages and group changes) one connection received, in order; a retry's answer is not an event. */
   private events(socket: TestSocket): number[] {
-    return socket.frames
-      .filter((frame) => frame.type === "message" && frame.retried === undefined)
-      .map((frame) => frame.message as MessageDto)
-      .filter((message) => message.conversation_id === this.conversationId)
-      .map((message) => message.seq);
+    return socket.frames.flatMap((frame) => {
+      if (frame.type === "conversation_updated") return frame.conversation_id === this.conversationId ? [frame.seq as number] : [];
+      if (frame.type !== "message" || frame.retried !== undefined) return [];
+      const message = frame.message as MessageDto;
+      return message.conversation_id === this.conversationId ? [message.seq] : [];
+    });
   }
 
   /** Every seq this device received, on any of its connections. */
@@ -166,9 +167,15 @@ export async function storedStream(url: string, reader: TestUser, conversationId
   }
 }
 
+async function lastSeqOf(url: string, reader: TestUser, conversationId: string): Promise<number> {
+  const list = await api<{ conversations: { id: string; last_seq: number }[] }>(url, "GET", "/conversations", { token: reader.token });
+  return list.body.conversations.find((conversation) => conversation.id === conversationId)!.last_seq;
+}
+
 /**
- * Checks the guarantee against the stored stream: it is numbered 1..N without a hole, holds
- * every acknowledged message once, and every device received all of it, no connection twice.
+ * Checks the guarantee against what is stored: the events are numbered 1..N without a hole
+ * (messages, and at least `acknowledgedRenames` group changes among them), every acknowledged
+ * message is stored once, and every device received every event, no connection twice.
  */
 export async function expectExactlyOnce(
   url: string,
@@ -176,9 +183,15 @@ export async function expectExactlyOnce(
   conversationId: string,
   devices: Device[],
   acknowledgedOverHttp: Set<string>,
+  acknowledgedRenames = 0,
 ): Promise<void> {
   const stream = await storedStream(url, reader, conversationId);
-  expect(stream.map((message) => message.seq)).toEqual(stream.map((_, index) => index + 1));
+  const lastSeq = await lastSeqOf(url, reader, conversationId);
+  const everySeq = Array.from({ length: lastSeq }, (_, index) => index + 1);
+  const messageSeqs = stream.map((message) => message.seq);
+  expect(messageSeqs).toEqual([...new Set(messageSeqs)].sort((a, b) => a - b));
+  expect(messageSeqs.every((seq) => seq >= 1 && seq <= lastSeq)).toBe(true);
+  expect(lastSeq - stream.length).toBeGreaterThanOrEqual(acknowledgedRenames);
   const ids = stream.map((message) => `${message.sender_id}/${message.message_id}`);
   expect(new Set(ids).size).toBe(ids.length);
   const stored = new Set(stream.map((message) => message.message_id));
@@ -187,7 +200,7 @@ export async function expectExactlyOnce(
   for (const device of devices) {
     expect(device.duplicates()).toEqual([]);
     expect(device.holes()).toEqual([]);
-    expect([...device.received()].sort((a, b) => a - b)).toEqual(stream.map((message) => message.seq));
+    expect([...device.received()].sort((a, b) => a - b)).toEqual(everySeq);
   }
 }
 
@@ -199,7 +212,8 @@ export interface InterleavingRun {
 }
 
 /**
- * Drives a seeded random interleaving of posts over HTTP and the socket, devices going offline
+ * Drives a seeded random interleaving of posts over HTTP and the socket, renames of the group,
+ * devices going offline
  * and reconnecting to any instance (half the time with a live event arriving before the sync),
  * syncs from stale cursors and instance restarts, with a few milliseconds between
  * operations and nothing awaited that a real client would not await; then settles every
@@ -216,6 +230,7 @@ export async function runInterleaving(
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
   const devices = [new Device(alice, conversationId), new Device(bob, conversationId), new Device(bob, conversationId)];
   const acknowledgedOverHttp = new Set<string>();
+  let acknowledgedRenames = 0;
   const inFlight: Promise<unknown>[] = [];
   let restarts = 0;
   for (const device of devices) await device.connect(pick(deployment.urls()));
@@ -223,7 +238,16 @@ export async function runInterleaving(
   for (let step = 0; step < run.operations; step++) {
     const roll = random();
     const device = pick(devices);
-    if (roll < 0.35) {
+    if (roll < 0.05) {
+      // A group change is an event of the same stream; a 1-on-1 refuses it (409) and stores nothing.
+      const url = pick(deployment.urls());
+      inFlight.push(
+        api(url, "PATCH", `/conversations/${conversationId}`, { token: pick([alice, bob]).token, json: { title: `title ${step}` } }).then(
+          (response) => response.status === 200 && acknowledgedRenames++,
+          () => undefined,
+        ),
+      );
+    } else if (roll < 0.35) {
       const sender = pick([alice, bob]);
       const messageId = randomUUID();
       const url = pick(deployment.urls());
@@ -266,6 +290,6 @@ export async function runInterleaving(
   }
   // Settling one device stores its resent messages, which the others must hear too.
   for (const device of devices) await device.settle();
-  await expectExactlyOnce(deployment.urls()[0]!, alice, conversationId, devices, acknowledgedOverHttp);
+  await expectExactlyOnce(deployment.urls()[0]!, alice, conversationId, devices, acknowledgedOverHttp, acknowledgedRenames);
   for (const device of devices) await device.disconnect();
 }
