@@ -8,6 +8,9 @@ const nextConfig = {
   outputFileTracingIncludes: {
     "/docs/**": ["./node_modules/swagger-ui-dist/swagger-ui.css", "./node_modules/swagger-ui-dist/swagger-ui-bundle.js"],
   },
+  // The tracer reads `path.join(dataDir, "uploads")` (lib/storage) as any folder named uploads,
+  // and would ship app/uploads' sources with the route handlers; nothing reads them at run time.
+  outputFileTracingExcludes: { "*": ["./app/**"] },
   // Native and socket-owning packages must be loaded by Node itself, once, so that
   // route handlers and server.ts share the same driver instances.
   serverExternalPackages: [

@@ -141,7 +141,7 @@ export interface S3Target {
 }
 
 /** Where uploaded files are kept. */
-export type StorageTarget = { driver: "filesystem"; directory: string } | S3Target;
+export type StorageTarget = { driver: "filesystem"; dataDir: string } | S3Target;
 
 /** Consecutive failed logins allowed before each further attempt has to wait, doubling each time. */
 export interface LoginThrottleRule {
@@ -277,7 +277,7 @@ function storageTarget(values: EnvValues, dataDir: string): StorageTarget {
   const { S3_BUCKET: bucket, S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = values;
   if (!bucket) {
     if (values.S3_ENDPOINT || accessKeyId || secretAccessKey) throw new ConfigError("Invalid configuration: S3_BUCKET is required when other S3_* variables are set");
-    return { driver: "filesystem", directory: path.join(dataDir, "uploads") };
+    return { driver: "filesystem", dataDir };
   }
   if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
     const missing = accessKeyId ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID";
