@@ -63,7 +63,7 @@ const operationsEnv = {
   TRUST_PROXY: trustProxySchema,
   RATE_LIMIT_API_REQUESTS: positiveInt(300),
   RATE_LIMIT_API_WINDOW_SECONDS: positiveInt(60),
-  RATE_LIMIT_WS_MESSAGES: positiveInt(120),
+  RATE_LIMIT_WS_MESSAGES: positiveInt(300),
   RATE_LIMIT_WS_WINDOW_SECONDS: positiveInt(60),
   RATE_LIMIT_ACTION_REQUESTS: positiveInt(120),
   RATE_LIMIT_ACTION_WINDOW_SECONDS: positiveInt(60),

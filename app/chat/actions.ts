@@ -2,18 +2,24 @@
 
 import { createConversation, getConversation } from "@/lib/chat/conversations";
 import { addMembers, removeMember, renameGroup } from "@/lib/chat/groups";
+import { deleteMessage, editMessage, reactToMessage } from "@/lib/chat/message-actions";
 import { listMessages, sendMessage } from "@/lib/chat/messages";
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
 import {
   addByUsernameSchema,
   conversationRefSchema,
   directConversationSchema,
+  editMessageActionSchema,
   groupFormSchema,
+  messageRefSchema,
   olderMessagesSchema,
+  reactionSchema,
   removeMemberSchema,
   renameGroupFormSchema,
+  searchSchema,
   sendMessageSchema,
 } from "@/lib/chat/schemas";
+import { searchMessages } from "@/lib/chat/search";
 import { resolveUsernames } from "@/lib/chat/users";
 import { InvalidInput, parseActionInput, userActionResult } from "@/lib/auth/server-action";
 import type { ActionResult } from "@/lib/web/action-result";
@@ -90,4 +96,31 @@ export async function removeGroupMember(input: unknown): Promise<ActionResult<Co
     const { conversation_id, user_id } = parseActionInput(removeMemberSchema, input);
     return removeMember(user.id, conversation_id, user_id);
   });
+}
+
+/** Edits one of the signed-in user's messages; every member's devices receive the new state. */
+export async function editMessageAction(input: unknown): Promise<ActionResult<MessageDto>> {
+  return userActionResult(async (user) => {
+    const { id, content } = parseActionInput(editMessageActionSchema, input);
+    return (await editMessage(user.id, id, content)).message;
+  });
+}
+
+export async function deleteMessageAction(input: unknown): Promise<ActionResult<MessageDto>> {
+  return userActionResult(async (user) => {
+    const { id } = parseActionInput(messageRefSchema, input);
+    return (await deleteMessage(user.id, id)).message;
+  });
+}
+
+/** Adds (on) or removes the signed-in user's reaction. */
+export async function reactAction(input: unknown): Promise<ActionResult<MessageDto>> {
+  return userActionResult(async (user) => {
+    const { id, emoji, on } = parseActionInput(reactionSchema, input);
+    return (await reactToMessage(user.id, id, emoji, on)).message;
+  });
+}
+
+export async function searchAction(input: unknown): Promise<ActionResult<MessageDto[]>> {
+  return userActionResult(async (user) => searchMessages(user.id, parseActionInput(searchSchema, input)));
 }

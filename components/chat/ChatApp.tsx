@@ -7,10 +7,13 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExter
 
 import {
   addGroupMembers,
+  deleteMessageAction,
+  editMessageAction,
   loadConversation,
   loadOlderMessages,
   openDirectConversation,
   postMessage,
+  reactAction,
   removeGroupMember,
   renameGroupConversation,
 } from "@/app/chat/actions";
@@ -18,12 +21,15 @@ import type { AttachmentDto, ConversationDto, MessageDto, UserDto } from "@/lib/
 import { DEFAULT_PAGE_SIZE } from "@/lib/chat/limits";
 import { reachable, SESSION_ENDED, type ActionResult } from "@/lib/web/action-result";
 import { ChatStore, type PendingMessage } from "@/lib/web/chat-store";
-import { conversationLabel, newMessageId } from "@/lib/web/display";
+import { conversationLabel, displayName, newMessageId } from "@/lib/web/display";
 import { LiveConnection, sameOriginSocketUrl } from "@/lib/web/live-connection";
 
-import { Composer } from "./Composer";
+import { Composer, type ReplyTarget } from "./Composer";
 import { GroupInfo } from "./GroupInfo";
+import type { MessageHandlers } from "./MessageItem";
 import { MessageList } from "./MessageList";
+import { NotificationToggle } from "./NotificationToggle";
+import { SearchBox } from "./SearchBox";
 import { Sidebar } from "./Sidebar";
 
 export interface OpenConversation {
@@ -40,6 +46,15 @@ export interface ChatAppProps {
   /** Shown instead of a conversation, e.g. when the address named one that is not the user's. */
   notice?: string;
 }
+
+/** A message to show: its conversation is opened, and older pages loaded until it is there. */
+interface Focus {
+  conversationId: string;
+  messageId: string;
+}
+
+/** How many older pages a jump loads at most before giving up on finding its message. */
+const MAX_JUMP_PAGES = 40;
 
 function absorbServerRender(store: ChatStore, { conversations, open }: ChatAppProps): ChatStore {
   store.absorbConversations(conversations);
@@ -58,12 +73,25 @@ export function ChatApp(props: ChatAppProps) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   const [error, setError] = useState<string | null>(null);
   const [infoOpen, setInfoOpen] = useState(false);
+  // A reply being written belongs to its conversation; opening another one leaves it behind.
+  const [reply, setReply] = useState<{ conversationId: string; target: ReplyTarget } | null>(null);
+  const [focus, setFocus] = useState<Focus | null>(null);
+  const jumpPages = useRef(0);
   const fetching = useRef(new Set<string>());
-  /** The conversation on screen, for the live connection's callbacks, which outlive renders. */
-  const shownId = useRef<string | null>(open?.conversation.id ?? null);
+  const openId = open?.conversation.id ?? null;
+  const openIdRef = useRef(openId);
+  const replyingTo = reply && reply.conversationId === openId ? reply.target : null;
+
   useEffect(() => {
-    shownId.current = open?.conversation.id ?? null;
-  }, [open]);
+    openIdRef.current = openId;
+    if (!openId) return;
+    store.clearMentioned(openId);
+    const seen = () => {
+      if (!document.hidden) store.clearMentioned(openId);
+    };
+    document.addEventListener("visibilitychange", seen);
+    return () => document.removeEventListener("visibilitychange", seen);
+  }, [openId, store]);
 
   // Each navigation re-renders on the server; what it brings is merged, never replacing live state.
   useLayoutEffect(() => {
@@ -89,6 +117,10 @@ export function ChatApp(props: ChatAppProps) {
       onStatus: (status) => store.setStatus(status),
       onMessage: (message) => {
         if (!store.receive(message)) void learnConversation(message.conversation_id);
+        if (message.sender_id !== me.id && message.mentions.includes(me.id)) noticeMention(message);
+      },
+      onMessageUpdated: (frame) => {
+        if (!store.receiveUpdate(frame)) void learnConversation(frame.conversation_id);
       },
       // An addition of this user is how a conversation appears live: it is loaded then.
       onChange: (change) => {
@@ -96,7 +128,7 @@ export function ChatApp(props: ChatAppProps) {
       },
       onRemoved: (conversationId) => {
         store.forget(conversationId);
-        if (shownId.current === conversationId) router.push("/chat");
+        if (openIdRef.current === conversationId) router.push("/chat");
       },
       onPresence: (presence) => store.applyPresence(presence.user_id, presence.online, presence.last_seen_at),
       // Asking for the session renews the cookie if it still stands; a revoked one sends the
@@ -114,7 +146,21 @@ export function ChatApp(props: ChatAppProps) {
       window.removeEventListener("online", retry);
       connection.stop();
     };
+    // noticeMention reads only refs and the store, so the connection need not restart for it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, learnConversation, router]);
+
+  /** A mention is marked on its conversation unless it is being read, and notified when the tab is hidden. */
+  function noticeMention(message: MessageDto) {
+    if (document.hidden || message.conversation_id !== openIdRef.current) store.markMentioned(message.conversation_id);
+    if (!document.hidden || !("Notification" in window) || Notification.permission !== "granted") return;
+    const sender = store.getSnapshot().conversations.find((item) => item.id === message.conversation_id)?.members.find((member) => member.id === message.sender_id);
+    const notification = new Notification(`${sender ? displayName(sender) : "Someone"} mentioned you`, { body: message.content, tag: message.id });
+    notification.onclick = () => {
+      window.focus();
+      jumpTo(message);
+    };
+  }
 
   /** An action refused for want of a session sends the user to log in again; other refusals are shown. */
   function report(result: ActionResult<unknown>) {
@@ -142,6 +188,7 @@ export function ChatApp(props: ChatAppProps) {
         conversation_id: message.conversation_id,
         content: message.content,
         attachment_ids: message.attachments.map((attachment) => attachment.id),
+        reply_to: message.reply_to,
       }),
     );
     if (result.ok) return store.absorbMessages(message.conversation_id, [result.data]);
@@ -150,10 +197,57 @@ export function ChatApp(props: ChatAppProps) {
   }
 
   function send(conversationId: string, content: string, attachments: AttachmentDto[]) {
-    const message = { message_id: newMessageId(), conversation_id: conversationId, content, attachments, created_at: new Date().toISOString() };
+    const message = {
+      message_id: newMessageId(),
+      conversation_id: conversationId,
+      content,
+      attachments,
+      created_at: new Date().toISOString(),
+      reply_to: replyingTo?.id ?? null,
+    };
+    setReply(null);
     store.addPending(message);
     void deliver(message);
   }
+
+  /** Opens the message's conversation (if it is not open) and shows the message there. */
+  function jumpTo({ conversation_id, id }: Pick<MessageDto, "conversation_id" | "id">) {
+    jumpPages.current = 0;
+    setFocus({ conversationId: conversation_id, messageId: id });
+    if (conversation_id !== openIdRef.current) router.push(`/chat?c=${conversation_id}`);
+  }
+
+  const handlers: MessageHandlers = {
+    onReply: (message) => {
+      const sender = message.sender_id === me.id ? "You" : displayName(open?.conversation.members.find((member) => member.id === message.sender_id) ?? { username: "Former member", full_name: null });
+      setReply({ conversationId: message.conversation_id, target: { id: message.id, sender, content: message.content } });
+    },
+    onReact: (message, emoji, on) => {
+      void reachable(reactAction({ id: message.id, emoji, on })).then(report);
+    },
+    onEdit: async (message, content) => {
+      const result = await reachable(editMessageAction({ id: message.id, content }));
+      report(result);
+      return result.ok;
+    },
+    onDelete: (message) => {
+      void reachable(deleteMessageAction({ id: message.id })).then(report);
+    },
+    onJump: (id) => {
+      if (openId) jumpTo({ conversation_id: openId, id });
+    },
+  };
+
+  // A jump to a message older than the loaded pages loads older pages until it is there.
+  const focusMissing = focus !== null && focus.conversationId === openId && !(snapshot.messages[openId] ?? []).some((message) => message.id === focus.messageId);
+  const oldestLoaded = openId ? snapshot.messages[openId]?.[0]?.seq : undefined;
+  useEffect(() => {
+    if (!focusMissing || !openId || (oldestLoaded ?? 1) <= 1 || jumpPages.current >= MAX_JUMP_PAGES) return;
+    jumpPages.current++;
+    void loadOlder(openId);
+    // loadOlder is re-created each render; the page to load is decided by the oldest seq loaded.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusMissing, openId, oldestLoaded]);
 
   function retry(message: PendingMessage) {
     store.markPending(message.message_id, false);
@@ -194,7 +288,6 @@ export function ChatApp(props: ChatAppProps) {
     router.refresh();
   }
 
-  const openId = open?.conversation.id ?? null;
   const conversation = openId ? (snapshot.conversations.find((item) => item.id === openId) ?? open!.conversation) : null;
   const messages = openId ? (snapshot.messages[openId] ?? []) : [];
   const label = conversation ? conversationLabel(conversation, me.id) : null;
@@ -214,7 +307,11 @@ export function ChatApp(props: ChatAppProps) {
           onOpenUser={(user) => void openUser(user)}
           onGroupCreated={show}
           onLogout={() => void logout()}
-        />
+          mentioned={snapshot.mentioned}
+        >
+          <SearchBox me={me} conversations={snapshot.conversations} onOpen={jumpTo} />
+          <NotificationToggle />
+        </Sidebar>
       </aside>
 
       <main className={`${conversation ? "flex" : "hidden md:flex"} relative min-w-0 flex-1 flex-col`}>
@@ -279,10 +376,19 @@ export function ChatApp(props: ChatAppProps) {
               changes={snapshot.changes[conversation.id] ?? []}
               pending={snapshot.pending.filter((message) => message.conversation_id === conversation.id)}
               hasOlder={(messages[0]?.seq ?? 1) > 1}
+              moderates={conversation.is_group && conversation.created_by === me.id}
+              focusId={focus?.conversationId === conversation.id ? focus.messageId : null}
               onLoadOlder={() => loadOlder(conversation.id)}
               onRetry={retry}
+              handlers={handlers}
             />
-            <Composer conversationId={conversation.id} onSend={(content, attachments) => send(conversation.id, content, attachments)} />
+            <Composer
+              conversationId={conversation.id}
+              members={conversation.members.filter((member) => member.id !== me.id)}
+              replyingTo={replyingTo}
+              onCancelReply={() => setReply(null)}
+              onSend={(content, attachments) => send(conversation.id, content, attachments)}
+            />
           </>
         ) : (
           <div className="flex flex-1 flex-col items-center justify-center gap-2 bg-slate-50 p-8 text-center">

@@ -3,15 +3,29 @@
 import { useEffect, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from "react";
 
 import { MAX_MESSAGE_LENGTH } from "@/lib/chat/limits";
-import type { AttachmentDto } from "@/lib/chat/present";
-import { formatBytes } from "@/lib/web/display";
+import type { AttachmentDto, UserDto } from "@/lib/chat/present";
+import { displayName, formatBytes } from "@/lib/web/display";
 import { loadDraft, saveDraft, subscribeDrafts } from "@/lib/web/drafts";
+import { activeMention, completeMention, type ActiveMention } from "@/lib/web/mention-completion";
 import { uploadFile, UploadCancelled, type UploadTask } from "@/lib/web/upload";
+
+/** The message a reply being written quotes. */
+export interface ReplyTarget {
+  id: string;
+  sender: string;
+  content: string;
+}
 
 interface ComposerProps {
   conversationId: string;
+  /** Offered as @mentions while typing. */
+  members?: readonly UserDto[];
+  replyingTo?: ReplyTarget | null;
+  onCancelReply?: () => void;
   onSend: (content: string, attachments: AttachmentDto[]) => void;
 }
+
+const MAX_SUGGESTIONS = 6;
 
 /** A file chosen for the next message: uploading, uploaded, or refused. */
 interface Staged {
@@ -26,23 +40,32 @@ interface Staged {
 
 let stagedCount = 0;
 
-/** Enter sends, Shift+Enter starts a new line. Files come by button, drag-and-drop or paste. */
-export function Composer({ conversationId, onSend }: ComposerProps) {
+/**
+ * Enter sends, Shift+Enter starts a new line; typing @ suggests the conversation's members.
+ * Files come by button, drag-and-drop or paste.
+ */
+export function Composer({ conversationId, members = [], replyingTo = null, onCancelReply, onSend }: ComposerProps) {
   // The server render has no storage: it starts empty and the browser fills the kept draft in.
   const draft = useSyncExternalStore(subscribeDrafts, () => loadDraft(conversationId), () => "");
+  const [mention, setMention] = useState<ActiveMention | null>(null);
+  const [selected, setSelected] = useState(0);
   const [staged, setStaged] = useState<Staged[]>([]);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
 
+  // A wide screen has a keyboard; on a phone, focusing would throw the on-screen keyboard up unasked.
+  useEffect(() => {
+    if (window.matchMedia?.("(min-width: 768px)").matches) input.current?.focus();
+  }, [conversationId, replyingTo]);
+
   function edit(text: string) {
     saveDraft(conversationId, text);
   }
 
-  // A wide screen has a keyboard; on a phone, focusing would throw the on-screen keyboard up unasked.
-  useEffect(() => {
-    if (window.matchMedia?.("(min-width: 768px)").matches) input.current?.focus();
-  }, [conversationId]);
+  const suggestions = mention
+    ? members.filter((member) => member.username.toLowerCase().startsWith(mention.prefix)).slice(0, MAX_SUGGESTIONS)
+    : [];
 
   function update(key: string, change: Partial<Staged>) {
     setStaged((list) => list.map((item) => (item.key === key ? { ...item, ...change } : item)));
@@ -76,6 +99,7 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
     onSend(draft.trim(), ready);
     edit("");
     setStaged([]);
+    setMention(null);
   }
 
   function onSubmit(event: FormEvent) {
@@ -83,7 +107,43 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
     send();
   }
 
+  function track(text: string, caret: number) {
+    edit(text);
+    setMention(activeMention(text, caret));
+    setSelected(0);
+  }
+
+  function pick(member: UserDto) {
+    const element = input.current;
+    if (!mention || !element) return;
+    const next = completeMention(draft, element.selectionStart, mention, member.username);
+    edit(next.text);
+    setMention(null);
+    requestAnimationFrame(() => {
+      element.focus();
+      element.setSelectionRange(next.caret, next.caret);
+    });
+  }
+
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (suggestions.length > 0) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        setSelected((selected + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if (event.key === "Enter" || event.key === "Tab") {
+        event.preventDefault();
+        pick(suggestions[selected] ?? suggestions[0]!);
+        return;
+      }
+      if (event.key === "Escape") {
+        setMention(null);
+        return;
+      }
+    }
+    if (event.key === "Escape" && replyingTo) onCancelReply?.();
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
@@ -111,9 +171,37 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
       }}
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
-      className={`border-t border-slate-200 bg-white p-3 ${dragging ? "ring-2 ring-inset ring-indigo-400" : ""}`}
+      className={`relative border-t border-slate-200 bg-white p-3 ${dragging ? "ring-2 ring-inset ring-indigo-400" : ""}`}
       data-testid="composer"
     >
+      {replyingTo ? (
+        <div className="mb-2 flex items-center gap-2 rounded-lg border-l-4 border-indigo-400 bg-slate-50 px-2 py-1 text-xs text-slate-600" data-testid="replying-to">
+          <span className="min-w-0 flex-1 truncate">
+            Replying to <span className="font-semibold">{replyingTo.sender}</span>: {replyingTo.content}
+          </span>
+          <button type="button" onClick={onCancelReply} aria-label="Cancel reply" className="rounded px-1 hover:bg-slate-200">
+            ✕
+          </button>
+        </div>
+      ) : null}
+      {suggestions.length > 0 ? (
+        <ul role="listbox" aria-label="Mention suggestions" className="absolute bottom-full left-3 mb-1 w-64 rounded-xl bg-white p-1 shadow-lg ring-1 ring-slate-200">
+          {suggestions.map((member, index) => (
+            <li
+              key={member.id}
+              role="option"
+              aria-selected={index === selected}
+              onPointerDown={(event) => {
+                event.preventDefault();
+                pick(member);
+              }}
+              className={`cursor-pointer rounded-lg px-2 py-1 text-sm ${index === selected ? "bg-indigo-100" : "hover:bg-slate-100"}`}
+            >
+              <span className="font-medium">@{member.username}</span> <span className="text-slate-500">{displayName(member)}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {staged.length > 0 ? (
         <ul className="mb-2 flex flex-wrap gap-2" aria-label="Files to send">
           {staged.map((item) => (
@@ -166,10 +254,11 @@ export function Composer({ conversationId, onSend }: ComposerProps) {
           rows={1}
           value={draft}
           maxLength={MAX_MESSAGE_LENGTH}
-          onChange={(event) => edit(event.target.value)}
+          onChange={(event) => track(event.target.value, event.target.selectionStart)}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
           placeholder="Write a message…"
+          aria-autocomplete="list"
           className="max-h-40 min-h-[2.75rem] min-w-0 flex-1 resize-none rounded-xl border border-slate-300 bg-slate-50 px-3 py-2.5 text-base outline-none focus:border-indigo-500 focus:bg-white focus:ring-2 focus:ring-indigo-200"
         />
         <button

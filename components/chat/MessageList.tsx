@@ -1,12 +1,14 @@
 "use client";
 
-import { useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 
 import type { AttachmentDto, MessageDto, UserDto } from "@/lib/chat/present";
 import type { GroupChange, PendingMessage } from "@/lib/web/chat-store";
 import { describeChange, displayName, formatMessageTime } from "@/lib/web/display";
+import type { MentionContext } from "@/lib/web/markdown";
 
 import { Attachments, ImageViewer } from "./Attachments";
+import { MessageItem, type MessageHandlers } from "./MessageItem";
 
 interface MessageListProps {
   me: UserDto;
@@ -18,9 +20,17 @@ interface MessageListProps {
   changes?: readonly GroupChange[];
   pending: readonly PendingMessage[];
   hasOlder: boolean;
+  /** The user may delete everyone's messages here: they created this group. */
+  moderates: boolean;
+  /** A message to scroll to and highlight, once it is loaded. */
+  focusId: string | null;
   onLoadOlder: () => Promise<void>;
   onRetry: (message: PendingMessage) => void;
+  handlers: MessageHandlers;
 }
+
+/** How long a message jumped to stays highlighted. */
+const HIGHLIGHT_MS = 2000;
 
 /** Within this many pixels of the bottom, the reader follows new messages. */
 const FOLLOW_THRESHOLD_PX = 120;
@@ -37,6 +47,7 @@ interface Bubble {
   attachments: readonly AttachmentDto[];
   createdAt: string;
   state: "sent" | "sending" | "failed";
+  message?: MessageDto;
   pending?: PendingMessage;
 }
 
@@ -74,7 +85,7 @@ interface SystemLine {
   text: string;
 }
 
-export function MessageList({ me, members, people = [], messages, changes = [], pending, hasOlder, onLoadOlder, onRetry }: MessageListProps) {
+export function MessageList({ me, members, people = [], messages, changes = [], pending, hasOlder, moderates, focusId, onLoadOlder, onRetry, handlers }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const anchor = useRef<{ firstId: string | undefined; fromBottom: number } | null>(null);
@@ -83,6 +94,11 @@ export function MessageList({ me, members, people = [], messages, changes = [], 
 
   const names = new Map([...people, ...members].map((member) => [member.id, displayName(member)]));
   const nameOf = (userId: string) => (userId === me.id ? "You" : (names.get(userId) ?? "Former member"));
+  const byId = new Map(messages.map((message) => [message.id, message]));
+  const mentionContext: MentionContext = useMemo(
+    () => ({ members: new Set(members.map((member) => member.username.toLowerCase())), me: me.username.toLowerCase() }),
+    [members, me.username],
+  );
   const stored: (Bubble | SystemLine)[] = [
     ...messages.map((message) => ({
       kind: "bubble" as const,
@@ -94,6 +110,7 @@ export function MessageList({ me, members, people = [], messages, changes = [], 
       attachments: message.attachments,
       createdAt: message.created_at,
       state: "sent" as const,
+      message,
     })),
     // A change older than the history loaded so far waits until that history is.
     ...changes
@@ -134,6 +151,21 @@ export function MessageList({ me, members, people = [], messages, changes = [], 
     if (following.current || lastMine) element.scrollTop = element.scrollHeight;
   }, [firstId, lastKey, lastMine]);
 
+  const focusLoaded = focusId !== null && byId.has(focusId);
+  useEffect(() => {
+    if (!focusId || !focusLoaded) return;
+    const element = scroller.current?.querySelector(`[data-message-id="${CSS.escape(focusId)}"]`);
+    if (!element) return;
+    element.scrollIntoView({ block: "center" });
+    following.current = false;
+    element.setAttribute("data-focused", "");
+    const timer = setTimeout(() => element.removeAttribute("data-focused"), HIGHLIGHT_MS);
+    return () => {
+      clearTimeout(timer);
+      element.removeAttribute("data-focused");
+    };
+  }, [focusId, focusLoaded]);
+
   async function loadOlder() {
     const element = scroller.current;
     if (!element || loadingOlder || !hasOlder) return;
@@ -171,45 +203,69 @@ export function MessageList({ me, members, people = [], messages, changes = [], 
         <p className="mt-16 text-center text-sm text-slate-500">No messages yet. Say hello! 👋</p>
       ) : null}
       <ol role="log" aria-label="Messages" aria-live="polite" className="space-y-2">
-        {bubbles.map((bubble) =>
-          bubble.kind === "system" ? (
-            <li key={bubble.key} className="flex justify-center" data-testid="system-line">
-              <p className="rounded-full bg-slate-200/70 px-3 py-1 text-center text-xs text-slate-600">{bubble.text}</p>
-            </li>
-          ) : (
-          <li
-            key={bubble.key}
-            className={`flex ${bubble.mine ? "justify-end" : "justify-start"}`}
-            data-testid="message"
-            data-state={bubble.state}
-          >
-            <div className={`max-w-[85%] sm:max-w-[70%] ${bubble.mine ? "items-end" : "items-start"} flex flex-col`}>
-              <div className="mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500">
-                <span className="font-medium text-slate-700">{bubble.sender}</span>
-                <LocalTime iso={bubble.createdAt} />
-                {bubble.state === "sending" ? <span className="italic">sending…</span> : null}
+        {bubbles.map((bubble) => {
+          if (bubble.kind === "system") {
+            return (
+              <li key={bubble.key} className="flex justify-center" data-testid="system-line">
+                <p className="rounded-full bg-slate-200/70 px-3 py-1 text-center text-xs text-slate-600">{bubble.text}</p>
+              </li>
+            );
+          }
+          const stored = bubble.message;
+          if (stored) {
+            const original = stored.reply_to ? byId.get(stored.reply_to) : undefined;
+            return (
+              <MessageItem
+                key={bubble.key}
+                message={stored}
+                meId={me.id}
+                mine={bubble.mine}
+                sender={bubble.sender}
+                quoted={original ? { sender: nameOf(original.sender_id), content: original.content, deleted: original.deleted } : null}
+                canDelete={bubble.mine || moderates}
+                mentions={mentionContext}
+                bubbleClass={BUBBLE_LOOK[look(bubble)]}
+                handlers={handlers}
+                onView={setViewing}
+                time={<LocalTime iso={bubble.createdAt} />}
+              />
+            );
+          }
+          return (
+            <li
+              key={bubble.key}
+              className={`flex ${bubble.mine ? "justify-end" : "justify-start"}`}
+              data-testid="message"
+              data-state={bubble.state}
+            >
+              <div className={`max-w-[85%] sm:max-w-[70%] ${bubble.mine ? "items-end" : "items-start"} flex flex-col`}>
+                <div className="mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500">
+                  <span className="font-medium text-slate-700">{bubble.sender}</span>
+                  <LocalTime iso={bubble.createdAt} />
+                  {bubble.state === "sending" ? <span className="italic">sending…</span> : null}
+                </div>
+                {bubble.content ? (
+                  <p
+                    data-testid="message-body"
+                    className={`whitespace-pre-wrap [overflow-wrap:anywhere] rounded-2xl px-3.5 py-2 text-[15px] leading-snug shadow-sm ${BUBBLE_LOOK[look(bubble)]}`}
+                  >
+                    {bubble.content}
+                  </p>
+                ) : null}
+                {bubble.attachments.length > 0 ? <Attachments attachments={bubble.attachments} onView={setViewing} /> : null}
+                {bubble.state === "failed" && bubble.pending ? (
+                  <button
+                    type="button"
+                    onClick={() => onRetry(bubble.pending!)}
+                    className="mt-1 text-xs font-medium text-red-600 underline focus-visible:outline-2 focus-visible:outline-red-600"
+                  >
+                    Not sent — retry
+                  </button>
+                ) : null}
               </div>
-              {bubble.content ? (
-                <p
-                  className={`whitespace-pre-wrap break-words rounded-2xl px-3.5 py-2 text-[15px] leading-snug shadow-sm ${BUBBLE_LOOK[look(bubble)]}`}
-                >
-                  {bubble.content}
-                </p>
-              ) : null}
-              {bubble.attachments.length > 0 ? <Attachments attachments={bubble.attachments} onView={setViewing} /> : null}
-              {bubble.state === "failed" && bubble.pending ? (
-                <button
-                  type="button"
-                  onClick={() => onRetry(bubble.pending!)}
-                  className="mt-1 text-xs font-medium text-red-600 underline focus-visible:outline-2 focus-visible:outline-red-600"
-                >
-                  Not sent — retry
-                </button>
-              ) : null}
-            </div>
-          </li>
-          ),
-        )}
+            </li>
+          );
+        })}
       </ol>
       {viewing ? <ImageViewer image={viewing} onClose={() => setViewing(null)} /> : null}
     </div>

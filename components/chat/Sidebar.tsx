@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 
 import type { ConversationDto, UserDto } from "@/lib/chat/present";
 import type { ConnectionStatus } from "@/lib/web/chat-store";
@@ -19,13 +19,17 @@ interface SidebarProps {
   onOpenUser: (user: UserDto) => void;
   onGroupCreated: (conversation: ConversationDto) => void;
   onLogout: () => void;
+  /** Conversations where the user was mentioned and has not looked yet. */
+  mentioned: ReadonlySet<string>;
+  /** Shown above the conversations: the message search. */
+  children?: ReactNode;
 }
 
 function initials(name: string): string {
   return name.replace(/^👥\s*/u, "").slice(0, 1).toUpperCase();
 }
 
-export function Sidebar({ me, conversations, users, openId, status, onOpenUser, onGroupCreated, onLogout }: SidebarProps) {
+export function Sidebar({ me, conversations, users, openId, status, onOpenUser, onGroupCreated, onLogout, mentioned, children }: SidebarProps) {
   const [creatingGroup, setCreatingGroup] = useState(false);
 
   return (
@@ -47,6 +51,7 @@ export function Sidebar({ me, conversations, users, openId, status, onOpenUser, 
       </header>
 
       <div className="flex-1 space-y-5 overflow-y-auto p-3">
+        {children}
         <div>
           {creatingGroup ? (
             <NewGroupForm
@@ -101,9 +106,14 @@ export function Sidebar({ me, conversations, users, openId, status, onOpenUser, 
                           <span className="truncate text-sm font-semibold text-slate-900" data-testid="conversation-name">
                             {label.name}
                           </span>
+                          {mentioned.has(conversation.id) ? (
+                            <span data-testid="mentioned" aria-label="You were mentioned" className="shrink-0 rounded-full bg-amber-300 px-1.5 text-xs font-bold text-amber-950">
+                              @
+                            </span>
+                          ) : null}
                           {conversation.is_group ? <span className="shrink-0 text-xs text-slate-500">{label.detail}</span> : null}
                         </span>
-                        <span className="block truncate text-xs text-slate-500">{last ? last.content : "No messages yet"}</span>
+                        <span className="block truncate text-xs text-slate-500">{last ? (last.deleted ? "Message deleted" : last.content) : "No messages yet"}</span>
                       </span>
                     </Link>
                   </li>

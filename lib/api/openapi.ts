@@ -16,6 +16,7 @@ import {
 import {
   addMembersSchema,
   createConversationSchema,
+  editMessageSchema,
   loginSchema,
   logoutSchema,
   messagePageSchema,
@@ -24,6 +25,7 @@ import {
   readMarkerSchema,
   refreshSchema,
   renameConversationSchema,
+  searchSchema,
   sendMessageSchema,
   signupSchema,
 } from "@/lib/chat/schemas";
@@ -32,7 +34,7 @@ import { MAX_BODY_BYTES } from "@/lib/http/body";
 import { eventStreamQuerySchema } from "@/lib/realtime/event-stream";
 
 type JsonSchema = Record<string, unknown>;
-type Method = "get" | "post" | "patch" | "delete";
+type Method = "get" | "post" | "put" | "patch" | "delete";
 
 interface Reply {
   description: string;
@@ -111,12 +113,12 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
   },
   "/auth/logout": {
     post: {
-      summary: "End this session (and revoke its refresh token); its open sockets close with 4001",
+      summary: "End the session of this access token (and of the refresh token, if given)",
       tag: "auth",
       api: true,
       auth: true,
       body: logoutSchema,
-      replies: { 204: { description: "Logged out" } },
+      replies: { 204: { description: "The session is over; its sockets close with 4001" } },
     },
   },
   "/auth/password": {
@@ -279,6 +281,67 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
         404: errorReply("No such conversation"),
         409: errorReply("The message_id was used for a different message"),
       },
+    },
+  },
+  "/messages/{id}": {
+    patch: {
+      summary: "Edit a message (its sender only)",
+      tag: "messages",
+      api: true,
+      auth: true,
+      body: editMessageSchema,
+      replies: {
+        200: { description: "The message as it is now; members get a message_updated event", body: messageBody },
+        403: errorReply("Not the sender"),
+        404: errorReply("No such message in the caller's conversations"),
+        409: errorReply("The message is deleted"),
+      },
+    },
+    delete: {
+      summary: "Delete a message (its sender, or the group's creator): a tombstone keeps its id and seq",
+      tag: "messages",
+      api: true,
+      auth: true,
+      replies: {
+        200: { description: "The tombstone; members get a message_updated event", body: messageBody },
+        403: errorReply("Neither the sender nor the group's creator"),
+        404: errorReply("No such message in the caller's conversations"),
+      },
+    },
+  },
+  "/messages/{id}/reactions/{emoji}": {
+    put: {
+      summary: "Add the caller's reaction (one emoji, at most 32 bytes)",
+      tag: "messages",
+      api: true,
+      auth: true,
+      replies: {
+        200: { description: "The message with its reactions", body: messageBody },
+        404: errorReply("No such message in the caller's conversations"),
+        409: errorReply("The message is deleted"),
+        422: errorReply("Not one emoji of at most 32 bytes"),
+      },
+    },
+    delete: {
+      summary: "Remove the caller's reaction",
+      tag: "messages",
+      api: true,
+      auth: true,
+      replies: {
+        200: { description: "The message with its reactions", body: messageBody },
+        404: errorReply("No such message in the caller's conversations"),
+        422: errorReply("Not one emoji of at most 32 bytes"),
+      },
+    },
+  },
+  "/search": {
+    get: {
+      summary: "Full-text search over the caller's conversations, newest first; deleted messages never match",
+      tag: "messages",
+      api: true,
+      auth: true,
+      query: searchSchema,
+      replies: { 200: { description: "Matching messages", body: z.object({ messages: z.array(messageBody) }) } },
     },
   },
   "/events": {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import type { TokenPair } from "@/lib/auth/tokens";
-import type { AttachmentDto, ConversationDto, MessageDto, PersonDto, UserDto } from "@/lib/chat/present";
+import type { AttachmentDto, ConversationDto, MessageDto, PersonDto, ReactionDto, UserDto } from "@/lib/chat/present";
 
 /**
  * The response shapes of the REST API, for its OpenAPI description. Each is typed against the
@@ -42,6 +42,12 @@ export const attachmentBody: z.ZodType<AttachmentDto> = z.object({
   thumbnail_url: z.string().optional().meta({ description: "Images only" }),
 });
 
+export const reactionBody: z.ZodType<ReactionDto> = z.object({
+  emoji: z.string(),
+  count: z.number().int(),
+  user_ids: z.array(z.string()),
+});
+
 export const messageBody: z.ZodType<MessageDto> = z.object({
   id: z.string(),
   message_id: z.string().meta({ description: "The client's idempotency key" }),
@@ -50,14 +56,19 @@ export const messageBody: z.ZodType<MessageDto> = z.object({
   content: z.string(),
   attachments: z.array(attachmentBody),
   created_at: z.string().meta({ format: "date-time" }),
-  seq: z.number().int().meta({ description: "Position in the conversation, from 1" }),
+  seq: z.number().int().meta({ description: "The seq of the event that created the message" }),
+  edited_at: z.string().meta({ format: "date-time" }).nullable(),
+  deleted: z.boolean().meta({ description: "A deleted message keeps its id and seq; its content is empty" }),
+  reactions: z.array(reactionBody),
+  reply_to: z.string().nullable().meta({ description: "The id of the message this one answers" }),
+  mentions: z.array(z.string()).meta({ description: "Ids of the members named with @username" }),
 });
 
 export const conversationBody: z.ZodType<ConversationDto> = z.object({
   id: z.string(),
   title: z.string(),
   is_group: z.boolean(),
-  created_by: z.string().nullable().meta({ description: "Of a group, the one member who may remove others" }),
+  created_by: z.string().nullable().meta({ description: "Of a group, the one member who may remove others and delete any message" }),
   members: z.array(personBody),
   member_ids: z.array(z.string()),
   created_at: z.string().meta({ format: "date-time" }),

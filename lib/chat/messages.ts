@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { requireMembership } from "@/lib/chat/conversations";
 import { DomainError } from "@/lib/chat/errors";
+import { mentionedMemberIds } from "@/lib/chat/mentions";
 import { presentMessage, type MessageDto } from "@/lib/chat/present";
 import type { MessagePageInput, SendMessageInput } from "@/lib/chat/schemas";
 import { getRepository } from "@/lib/db";
@@ -13,6 +14,11 @@ export interface SentMessage {
   created: boolean;
 }
 
+/** A message says something: text, files, or both. */
+export function requireSomething(content: string, attachmentCount: number): void {
+  if (content === "" && attachmentCount === 0) throw new DomainError("invalid", "content: must not be empty");
+}
+
 /**
  * Stores a message from callerId; the store announces its event to every member. Retrying
  * with the same message_id returns the stored message without storing anything again.
@@ -21,9 +27,17 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
   if (input.sender_id !== undefined && input.sender_id !== callerId) {
     throw new DomainError("forbidden", "sender_id must be the authenticated user");
   }
-  if (input.content === "" && input.attachment_ids.length === 0) throw new DomainError("invalid", "content: must not be empty");
+  requireSomething(input.content, input.attachment_ids.length);
   await requireMembership(input.conversation_id, callerId);
   const repository = await getRepository();
+  const replyTo = input.reply_to ?? null;
+  if (replyTo !== null) {
+    const original = await repository.findMessage(replyTo);
+    if (original?.conversationId !== input.conversation_id) {
+      throw new DomainError("invalid", "reply_to: must be a message of the same conversation");
+    }
+  }
+  const conversation = await repository.findConversation(input.conversation_id);
   const result = await repository.insertMessage({
     id: randomUUID(),
     messageId: input.message_id,
@@ -32,6 +46,11 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     content: input.content,
     attachmentIds: input.attachment_ids,
     createdAt: new Date().toISOString(),
+    editedAt: null,
+    deleted: false,
+    reactions: [],
+    mentions: mentionedMemberIds(input.content, conversation?.members ?? []),
+    replyTo,
   });
   if (result.outcome === "no_conversation") throw new DomainError("not_found", "Conversation not found");
   if (result.outcome === "not_member") throw new DomainError("forbidden", "You are not a member of this conversation");
@@ -40,7 +59,9 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
   }
   const message = presentMessage(result.message);
   if (result.outcome === "existing") {
-    if (message.conversation_id !== input.conversation_id || message.content !== input.content) {
+    // An edit or deletion has replaced the content the retry carries; only the conversation can be compared then.
+    const rewritten = message.edited_at !== null || message.deleted;
+    if (message.conversation_id !== input.conversation_id || (!rewritten && message.content !== input.content)) {
       throw new DomainError("conflict", "message_id was already used for a different message");
     }
     return { message, created: false };

@@ -35,22 +35,35 @@ export interface AttachmentDto {
   thumbnail_url?: string;
 }
 
+export interface ReactionDto {
+  emoji: string;
+  count: number;
+  user_ids: string[];
+}
+
 export interface MessageDto {
   id: string;
   message_id: string;
   sender_id: string;
   conversation_id: string;
+  /** "" once deleted. */
   content: string;
   attachments: AttachmentDto[];
   created_at: string;
+  /** The seq of the event that created the message. */
   seq: number;
+  edited_at: string | null;
+  deleted: boolean;
+  reactions: ReactionDto[];
+  reply_to: string | null;
+  mentions: string[];
 }
 
 export interface ConversationDto {
   id: string;
   title: string;
   is_group: boolean;
-  /** Who created it; of a group, the one member who may remove others. */
+  /** Who created it: of a group, the one member who may remove others and delete any message. Null when not recorded. */
   created_by: string | null;
   members: PersonDto[];
   member_ids: string[];
@@ -110,6 +123,11 @@ export function presentMessage(message: MessageRecord): MessageDto {
     attachments: attachmentsOf(message).map(presentAttachment),
     created_at: message.createdAt,
     seq: message.seq,
+    edited_at: message.editedAt,
+    deleted: message.deleted,
+    reactions: message.reactions.map(({ emoji, userIds }) => ({ emoji, count: userIds.length, user_ids: userIds })),
+    reply_to: message.replyTo,
+    mentions: message.mentions,
   };
 }
 

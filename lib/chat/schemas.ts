@@ -1,6 +1,14 @@
 import { z } from "zod";
 
-import { DEFAULT_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_PAGE_SIZE } from "@/lib/chat/limits";
+import { isEmoji, MAX_EMOJI_BYTES } from "@/lib/chat/emoji";
+import {
+  DEFAULT_PAGE_SIZE,
+  DEFAULT_SEARCH_PAGE,
+  MAX_MESSAGE_LENGTH,
+  MAX_PAGE_SIZE,
+  MAX_SEARCH_LENGTH,
+  MAX_SEARCH_PAGE,
+} from "@/lib/chat/limits";
 
 /** Input rules shared by the REST API, the WebSocket protocol and the server actions. */
 
@@ -94,6 +102,26 @@ export const sendMessageSchema = z.object({
     .max(MAX_ATTACHMENTS, `must name at most ${MAX_ATTACHMENTS} files`)
     .default([])
     .transform((ids) => [...new Set(ids)]),
+  reply_to: idSchema.nullish(),
+});
+
+export const editMessageSchema = z.object({ content: contentSchema });
+
+export const emojiSchema = text().refine(isEmoji, `must be one emoji of at most ${MAX_EMOJI_BYTES} bytes`);
+
+/** A message named by its id, as the UI's actions name it. */
+export const messageRefSchema = z.object({ id: idSchema });
+
+export const editMessageActionSchema = messageRefSchema.extend(editMessageSchema.shape);
+
+export const reactionSchema = messageRefSchema.extend({ emoji: emojiSchema, on: z.boolean() });
+
+export const searchSchema = z.object({
+  q: text().trim().min(1, "must not be empty").max(MAX_SEARCH_LENGTH, `must be at most ${MAX_SEARCH_LENGTH} characters`),
+  conversation_id: idSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_SEARCH_PAGE).default(DEFAULT_SEARCH_PAGE),
+  /** The id of the last message of the previous page. */
+  before: idSchema.optional(),
 });
 
 /** The largest seq the databases store (a 32-bit integer column). */
@@ -149,6 +177,7 @@ export type RenameConversationInput = z.infer<typeof renameConversationSchema>;
 export type AddMembersInput = z.infer<typeof addMembersSchema>;
 export type SendMessageInput = z.infer<typeof sendMessageSchema>;
 export type MessagePageInput = z.infer<typeof messagePageSchema>;
+export type SearchInput = z.infer<typeof searchSchema>;
 
 /** A readable one-line summary of what was wrong with an input. */
 export function describeZodError(error: z.ZodError): string {

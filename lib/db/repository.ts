@@ -31,10 +31,11 @@ export type AttachmentRecord = Pick<UploadRecord, "id" | "name" | "size" | "cont
 
 /** A message to store, with the ids of the sender's own unattached uploads it carries. */
 export type NewMessage = Omit<MessageRecord, "seq" | "attachments"> & { attachmentIds: string[] };
+export type { StoredReaction } from "@/lib/db/sqlite/schema";
 export type EventRow = typeof schema.conversationEvents.$inferSelect;
 
 /** The kinds of event in a conversation's stream. */
-export type EventType = "message" | "conversation_updated";
+export type EventType = "message" | "message_updated" | "conversation_updated";
 
 /** A change to a group: the unit of work behind a `conversation_updated` event. */
 export type ConversationChange =
@@ -112,6 +113,27 @@ export type InsertMessageResult =
   /** An attachment id is not an upload of the sender's that no message carries yet. */
   | { outcome: "invalid_attachments" };
 
+/**
+ * What a change makes of a message, given its state inside the transaction: the new state, or
+ * null when it changes nothing (then no event is stored). It may throw to refuse the change.
+ */
+export type MessageChange = (current: MessageRecord) => MessageRecord | null;
+
+export type UpdateMessageResult =
+  | { outcome: "updated"; message: MessageRecord }
+  | { outcome: "unchanged"; message: MessageRecord }
+  | { outcome: "not_found" };
+
+export interface SearchQuery {
+  userId: string;
+  /** Words that must all occur, each as a word or the start of one; letters and digits only. */
+  terms: string[];
+  conversationId?: string;
+  /** Only messages older than this one (by created_at, then id). */
+  before?: Pick<MessageRecord, "createdAt" | "id">;
+  limit: number;
+}
+
 export interface MessagePage {
   limit: number;
   before?: number;
@@ -177,11 +199,35 @@ export interface ChatRepository {
   removeInstances(cutoff: string, instanceId: string | null, now: string): Promise<string[]>;
   /** Everyone who shares a conversation with the user, but the user. */
   peerIdsOf(userId: string): Promise<string[]>;
+  findMessage(id: string): Promise<MessageRecord | null>;
+  /**
+   * Applies `change` to the message under its conversation's lock, so concurrent changes of
+   * one conversation happen one after another, each on the state the previous one left; a
+   * change stores the new state and a `message_updated` event under the next seq, and
+   * announces it.
+   */
+  updateMessage(id: string, change: MessageChange): Promise<UpdateMessageResult>;
   listMessages(conversationId: string, page: MessagePage): Promise<MessageRecord[]>;
+  /**
+   * Messages matching every term, newest first, from the conversations the user is a member
+   * of at the time of the query; deleted messages never match.
+   */
+  searchMessages(query: SearchQuery): Promise<MessageRecord[]>;
   /** The events after seq `after`, oldest first. */
   listEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** Hands the signal to every instance's Announcer (this one's included). */
   broadcast(signal: Signal): Promise<void>;
+}
+
+/** The event row of a stored message event, the same on both dialects. */
+export function messageEventRow(message: MessageRecord, seq: number, type: EventType, createdAt: string): EventRow {
+  return { conversationId: message.conversationId, seq, type, messageId: message.id, data: null, createdAt };
+}
+
+/** The columns a change may write: a message's sender, conversation, seq and creation stay. */
+export function changedColumns(message: MessageRecord): Pick<MessageRecord, "content" | "editedAt" | "deleted" | "reactions" | "mentions"> {
+  const { content, editedAt, deleted, reactions, mentions } = message;
+  return { content, editedAt, deleted, reactions, mentions };
 }
 
 /** The shape both dialects give an event row joined with its message. */

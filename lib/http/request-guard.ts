@@ -4,19 +4,6 @@ import type { TrustProxy } from "@/lib/config";
 import { fromTrustedProxy } from "@/lib/http/client-address";
 import { baselineSecurityHeaders } from "@/lib/http/security-headers";
 
-/**
- * Gives the response these headers unless its handler set its own: they are added as the
- * headers go out, since Next never replaces a header that is already on the response (a route's
- * own Content-Security-Policy, say /docs's or an upload's, would otherwise be lost).
- */
-function defaultHeaders(response: ServerResponse, headers: Record<string, string>): void {
-  const writeHead = response.writeHead.bind(response);
-  response.writeHead = ((...args: Parameters<typeof writeHead>) => {
-    for (const [name, value] of Object.entries(headers)) if (!response.hasHeader(name)) response.setHeader(name, value);
-    return writeHead(...args);
-  }) as typeof response.writeHead;
-}
-
 /** Every method some route answers; anything else (TRACE, CONNECT, made-up ones) is refused up front. */
 export const KNOWN_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const known = new Set<string>(KNOWN_METHODS);
@@ -59,6 +46,19 @@ function crossOriginAction(request: IncomingMessage): boolean {
 }
 
 /**
+ * Adds each header the response has not set by the time its head is written: pages (their
+ * nonce-based CSP) and routes that serve their own policy (/docs) keep theirs, everything else
+ * gets the baseline. Node writes an implicit head through writeHead too.
+ */
+function withDefaultHeaders(response: ServerResponse, headers: Record<string, string>): void {
+  const writeHead = response.writeHead;
+  response.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse["writeHead"]>) {
+    for (const [name, value] of Object.entries(headers)) if (!this.hasHeader(name)) this.setHeader(name, value);
+    return writeHead.apply(this, args);
+  } as ServerResponse["writeHead"];
+}
+
+/**
  * The first thing every HTTP request meets: it gets the security headers, and requests no
  * route could answer sensibly are refused here with a JSON 4xx rather than reaching Next.js,
  * which answers some of them with a 500.
@@ -68,7 +68,7 @@ export function guardRequests(handler: RequestListener, trustProxy: TrustProxy):
     const trusted = fromTrustedProxy(request, trustProxy);
     if (!trusted) for (const name of FORWARDED_HEADERS) delete request.headers[name];
     const https = "encrypted" in request.socket || (trusted && request.headers["x-forwarded-proto"] === "https");
-    defaultHeaders(response, baselineSecurityHeaders(https));
+    withDefaultHeaders(response, baselineSecurityHeaders(https));
 
     if (!known.has(request.method ?? "")) {
       return refuse(response, 405, `Method ${request.method} is not allowed`, { Allow: KNOWN_METHODS.join(", ") });

@@ -6,6 +6,7 @@ import { trackPresence } from "@/lib/chat/presence";
 import { getConversation, listConversations, requireMembership } from "@/lib/chat/conversations";
 import { DomainError } from "@/lib/chat/errors";
 import { eventsAfter } from "@/lib/chat/events";
+import { deleteMessage, editMessage, reactToMessage, type ChangedMessage } from "@/lib/chat/message-actions";
 import { sendMessage } from "@/lib/chat/messages";
 import type { MessageDto } from "@/lib/chat/present";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
@@ -17,7 +18,7 @@ import { admit } from "@/lib/ratelimit/gate";
 import { OrderedFeed } from "@/lib/stream/feed";
 import { eventFrame } from "@/lib/realtime/frames";
 import { getHub } from "@/lib/realtime/hub";
-import { parseClientFrame, type ClientFrame, type SyncFrame } from "@/lib/realtime/protocol";
+import { parseClientFrame, type ClientFrame, type FrameIds, type SyncFrame } from "@/lib/realtime/protocol";
 import type { ErrorFrame, ServerFrame } from "@/lib/realtime/wire";
 
 /** Events per conversation one sync frame replays; past it, `more` tells the client to ask again. */
@@ -207,6 +208,8 @@ export class ClientConnection {
     const parsed = parseClientFrame(text);
     if (!parsed.ok) return this.send(parsed.error);
     try {
+      // Every frame that reaches the database passes the gate; a ping costs nothing.
+      if (parsed.frame.type !== "ping" && (await this.refusedByLimit(parsed.ids))) return;
       await this.handle(parsed.frame);
     } catch (error) {
       this.send(this.errorFrame(error, parsed.ids));
@@ -214,7 +217,7 @@ export class ClientConnection {
   }
 
   /** Every failure answers: a broken rule says what, an unreachable database says to retry. */
-  private errorFrame(error: unknown, ids: Pick<ErrorFrame, "message_id" | "conversation_id">): ErrorFrame {
+  private errorFrame(error: unknown, ids: FrameIds): ErrorFrame {
     if (error instanceof DomainError) return { type: "error", reason: error.message, ...ids };
     if (isDatabaseUnavailable(error)) {
       return { type: "error", reason: "The database is unavailable; retry shortly", retry_after: 1, ...ids };
@@ -223,25 +226,31 @@ export class ClientConnection {
     return { type: "error", reason: "Internal error; retry shortly", retry_after: 1, ...ids };
   }
 
+  /** Writes are limited per user; past the limit the frame is answered with when to retry. */
+  private async refusedByLimit(ids: FrameIds): Promise<boolean> {
+    const decision = await admit("ws", { userId: this.userId });
+    if (decision.allowed) return false;
+    const retryAfter = retryAfterSeconds(decision);
+    this.send({ type: "error", reason: `Too many frames, retry in ${retryAfter} s`, ...ids, retry_after: retryAfter });
+    return true;
+  }
+
   private async handle(frame: ClientFrame): Promise<void> {
     switch (frame.type) {
       case "join":
         await requireMembership(frame.conversation_id, this.userId);
         return this.send({ type: "joined", conversation_id: frame.conversation_id });
       case "message": {
-        const decision = await admit("ws", { userId: this.userId });
-        if (!decision.allowed) {
-          const retryAfter = retryAfterSeconds(decision);
-          return this.send({
-            type: "error",
-            reason: `Too many messages, retry in ${retryAfter} s`,
-            message_id: frame.message_id,
-            conversation_id: frame.conversation_id,
-            retry_after: retryAfter,
-          });
-        }
         const { message, created } = await sendMessage(this.userId, frame);
         if (!created) await this.enqueue(() => this.answerRetry(message));
+        return;
+      }
+      case "edit":
+      case "delete":
+      case "react": {
+        const { message, changed } = await this.changeMessage(frame);
+        // A change is answered by its event; one that changed nothing has none, so it is answered here.
+        if (!changed) this.send({ type: "unchanged", message });
         return;
       }
       case "sync":
@@ -257,6 +266,17 @@ export class ClientConnection {
       }
       case "typing":
         return announceTyping(this.userId, frame.conversation_id);
+    }
+  }
+
+  private changeMessage(frame: Extract<ClientFrame, { type: "edit" | "delete" | "react" }>): Promise<ChangedMessage> {
+    switch (frame.type) {
+      case "edit":
+        return editMessage(this.userId, frame.id, frame.content);
+      case "delete":
+        return deleteMessage(this.userId, frame.id);
+      case "react":
+        return reactToMessage(this.userId, frame.id, frame.emoji, frame.on);
     }
   }
 

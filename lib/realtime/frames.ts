@@ -7,7 +7,13 @@ export function presentEvent(event: StoredEvent): EventFrame {
     return { type: "conversation_updated", seq: event.seq, conversation_id: event.conversationId, ...changeDataOf(event) };
   }
   if (!event.message) throw new Error(`event ${event.conversationId}#${event.seq} has no message`);
-  return { type: "message", message: presentMessage(event.message) };
+  const message = presentMessage(event.message);
+  switch (event.type) {
+    case "message":
+      return { type: "message", message };
+    case "message_updated":
+      return { type: "message_updated", seq: event.seq, conversation_id: event.conversationId, message };
+  }
 }
 
 const serialized = new WeakMap<StoredEvent, string>();

@@ -1,6 +1,15 @@
 import { z } from "zod";
 
-import { describeZodError, idSchema, MAX_SEQ, readMarkerSchema, sendMessageSchema } from "@/lib/chat/schemas";
+import {
+  describeZodError,
+  editMessageActionSchema,
+  idSchema,
+  MAX_SEQ,
+  messageRefSchema,
+  reactionSchema,
+  readMarkerSchema,
+  sendMessageSchema,
+} from "@/lib/chat/schemas";
 import type { ErrorFrame } from "@/lib/realtime/wire";
 
 /** Client → server frames of the live protocol, validated with the REST API's own schemas. */
@@ -20,18 +29,21 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ping") }),
   readMarkerSchema.extend({ type: z.literal("read"), conversation_id: conversationId }),
   z.object({ type: z.literal("typing"), conversation_id: conversationId }),
+  editMessageActionSchema.extend({ type: z.literal("edit") }),
+  messageRefSchema.extend({ type: z.literal("delete") }),
+  reactionSchema.extend({ type: z.literal("react") }),
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type SyncFrame = Extract<ClientFrame, { type: "sync" }>;
 
-type FrameIds = Pick<ErrorFrame, "message_id" | "conversation_id">;
+export type FrameIds = Pick<ErrorFrame, "message_id" | "conversation_id" | "id">;
 
 /** The ids a frame names, read before validation so that even a refused frame's error carries them. */
 export function frameIds(value: unknown): FrameIds {
   if (typeof value !== "object" || value === null) return {};
   const ids: FrameIds = {};
-  for (const key of ["message_id", "conversation_id"] as const) {
+  for (const key of ["message_id", "conversation_id", "id"] as const) {
     const id = (value as Record<string, unknown>)[key];
     if (typeof id === "string" && id.length <= 128) ids[key] = id;
   }

@@ -20,8 +20,16 @@ export const SESSION_END_REASONS = {
   revoked: "session revoked",
 } as const;
 
-/** A new message; `message.seq` is its event's seq. */
+/** A new message: an event whose seq is `message.seq`. */
 export type MessageFrame = { type: "message"; message: MessageDto };
+
+/** An edit, deletion or reaction: the event's own seq, and the message's whole new state. */
+export interface MessageUpdatedFrame {
+  type: "message_updated";
+  seq: number;
+  conversation_id: string;
+  message: MessageDto;
+}
 
 /** A group was renamed or changed members: the conversation as it now is, and what changed. */
 export interface ConversationUpdatedFrame {
@@ -46,7 +54,18 @@ export interface ConversationRemovedFrame {
 }
 
 /** An event of a conversation's stream as it goes over the wire. */
-export type EventFrame = MessageFrame | ConversationUpdatedFrame;
+export type EventFrame = MessageFrame | MessageUpdatedFrame | ConversationUpdatedFrame;
+
+/** The seq of the event a frame carries. */
+export function eventSeq(frame: EventFrame): number {
+  return frame.type === "message" ? frame.message.seq : frame.seq;
+}
+
+/**
+ * The answer to an edit, delete or react frame that changed nothing (the message already was
+ * so): no event was stored, so the sender is told the message's state directly.
+ */
+export type UnchangedFrame = { type: "unchanged"; message: MessageDto };
 
 /**
  * The answer to a repeated message_id whose event this connection already received: the same
@@ -60,6 +79,8 @@ export interface ErrorFrame {
   /** The ids of the frame this answers, so a client can tell which of its frames failed. */
   message_id?: string;
   conversation_id?: string;
+  /** The message an edit, delete or react frame named. */
+  id?: string;
   /** Seconds to wait before sending the frame again: set when retrying will help. */
   retry_after?: number;
 }
@@ -76,10 +97,14 @@ export type ServerFrame =
   | EventFrame
   | ConversationRemovedFrame
   | RetryAnswerFrame
+  | UnchangedFrame
   | ReadReceiptDto
   | TypingDto
   | PresenceDto
-  | SyncedFrame | ErrorFrame | { type: "joined"; conversation_id: string } | { type: "pong" };
+  | SyncedFrame
+  | ErrorFrame
+  | { type: "joined"; conversation_id: string }
+  | { type: "pong" };
 
 export interface SyncRequest {
   type: "sync";

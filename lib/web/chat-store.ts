@@ -1,5 +1,5 @@
 import type { AttachmentDto, ConversationDto, MessageDto, PersonDto } from "@/lib/chat/present";
-import type { ConversationUpdatedFrame } from "@/lib/realtime/wire";
+import type { ConversationUpdatedFrame, MessageUpdatedFrame } from "@/lib/realtime/wire";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting";
 
@@ -10,6 +10,8 @@ export interface PendingMessage {
   content: string;
   attachments: AttachmentDto[];
   created_at: string;
+  /** The message it answers, if it is a reply. */
+  reply_to: string | null;
   failed: boolean;
 }
 
@@ -25,6 +27,8 @@ export interface ChatSnapshot {
   changes: Readonly<Record<string, readonly GroupChange[]>>;
   pending: readonly PendingMessage[];
   status: ConnectionStatus;
+  /** Conversations with a message mentioning the user that they have not looked at yet. */
+  mentioned: ReadonlySet<string>;
 }
 
 const NO_MESSAGES: readonly MessageDto[] = [];
@@ -50,6 +54,7 @@ export class ChatStore {
   private readonly changes = new Map<string, GroupChange[]>();
   private readonly pending = new Map<string, PendingMessage>();
   private status: ConnectionStatus = "connecting";
+  private readonly mentioned = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private snapshot: ChatSnapshot | null = null;
 
@@ -67,6 +72,7 @@ export class ChatStore {
       changes: Object.fromEntries(this.changes),
       pending: [...this.pending.values()],
       status: this.status,
+      mentioned: new Set(this.mentioned),
     };
     return this.snapshot;
   };
@@ -149,11 +155,33 @@ export class ChatStore {
     return conversation !== undefined;
   }
 
+  /**
+   * A message's new state from an edit, deletion or reaction event, applied by id: a message not
+   * loaded here (older than the pages shown) is left for when its page is loaded, which brings
+   * its current state. The event's seq still moves the conversation's cursor.
+   */
+  receiveUpdate({ seq, conversation_id, message }: MessageUpdatedFrame): boolean {
+    const list = this.messages.get(conversation_id);
+    const index = list?.findIndex((known) => known.id === message.id) ?? -1;
+    if (list && index >= 0) this.messages.set(conversation_id, list.with(index, message));
+    const conversation = this.conversations.get(conversation_id);
+    if (conversation) {
+      this.conversations.set(conversation_id, {
+        ...conversation,
+        last_message: conversation.last_message?.id === message.id ? message : conversation.last_message,
+        last_seq: Math.max(conversation.last_seq, seq),
+      });
+    }
+    this.changed();
+    return conversation !== undefined;
+  }
+
   /** The user was removed from the conversation (or left it): it is forgotten here. */
   forget(conversationId: string): void {
     this.conversations.delete(conversationId);
     this.messages.delete(conversationId);
     this.changes.delete(conversationId);
+    this.mentioned.delete(conversationId);
     for (const [key, message] of this.pending) if (message.conversation_id === conversationId) this.pending.delete(key);
     this.changed();
   }
@@ -166,6 +194,16 @@ export class ChatStore {
       this.conversations.set(id, { ...conversation, members });
     }
     this.changed();
+  }
+
+  markMentioned(conversationId: string): void {
+    if (this.mentioned.has(conversationId)) return;
+    this.mentioned.add(conversationId);
+    this.changed();
+  }
+
+  clearMentioned(conversationId: string): void {
+    if (this.mentioned.delete(conversationId)) this.changed();
   }
 
   addPending(message: Omit<PendingMessage, "failed">): void {

@@ -1,5 +1,5 @@
 import type { MessageDto, PresenceDto } from "@/lib/chat/present";
-import { CLOSE_CODES, type ConversationRemovedFrame, type ConversationUpdatedFrame, type MessageFrame, type SyncedFrame, type SyncRequest } from "@/lib/realtime/wire";
+import { CLOSE_CODES, type ConversationRemovedFrame, type EventFrame, type MessageUpdatedFrame, type SyncedFrame, type SyncRequest } from "@/lib/realtime/wire";
 import type { ConnectionStatus, GroupChange } from "@/lib/web/chat-store";
 
 export interface LiveConnectionOptions {
@@ -14,6 +14,8 @@ export interface LiveConnectionOptions {
   /** Where catch-up starts, asked afresh on every (re)connection. */
   cursors: () => Record<string, number>;
   onMessage: (message: MessageDto) => void;
+  /** An edit, deletion or reaction: the message's whole new state under the event's seq. */
+  onMessageUpdated: (frame: MessageUpdatedFrame) => void;
   onChange?: (change: GroupChange) => void;
   onRemoved?: (conversationId: string) => void;
   onPresence?: (presence: PresenceDto) => void;
@@ -28,8 +30,7 @@ export interface LiveConnectionOptions {
 }
 
 type IncomingFrame =
-  | MessageFrame
-  | ConversationUpdatedFrame
+  | EventFrame
   | ConversationRemovedFrame
   | PresenceDto
   | Pick<SyncedFrame, "type" | "more">
@@ -44,8 +45,12 @@ function isMessage(value: unknown): value is MessageDto {
     typeof message.sender_id === "string" &&
     typeof message.conversation_id === "string" &&
     typeof message.content === "string" &&
+    Array.isArray(message.attachments) &&
     typeof message.created_at === "string" &&
-    typeof message.seq === "number"
+    typeof message.seq === "number" &&
+    typeof message.deleted === "boolean" &&
+    Array.isArray(message.reactions) &&
+    Array.isArray(message.mentions)
   );
 }
 
@@ -60,9 +65,12 @@ function parseFrame(data: unknown): IncomingFrame {
   if (typeof frame !== "object" || frame === null) return { type: "other" };
   const { type, message, more, conversation_id, seq, conversation, user_id } = frame as Record<string, unknown>;
   if (type === "message" && isMessage(message)) return { type, message };
+  if (type === "message_updated" && isMessage(message) && typeof seq === "number" && typeof conversation_id === "string") {
+    return { type, seq, conversation_id, message };
+  }
   // The server's own frames: only their discriminating fields are checked.
   if (type === "conversation_updated" && typeof conversation_id === "string" && typeof seq === "number" && typeof conversation === "object" && conversation !== null) {
-    return frame as ConversationUpdatedFrame;
+    return frame as EventFrame;
   }
   if (type === "conversation_removed" && typeof conversation_id === "string") return frame as ConversationRemovedFrame;
   if (type === "presence" && typeof user_id === "string") return frame as PresenceDto;
@@ -219,6 +227,8 @@ export class LiveConnection {
     const frame = parseFrame(data);
     if (frame.type === "message") {
       this.options.onMessage(frame.message);
+    } else if (frame.type === "message_updated") {
+      this.options.onMessageUpdated(frame);
     } else if (frame.type === "conversation_updated") {
       this.options.onChange?.(frame);
     } else if (frame.type === "conversation_removed") {

@@ -47,6 +47,9 @@ function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl =
       recorder.received.push(message);
       recorder.cursors[message.conversation_id] = message.seq;
     },
+    onMessageUpdated: ({ seq, conversation_id }) => {
+      recorder.cursors[conversation_id] = seq;
+    },
     onChange: (change) => recorder.changes.push(change),
     onRemoved: (conversationId) => recorder.removed.push(conversationId),
     onPresence: () => undefined,
@@ -164,6 +167,7 @@ describe("LiveConnection", () => {
       url: `${server.url.replace(/^http/, "ws")}/ws?token=${user.token}`,
       cursors: () => ({}),
       onMessage: () => undefined,
+      onMessageUpdated: () => undefined,
       onStatus: (status) => statuses.push(status),
       onSessionEnded: async () => {
         endings.push(Date.now());
@@ -191,6 +195,7 @@ describe("LiveConnection", () => {
       url: `${server.url.replace(/^http/, "ws")}/ws?token=${user.token}`,
       cursors: () => ({}),
       onMessage: () => undefined,
+      onMessageUpdated: () => undefined,
       onStatus: (status) => statuses.push(status),
       onSessionEnded: async () => {
         renewals++;

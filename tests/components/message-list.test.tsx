@@ -22,17 +22,32 @@ function message(seq: number, sender: UserDto, content: string): MessageDto {
     content,
     created_at: "2026-03-04T15:07:00.000Z",
     seq,
+    edited_at: null, deleted: false, reactions: [], reply_to: null, mentions: [],
   };
 }
 
 function renderList(props: Partial<Parameters<typeof MessageList>[0]> = {}) {
+  const actions = { onReply: vi.fn(), onReact: vi.fn(), onEdit: vi.fn(async () => true), onDelete: vi.fn(), onJump: vi.fn() };
   const handlers = { onLoadOlder: vi.fn(async () => undefined), onRetry: vi.fn() };
-  render(<MessageList me={me} members={[me, ann, bo]} messages={[]} pending={[]} hasOlder={false} {...handlers} {...props} />);
-  return handlers;
+  render(
+    <MessageList
+      me={me}
+      members={[me, ann, bo]}
+      messages={[]}
+      pending={[]}
+      hasOlder={false}
+      moderates={false}
+      focusId={null}
+      handlers={actions}
+      {...handlers}
+      {...props}
+    />,
+  );
+  return { ...handlers, ...actions };
 }
 
 function bubbles() {
-  return within(screen.getByRole("log", { name: "Messages" })).getAllByRole("listitem");
+  return within(screen.getByRole("log", { name: "Messages" })).getAllByTestId("message");
 }
 
 describe("MessageList", () => {
@@ -61,7 +76,7 @@ describe("MessageList", () => {
   });
 
   it("shows a message being sent after the stored ones, marked as sending", () => {
-    const pending: PendingMessage = { message_id: "p1", conversation_id: "c1", content: "on its way", attachments: [], created_at: "2026-03-04T15:08:00.000Z", failed: false };
+    const pending: PendingMessage = { message_id: "p1", conversation_id: "c1", content: "on its way", attachments: [], created_at: "2026-03-04T15:08:00.000Z", reply_to: null, failed: false };
     renderList({ messages: [message(1, ann, "first")], pending: [pending] });
     const last = bubbles().at(-1)!;
     expect(last.getAttribute("data-state")).toBe("sending");
@@ -69,7 +84,7 @@ describe("MessageList", () => {
   });
 
   it("offers to retry a message that could not be sent", () => {
-    const pending: PendingMessage = { message_id: "p1", conversation_id: "c1", content: "lost", attachments: [], created_at: "2026-03-04T15:08:00.000Z", failed: true };
+    const pending: PendingMessage = { message_id: "p1", conversation_id: "c1", content: "lost", attachments: [], created_at: "2026-03-04T15:08:00.000Z", reply_to: null, failed: true };
     const { onRetry } = renderList({ pending: [pending] });
     fireEvent.click(screen.getByRole("button", { name: "Not sent — retry" }));
     expect(onRetry).toHaveBeenCalledWith(pending);
@@ -82,5 +97,80 @@ describe("MessageList", () => {
     cleanup();
     renderList({ messages: [message(1, ann, "the very first")], hasOlder: false });
     expect(screen.queryByRole("button", { name: "Load older messages" })).toBeNull();
+  });
+
+  it("marks an edited message as edited and a deleted one as deleted, without its words", () => {
+    renderList({
+      messages: [
+        { ...message(1, ann, "fixed typo"), edited_at: "2026-03-04T15:09:00.000Z" },
+        { ...message(2, ann, ""), deleted: true },
+      ],
+    });
+    const [edited, deleted] = bubbles();
+    expect(within(edited!).getByTestId("edited").textContent).toBe("(edited)");
+    expect(within(deleted!).getByTestId("message-body").textContent).toBe("This message was deleted");
+  });
+
+  it("renders Markdown and links safely, leaving raw HTML as text", () => {
+    renderList({ messages: [message(1, ann, "**bold** <img src=x onerror=alert(1)> https://example.com")] });
+    const body = screen.getByTestId("message-body");
+    expect(body.querySelector("strong")!.textContent).toBe("bold");
+    expect(body.querySelector("img")).toBeNull();
+    const link = body.querySelector("a")!;
+    expect([link.getAttribute("href"), link.getAttribute("target"), link.getAttribute("rel")]).toEqual(["https://example.com", "_blank", "noopener noreferrer"]);
+  });
+
+  it("toggles the reader's own reaction from its chip", () => {
+    const reacted = { ...message(1, ann, "nice"), reactions: [{ emoji: "👍", count: 2, user_ids: [ann.id, me.id] }, { emoji: "🎉", count: 1, user_ids: [ann.id] }] };
+    const { onReact } = renderList({ messages: [reacted] });
+    fireEvent.click(screen.getByRole("button", { name: "👍 2, including you" }));
+    fireEvent.click(screen.getByRole("button", { name: "🎉 1" }));
+    expect(onReact.mock.calls.map(([, emoji, on]) => [emoji, on])).toEqual([
+      ["👍", false],
+      ["🎉", true],
+    ]);
+  });
+
+  it("reacts with an emoji picked from the picker", () => {
+    const { onReact } = renderList({ messages: [message(1, ann, "pick one")] });
+    fireEvent.click(screen.getByRole("button", { name: "React" }));
+    fireEvent.click(screen.getByRole("button", { name: "React with 🎉" }));
+    expect(onReact).toHaveBeenCalledWith(expect.objectContaining({ id: "m1" }), "🎉", true);
+  });
+
+  it("offers edit only on the user's own messages and saves the edit in place", async () => {
+    const { onEdit } = renderList({ messages: [message(1, ann, "theirs"), message(2, me, "mine")] });
+    const [theirs, mine] = bubbles();
+    expect(within(theirs!).queryByRole("button", { name: "Edit" })).toBeNull();
+    fireEvent.click(within(mine!).getByRole("button", { name: "Edit" }));
+    const editor = within(mine!).getByRole("textbox", { name: "Edit message" });
+    fireEvent.change(editor, { target: { value: "mine, better" } });
+    fireEvent.keyDown(editor, { key: "Enter" });
+    expect(onEdit).toHaveBeenCalledWith(expect.objectContaining({ id: "m2" }), "mine, better");
+  });
+
+  it("deletes only after confirmation", () => {
+    const { onDelete } = renderList({ messages: [message(1, me, "oops")] });
+    fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    expect(onDelete).not.toHaveBeenCalled();
+    fireEvent.click(within(screen.getByRole("alertdialog", { name: "Delete this message?" })).getByRole("button", { name: "Delete" }));
+    expect(onDelete).toHaveBeenCalledWith(expect.objectContaining({ id: "m1" }));
+  });
+
+  it("offers delete on others' messages only to a group's creator", () => {
+    renderList({ messages: [message(1, ann, "theirs")] });
+    expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+    cleanup();
+    renderList({ messages: [message(1, ann, "theirs")], moderates: true });
+    expect(screen.getByRole("button", { name: "Delete" })).toBeTruthy();
+  });
+
+  it("quotes the message a reply answers and jumps to it on click", () => {
+    const { onJump } = renderList({ messages: [message(1, ann, "the question"), { ...message(2, me, "the answer"), reply_to: "m1" }] });
+    const quote = screen.getByTestId("quoted-reply");
+    expect(quote.textContent).toContain("Ann Other");
+    expect(quote.textContent).toContain("the question");
+    fireEvent.click(quote);
+    expect(onJump).toHaveBeenCalledWith("m1");
   });
 });

@@ -29,7 +29,7 @@ function conversation(id: string, members: PersonDto[], overrides: Partial<Conve
 
 function renderSidebar(props: Partial<Parameters<typeof Sidebar>[0]> = {}) {
   const handlers = { onOpenUser: vi.fn(), onGroupCreated: vi.fn(), onLogout: vi.fn() };
-  render(<Sidebar me={me} conversations={[]} users={[]} openId={null} status="online" {...handlers} {...props} />);
+  render(<Sidebar me={me} conversations={[]} users={[]} openId={null} status="online" mentioned={new Set()} {...handlers} {...props} />);
   return handlers;
 }
 
@@ -59,9 +59,20 @@ describe("Sidebar", () => {
   });
 
   it("previews the last message of each conversation", () => {
-    const last = { id: "m1", message_id: "k1", sender_id: ann.id, conversation_id: "d1", content: "see you at 8", attachments: [], created_at: "2026-03-04T15:01:00.000Z", seq: 1 };
+    const last = { id: "m1", message_id: "k1", sender_id: ann.id, conversation_id: "d1", content: "see you at 8", attachments: [], created_at: "2026-03-04T15:01:00.000Z", seq: 1, edited_at: null, deleted: false, reactions: [], reply_to: null, mentions: [] };
     renderSidebar({ conversations: [conversation("d1", [me, ann], { last_message: last, last_seq: 1 })] });
     expect(conversationLinks()[0]!.textContent).toContain("see you at 8");
+  });
+
+  it("marks the conversations where the user was mentioned", () => {
+    renderSidebar({ conversations: [conversation("d1", [me, ann]), conversation("d2", [me, bo])], mentioned: new Set(["d2"]) });
+    expect(conversationLinks().map((link) => link.querySelector('[data-testid="mentioned"]') !== null)).toEqual([false, true]);
+  });
+
+  it("previews a deleted last message as deleted", () => {
+    const last = { id: "m1", message_id: "k1", sender_id: ann.id, conversation_id: "d1", content: "", attachments: [], created_at: "2026-03-04T15:01:00.000Z", seq: 1, edited_at: null, deleted: true, reactions: [], reply_to: null, mentions: [] };
+    renderSidebar({ conversations: [conversation("d1", [me, ann], { last_message: last, last_seq: 1 })] });
+    expect(conversationLinks()[0]!.textContent).toContain("Message deleted");
   });
 
   it("opens a 1-on-1 when a person is clicked", () => {

@@ -1,12 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createUser } from "../support/api";
 import { freePort } from "../support/ports";
+import { copyProject } from "../support/project-copy";
 import { waitForListening } from "../support/server";
 import { TestSocket } from "../support/ws";
 
@@ -16,13 +16,8 @@ let child: ChildProcess;
 const logs: string[] = [];
 let url: string;
 
-const SOURCES = ["app", "components", "lib", "drizzle", "instrumentation.ts", "server.ts", "package.json", "tsconfig.json", "next.config.mjs", "postcss.config.mjs"];
-
 beforeAll(async () => {
-  project = mkdtempSync(path.join(tmpdir(), "pneumatic-dev-"));
-  for (const entry of SOURCES) cpSync(entry, path.join(project, entry), { recursive: true });
-  // Hard links: a real node_modules inside the project, as Turbopack requires, without copying.
-  execFileSync("cp", ["-al", path.resolve("node_modules"), path.join(project, "node_modules")]);
+  project = copyProject("pneumatic-dev-");
   const port = await freePort();
   child = spawn("npm", ["run", "dev"], {
     cwd: project,

@@ -33,7 +33,8 @@ beforeAll(async () => {
   const root = mkdtempSync(path.join(tmpdir(), "pneumatic-standalone-"));
   chmodSync(root, 0o755);
   bundle = path.join(root, "app");
-  cpSync(".next/standalone", bundle, { recursive: true });
+  // Verbatim: cpSync would point the bundle's relative links (to its external packages) back at the build folder.
+  cpSync(".next/standalone", bundle, { recursive: true, verbatimSymlinks: true });
   const dataDir = path.join(root, "data");
   mkdirSync(dataDir);
   const user = unprivileged();

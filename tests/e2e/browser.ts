@@ -79,7 +79,7 @@ export async function expectLive(page: Page): Promise<void> {
 
 /** The texts of the message bubbles in the open conversation, oldest first. */
 export async function messageTexts(page: Page): Promise<string[]> {
-  return page.getByTestId("message").locator("p").allInnerTexts();
+  return page.getByTestId("message-body").allInnerTexts();
 }
 
 export async function expectMessages(page: Page, expected: string[]): Promise<void> {

@@ -97,6 +97,18 @@ describe("WebSocket rate limiting", () => {
     await socket.close();
   });
 
+  it("counts every frame that does work, not only messages, and never a ping", async () => {
+    const grace = await createUser(server.url, "grace");
+    const socket = await TestSocket.open(server.url, { token: grace.token });
+    for (let i = 0; i < WS_LIMIT; i += 1) {
+      expect(await socket.request({ type: "sync", cursors: {} }, ["synced", "error"])).toMatchObject({ type: "synced" });
+    }
+    const refused = await socket.request({ type: "sync", conversation_id: "c-1", after_seq: 0 }, ["synced", "error"]);
+    expect(refused).toMatchObject({ type: "error", conversation_id: "c-1", reason: expect.stringMatching(/too many/i) });
+    for (let i = 0; i < 3; i += 1) expect(await socket.request({ type: "ping" }, ["pong"])).toEqual({ type: "pong" });
+    await socket.close();
+  });
+
   it("limits each user separately", async () => {
     const [gina, hank] = await Promise.all([createUser(server.url, "gina"), createUser(server.url, "hank")]);
     const id = await createConversation(server.url, gina, [hank]);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { MessageDto } from "@/lib/chat/present";
 
-import { createConversation, createUser, postMessage, type TestUser } from "../support/api";
+import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
 import { TestSocket } from "../support/ws";
 
@@ -62,6 +62,31 @@ describe("several instances on one PostgreSQL", () => {
       await device.waitForMessages(count);
       const received = await settled(device);
       expect(received.map((message) => message.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    }
+  });
+
+  it("delivers edits and reactions made through both instances to every device on each, once and in seq order", async () => {
+    const [alice, bob] = await Promise.all([createUser(a.url), createUser(b.url)]);
+    const conversationId = await createConversation(a.url, alice, [bob]);
+    const original = (await postMessage(a.url, alice, conversationId, "original")).body;
+    const devices = await Promise.all([connect(a, alice), connect(b, alice), connect(a, bob), connect(b, bob)]);
+    const count = 30;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        i % 2 === 0
+          ? api(a.url, "PATCH", `/messages/${original.id}`, { token: alice.token, json: { content: `edit ${i}` } })
+          : api(b.url, "PUT", `/messages/${original.id}/reactions/${encodeURIComponent(["👍", "🎉", "🔥"][i % 3]!)}`, { token: bob.token }),
+      ),
+    );
+    // Bob's reactions are three emoji added once each; the rest of his requests change nothing.
+    const events = count / 2 + 3;
+    const stored = (await api<{ messages: MessageDto[] }>(a.url, "GET", `/conversations/${conversationId}/messages`, { token: bob.token })).body.messages[0];
+    for (const device of devices) {
+      await device.waitFor((frame) => frame.type === "message_updated" && frame.seq === events + 1);
+      await settled(device);
+      const updates = device.frames.filter((frame) => frame.type === "message_updated");
+      expect(updates.map((frame) => frame.seq)).toEqual(Array.from({ length: events }, (_, i) => i + 2));
+      expect(updates.at(-1)!.message).toEqual(stored);
     }
   });
 

@@ -1,15 +1,23 @@
+import { rmSync } from "node:fs";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createConversation, createUser, postMessage } from "../support/api";
+import { copyProject } from "../support/project-copy";
 import { DEV_SERVER, startServer, type TestServer } from "../support/server";
 import { TestSocket } from "../support/ws";
 
 let server: TestServer;
+let project: string;
 
 beforeAll(async () => {
-  server = await startServer({ env: { NODE_ENV: "development" }, command: DEV_SERVER });
+  project = copyProject("pneumatic-dev-mode-");
+  server = await startServer({ env: { NODE_ENV: "development" }, command: { ...DEV_SERVER, cwd: project } });
+}, 120_000);
+afterAll(async () => {
+  await server.stop();
+  rmSync(project, { recursive: true, force: true });
 });
-afterAll(() => server.stop());
 
 // Production shares the hub the same way; every other realtime suite runs against `next build`.
 describe("under next dev", () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, createConversation, createUser, postMessage } from "../support/api";
 import { TestEventStream } from "../support/event-stream";
 import { startServer, type TestServer } from "../support/server";
+import { TestSocket } from "../support/ws";
 
 let server: TestServer;
 
@@ -51,9 +52,14 @@ describe("GET /events (Server-Sent Events)", () => {
     const [alice, bob] = await Promise.all([createUser(server.url), createUser(server.url)]);
     const conversationId = await createConversation(server.url, alice, [bob]);
     // One round replays at most 1000 events per conversation.
+    const witness = await TestSocket.open(server.url, { token: alice.token });
     await Promise.all(Array.from({ length: 1005 }, (_, i) => postMessage(server.url, alice, conversationId, `bulk ${i}`)));
+    // Once another client has heard every event live, none can reach the stream live: all of it is replay.
+    await witness.waitForMessages(1005, conversationId, 30_000);
+    await witness.close();
     const stream = await TestEventStream.open(server.url, { token: bob.token });
     const messages = await stream.waitForMessages(1005, conversationId, 30_000);
+    await stream.waitFor((frame) => frame.type === "synced" && Array.isArray(frame.more) && frame.more.length === 0);
     expect(new Set(messages.map((message) => message.seq)).size).toBe(1005);
     expect(stream.frames.filter((frame) => frame.type === "synced").map((frame) => frame.more)).toEqual([[conversationId], []]);
     await stream.close();

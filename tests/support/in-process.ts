@@ -4,6 +4,8 @@ import { createConversation } from "@/lib/chat/conversations";
 import { sendMessage } from "@/lib/chat/messages";
 import { signUp } from "@/lib/chat/users";
 import type { Transport } from "@/lib/realtime/connection";
+import { eventSeq, type EventFrame } from "@/lib/realtime/wire";
+
 import type { Frame } from "./ws";
 
 /**
@@ -25,13 +27,13 @@ export class RecordingTransport implements Transport {
     this.open = false;
   }
 
-  /** The seqs of the event frames of one conversation, in the order they were sent. */
+  /** The seqs of the event frames of one conversation, new messages and changes alike, in the order they were sent. */
   seqs(conversationId: string): number[] {
     return this.frames
-      .filter((frame) => frame.type === "message")
-      .map((frame) => frame.message as { seq: number; conversation_id: string })
-      .filter((message) => message.conversation_id === conversationId)
-      .map((message) => message.seq);
+      .filter((frame) => frame.type === "message" || frame.type === "message_updated" || frame.type === "conversation_updated")
+      .map((frame) => frame as unknown as EventFrame)
+      .filter((frame) => (frame.type === "message" ? frame.message.conversation_id : frame.conversation_id) === conversationId)
+      .map(eventSeq);
   }
 
   last(type: string): Frame | undefined {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 
 import type { MessageDto } from "@/lib/chat/present";
+import { eventSeq, type EventFrame } from "@/lib/realtime/wire";
 
 import { api, postMessage, type TestUser } from "./api";
 import { eventually } from "./wait";
@@ -54,14 +55,27 @@ export class Device {
     return socket !== undefined && socket.closed === null;
   }
 
-  /** The seqs of the events (messages and group changes) one connection received, in order; a retry's answer is not an event. */
+  /** The events one connection received, in order: messages, changes to them and group changes; a retry's answer is not an event. */
+  private eventFrames(socket: TestSocket): EventFrame[] {
+    return socket.frames
+      .filter((frame) => (frame.type === "message" && frame.retried === undefined) || frame.type === "message_updated" || frame.type === "conversation_updated")
+      .map((frame) => frame as unknown as EventFrame)
+      .filter((frame) => (frame.type === "message" ? frame.message.conversation_id : frame.conversation_id) === this.conversationId);
+  }
+
   private events(socket: TestSocket): number[] {
-    return socket.frames.flatMap((frame) => {
-      if (frame.type === "conversation_updated") return frame.conversation_id === this.conversationId ? [frame.seq as number] : [];
-      if (frame.type !== "message" || frame.retried !== undefined) return [];
-      const message = frame.message as MessageDto;
-      return message.conversation_id === this.conversationId ? [message.seq] : [];
-    });
+    return this.eventFrames(socket).map(eventSeq);
+  }
+
+  /** Per message, its state in the newest event about it this device received. */
+  latestStates(): Map<string, MessageDto> {
+    const newest = new Map<string, { seq: number; message: MessageDto }>();
+    for (const frame of this.sockets.flatMap((socket) => this.eventFrames(socket))) {
+      if (frame.type === "conversation_updated") continue;
+      const seen = newest.get(frame.message.id);
+      if (!seen || eventSeq(frame) > seen.seq) newest.set(frame.message.id, { seq: eventSeq(frame), message: frame.message });
+    }
+    return new Map([...newest].map(([id, { message }]) => [id, message]));
   }
 
   /** Every seq this device received, on any of its connections. */
@@ -137,6 +151,11 @@ export class Device {
     this.sendFrame(messageId, content);
   }
 
+  /** Toggles this user's reaction on a message over the socket; its event (or none) is the answer. */
+  react(messageId: string, emoji: string, on: boolean): void {
+    this.socket?.send({ type: "react", id: messageId, emoji, on });
+  }
+
   /** Asks for a replay from `cursor` on the open connection, without waiting for the answer. */
   sync(cursor = this.cursor()): void {
     this.socket?.send({ type: "sync", cursors: { [this.conversationId]: cursor } });
@@ -167,15 +186,17 @@ export async function storedStream(url: string, reader: TestUser, conversationId
   }
 }
 
-async function lastSeqOf(url: string, reader: TestUser, conversationId: string): Promise<number> {
+/** The seq of the conversation's newest event: its events are 1..that, messages and changes alike. */
+async function lastEventSeq(url: string, reader: TestUser, conversationId: string): Promise<number> {
   const list = await api<{ conversations: { id: string; last_seq: number }[] }>(url, "GET", "/conversations", { token: reader.token });
   return list.body.conversations.find((conversation) => conversation.id === conversationId)!.last_seq;
 }
 
 /**
- * Checks the guarantee against what is stored: the events are numbered 1..N without a hole
- * (messages, and at least `acknowledgedRenames` group changes among them), every acknowledged
- * message is stored once, and every device received every event, no connection twice.
+ * Checks the guarantee against what is stored: the events are numbered 1..N (at least
+ * `acknowledgedRenames` of them group changes), every acknowledged message is stored once,
+ * every device received every event 1..N, no connection twice, and the newest event a device
+ * has about each message carries the message's stored state.
  */
 export async function expectExactlyOnce(
   url: string,
@@ -186,21 +207,19 @@ export async function expectExactlyOnce(
   acknowledgedRenames = 0,
 ): Promise<void> {
   const stream = await storedStream(url, reader, conversationId);
-  const lastSeq = await lastSeqOf(url, reader, conversationId);
-  const everySeq = Array.from({ length: lastSeq }, (_, index) => index + 1);
-  const messageSeqs = stream.map((message) => message.seq);
-  expect(messageSeqs).toEqual([...new Set(messageSeqs)].sort((a, b) => a - b));
-  expect(messageSeqs.every((seq) => seq >= 1 && seq <= lastSeq)).toBe(true);
-  expect(lastSeq - stream.length).toBeGreaterThanOrEqual(acknowledgedRenames);
   const ids = stream.map((message) => `${message.sender_id}/${message.message_id}`);
   expect(new Set(ids).size).toBe(ids.length);
   const stored = new Set(stream.map((message) => message.message_id));
   const acknowledged = [...acknowledgedOverHttp, ...devices.flatMap((device) => [...device.acknowledged])];
   expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+  const events = Array.from({ length: await lastEventSeq(url, reader, conversationId) }, (_, index) => index + 1);
+  expect(events.length - stream.length).toBeGreaterThanOrEqual(acknowledgedRenames);
+  const storedStates = new Map(stream.map((message) => [message.id, message]));
   for (const device of devices) {
     expect(device.duplicates()).toEqual([]);
     expect(device.holes()).toEqual([]);
-    expect([...device.received()].sort((a, b) => a - b)).toEqual(everySeq);
+    expect([...device.received()].sort((a, b) => a - b)).toEqual(events);
+    expect(device.latestStates()).toEqual(storedStates);
   }
 }
 
@@ -211,13 +230,15 @@ export interface InterleavingRun {
   restarts: number;
 }
 
+/** Reactions the interleaving toggles: a few, so that adds and removals meet on one message. */
+const EMOJI = ["👍", "🎉", "🔥"];
+
 /**
- * Drives a seeded random interleaving of posts over HTTP and the socket, renames of the group,
- * devices going offline
- * and reconnecting to any instance (half the time with a live event arriving before the sync),
- * syncs from stale cursors and instance restarts, with a few milliseconds between
- * operations and nothing awaited that a real client would not await; then settles every
- * device and checks the guarantee.
+ * Drives a seeded random interleaving of posts and reactions over HTTP and the socket, edits,
+ * renames of the group, devices going offline and reconnecting to any instance (half the time
+ * with a live event arriving before the sync), syncs from stale cursors and instance restarts,
+ * with a few milliseconds between operations and nothing awaited that a real client would not
+ * await; then settles every device and checks the guarantee.
  */
 export async function runInterleaving(
   deployment: Deployment,
@@ -235,9 +256,13 @@ export async function runInterleaving(
   let restarts = 0;
   for (const device of devices) await device.connect(pick(deployment.urls()));
 
+  /** Messages some device has heard of: what edits and reactions can name. */
+  const known = (): MessageDto[] => [...new Map(devices.flatMap((device) => [...device.latestStates()])).values()];
+
   for (let step = 0; step < run.operations; step++) {
     const roll = random();
     const device = pick(devices);
+    const target = known().length > 0 ? pick(known()) : undefined;
     if (roll < 0.05) {
       // A group change is an event of the same stream; a 1-on-1 refuses it (409) and stores nothing.
       const url = pick(deployment.urls());
@@ -247,6 +272,15 @@ export async function runInterleaving(
           () => undefined,
         ),
       );
+    } else if (roll < 0.1 && target) {
+      const user = pick([alice, bob]);
+      const path = `/messages/${target.id}/reactions/${encodeURIComponent(pick(EMOJI))}`;
+      inFlight.push(api(pick(deployment.urls()), random() < 0.6 ? "PUT" : "DELETE", path, { token: user.token }).catch(() => undefined));
+    } else if (roll < 0.14 && target?.sender_id === alice.id) {
+      const path = `/messages/${target.id}`;
+      inFlight.push(api(pick(deployment.urls()), "PATCH", path, { token: alice.token, json: { content: `edited ${step}` } }).catch(() => undefined));
+    } else if (roll < 0.18 && target) {
+      if (device.connected) device.react(target.id, pick(EMOJI), random() < 0.6);
     } else if (roll < 0.35) {
       const sender = pick([alice, bob]);
       const messageId = randomUUID();

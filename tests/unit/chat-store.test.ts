@@ -34,6 +34,7 @@ function message(conversationId: string, seq: number, overrides: Partial<Message
     content: `message ${seq}`,
     created_at: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(),
     seq,
+    edited_at: null, deleted: false, reactions: [], reply_to: null, mentions: [],
     ...overrides,
   };
 }
@@ -52,7 +53,7 @@ describe("ChatStore", () => {
   it("replaces an optimistic message by the stored one with the same message_id", () => {
     const store = new ChatStore(ME);
     store.absorbConversations([conversation("c1")]);
-    store.addPending({ message_id: "key-1", conversation_id: "c1", content: "hi", attachments: [], created_at: "2026-01-01T00:00:00.000Z" });
+    store.addPending({ message_id: "key-1", conversation_id: "c1", content: "hi", attachments: [], created_at: "2026-01-01T00:00:00.000Z", reply_to: null });
     expect(store.getSnapshot().pending).toHaveLength(1);
     store.receive(message("c1", 1, { message_id: "key-1", sender_id: ME, content: "hi" }));
     expect(store.getSnapshot().pending).toEqual([]);
@@ -61,7 +62,7 @@ describe("ChatStore", () => {
 
   it("keeps an optimistic message when someone else's message carries the same message_id", () => {
     const store = new ChatStore(ME);
-    store.addPending({ message_id: "shared-key", conversation_id: "c1", content: "mine", attachments: [], created_at: "2026-01-01T00:00:00.000Z" });
+    store.addPending({ message_id: "shared-key", conversation_id: "c1", content: "mine", attachments: [], created_at: "2026-01-01T00:00:00.000Z", reply_to: null });
     store.receive(message("c1", 1, { message_id: "shared-key", sender_id: OTHER }));
     expect(store.getSnapshot().pending.map((m) => m.content)).toEqual(["mine"]);
   });
@@ -102,6 +103,41 @@ describe("ChatStore", () => {
     expect(notified).toBe(1);
     expect(store.getSnapshot()).not.toBe(before);
     expect(store.getSnapshot().status).toBe("online");
+  });
+
+  it("applies a message_updated frame to the message with its id and moves the cursor to the event's seq", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    store.receive(message("c1", 1));
+    store.receive(message("c1", 2));
+    const edited = message("c1", 1, { content: "edited", edited_at: "2026-01-02T00:00:00.000Z" });
+    expect(store.receiveUpdate({ type: "message_updated", seq: 3, conversation_id: "c1", message: edited })).toBe(true);
+    expect(store.getSnapshot().messages.c1!.map((m) => m.content)).toEqual(["edited", "message 2"]);
+    expect(store.cursors()).toEqual({ c1: 3 });
+  });
+
+  it("updates the preview when the last message changes", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    store.receive(message("c1", 1));
+    store.receiveUpdate({ type: "message_updated", seq: 2, conversation_id: "c1", message: message("c1", 1, { content: "", deleted: true }) });
+    expect(store.getSnapshot().conversations[0]!.last_message).toMatchObject({ deleted: true });
+  });
+
+  it("does not insert an updated message it has not loaded", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1", { last_seq: 50 })]);
+    store.receive(message("c1", 51));
+    store.receiveUpdate({ type: "message_updated", seq: 52, conversation_id: "c1", message: message("c1", 3, { content: "old, edited" }) });
+    expect(store.getSnapshot().messages.c1!.map((m) => m.seq)).toEqual([51]);
+  });
+
+  it("marks a conversation as mentioning the user until it is cleared", () => {
+    const store = new ChatStore(ME);
+    store.markMentioned("c1");
+    expect([...store.getSnapshot().mentioned]).toEqual(["c1"]);
+    store.clearMentioned("c1");
+    expect(store.getSnapshot().mentioned.size).toBe(0);
   });
 });
 

@@ -74,7 +74,7 @@ describe("operations configuration", () => {
     expect(config.logLevel).toBe("info");
     expect(config.rateLimit).toEqual({
       api: { limit: 300, windowSeconds: 60 },
-      ws: { limit: 120, windowSeconds: 60 },
+      ws: { limit: 300, windowSeconds: 60 },
       action: { limit: 120, windowSeconds: 60 },
       signup: { limit: 10, windowSeconds: 3600 },
       login: { failuresPerAddress: 20, maxLockSeconds: 900 },

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 
 import { eventsAfter } from "@/lib/chat/events";
+import { editMessage, reactToMessage } from "@/lib/chat/message-actions";
 import { closeRepository } from "@/lib/db";
 import { ClientConnection } from "@/lib/realtime/connection";
 import { getHub } from "@/lib/realtime/hub";
@@ -27,6 +28,20 @@ describe("a client connection", () => {
     const { connection, client } = connect(bob);
     await send(alice, conversationId, 3);
     expect(client.seqs(conversationId)).toEqual([1, 2, 3]);
+    connection.close();
+  });
+
+  it("receives changes to a message live under their own seqs, and replays them in order after a sync", async () => {
+    const { alice, bob, conversationId } = await createPair();
+    await send(alice, conversationId);
+    const [first] = await eventsAfter(conversationId, 0, 1);
+    const { connection, client } = connect(bob);
+    await editMessage(alice, first!.message!.id, "edited");
+    await reactToMessage(bob, first!.message!.id, "👍", true);
+    expect(client.seqs(conversationId)).toEqual([2, 3]);
+    await connection.sync({ cursors: { [conversationId]: 0 } });
+    expect(client.seqs(conversationId)).toEqual([2, 3, 1]);
+    expect(client.frames.filter((frame) => frame.type === "message").at(-1)).toMatchObject({ message: { content: "edited", reactions: [{ emoji: "👍" }] } });
     connection.close();
   });
 

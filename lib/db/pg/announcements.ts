@@ -18,12 +18,17 @@ const messageSchema = z.object({
   attachments: z.string().nullable(),
   seq: z.number().int(),
   createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  deleted: z.boolean(),
+  reactions: z.array(z.object({ emoji: z.string(), userIds: z.array(z.string()) })),
+  mentions: z.array(z.string()),
+  replyTo: z.string().nullable(),
 });
 
 const eventSchema = z.object({
   conversationId: z.string(),
   seq: z.number().int(),
-  type: z.enum(["message", "conversation_updated"]),
+  type: z.enum(["message", "message_updated", "conversation_updated"]),
   createdAt: z.string(),
   message: messageSchema.nullable(),
   data: z.string().nullable(),

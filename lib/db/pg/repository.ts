@@ -1,16 +1,30 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql, TransactionRollbackError } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, or, sql, TransactionRollbackError } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { drizzle } from "drizzle-orm/postgres-js";
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
 
 import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
 import * as schema from "@/lib/db/pg/schema";
-import { attachmentsColumn, changeDataOf, changedUserIds, conversationChangeEvent, storedEvent, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince, type StoredEvent } from "@/lib/db/repository";
+import {
+  attachmentsColumn,
+  changeDataOf,
+  changedColumns,
+  changedUserIds,
+  conversationChangeEvent,
+  liveSince,
+  messageEventRow,
+  storedEvent,
+  type ChatRepository,
+  type ConversationSummary,
+  type EventRow,
+  type MessageRecord,
+  type PublicUser,
+  type StoredEvent,
+} from "@/lib/db/repository";
 
 const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence, uploads } = schema;
 
-/** Messages again, under other names, for the newest-message and unread subqueries. */
-const newest = alias(messages, "newest");
+/** Messages again, under another name, for the unread subquery. */
 const unread = alias(messages, "unread");
 const peers = alias(conversationMembers, "peers");
 
@@ -22,7 +36,7 @@ export interface PostgresRepository extends ChatRepository {
   listEventsSince(createdAt: string, offset: number, limit: number): Promise<StoredEvent[]>;
 }
 
-type Transaction = Parameters<Parameters<ReturnType<typeof drizzle<typeof schema>>["transaction"]>[0]>[0];
+type Transaction = Parameters<Parameters<PostgresJsDatabase<typeof schema>["transaction"]>[0]>[0];
 
 /** Whether a live instance other than `instanceId` has the user's connections. */
 async function onlineElsewhere(tx: Transaction, instanceId: string | null, userId: string, now: string): Promise<boolean> {
@@ -35,7 +49,7 @@ async function onlineElsewhere(tx: Transaction, instanceId: string | null, userI
   return row !== undefined;
 }
 
-async function memberIdsIn(tx: Transaction | ReturnType<typeof drizzle<typeof schema>>, conversationId: string): Promise<string[]> {
+async function memberIdsIn(tx: Transaction | PostgresJsDatabase<typeof schema>, conversationId: string): Promise<string[]> {
   const rows = await tx
     .select({ userId: conversationMembers.userId })
     .from(conversationMembers)
@@ -56,6 +70,21 @@ function publicUserColumns() {
     lastSeenAt: users.lastSeenAt,
     online: sql<boolean>`exists (select 1 from ${presence} inner join ${instances} on ${instances.id} = ${presence.instanceId} where ${presence.userId} = ${sql.identifier("users")}.${sql.identifier("id")} and ${instances.seenAt} > ${liveSince()})`.mapWith(Boolean),
   };
+}
+
+const messageColumns = getTableColumns(messages);
+
+/** The newest message of the conversation in the query, found through the (conversation, seq) index. */
+const latestMessageSeq = sql`(select max(latest.seq) from ${messages} latest where latest.conversation_id = ${conversations.id})`;
+
+/** The expression the GIN index of the search_index migration is built on, word for word. */
+const searchVector = sql`to_tsvector('simple', ${messages.content})`;
+
+/** Stores the event row and NOTIFYs it, in the caller's transaction, so it is heard only if it commits. */
+async function storeAndNotify(tx: Transaction, event: EventRow, message: MessageRecord | null): Promise<void> {
+  await tx.insert(conversationEvents).values(event);
+  const payload = noticePayload({ event: storedEvent({ event, message }), memberIds: await memberIdsIn(tx, event.conversationId) });
+  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${payload})`);
 }
 
 /**
@@ -178,18 +207,11 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
           conversation: conversations,
           lastMessage: messages,
           lastReadSeq: conversationMembers.lastReadSeq,
-          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId})`.mapWith(Number),
+          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted})`.mapWith(Number),
         })
         .from(conversationMembers)
         .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
-        .leftJoin(
-          messages,
-          and(
-            eq(messages.conversationId, conversations.id),
-            // The newest message, not the newest event: the last event may be an edit or a rename.
-            eq(messages.seq, sql`(select max(${newest.seq}) from ${messages} as ${sql.identifier("newest")} where ${newest.conversationId} = ${conversations.id})`),
-          ),
-        )
+        .leftJoin(messages, and(eq(messages.conversationId, conversations.id), eq(messages.seq, latestMessageSeq)))
         .where(eq(conversationMembers.userId, userId))
         .orderBy(desc(sql`coalesce(${messages.createdAt}, ${conversations.createdAt})`));
       const members = await membersOf(rows.map((row) => row.conversation.id));
@@ -257,10 +279,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
           // A concurrent retry stored it first: undo the seq increment so no gap is left.
           if (!inserted) tx.rollback();
           if (claimed.length > 0) await tx.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable);
-          const event = { conversationId: stored.conversationId, seq: stored.seq, type: "message", messageId: stored.id, data: null, createdAt: stored.createdAt };
-          await tx.insert(conversationEvents).values(event);
-          const payload = noticePayload({ event: storedEvent({ event, message: stored }), memberIds });
-          await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${payload})`);
+          await storeAndNotify(tx, messageEventRow(stored, stored.seq, "message", stored.createdAt), stored);
           return { outcome: "created", message: stored } as const;
         });
       } catch (error) {
@@ -296,11 +315,53 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
           .where(eq(conversationMembers.conversationId, conversationId))
           .orderBy(asc(users.username));
         const event = conversationChangeEvent(counter, members, change, actorId, userIds, counter.lastSeq, now);
-        await tx.insert(conversationEvents).values(event);
-        const payload = noticePayload({ event: storedEvent({ event, message: null }), memberIds: members.map((member) => member.id) });
-        await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${payload})`);
+        await storeAndNotify(tx, event, null);
         return { outcome: "changed", seq: event.seq, conversation: changeDataOf(event).conversation } as const;
       });
+    },
+    async findMessage(id) {
+      const [row] = await db.select().from(messages).where(eq(messages.id, id));
+      return row ?? null;
+    },
+    async updateMessage(id, change) {
+      const [located] = await db.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.id, id));
+      if (!located) return { outcome: "not_found" };
+      return db.transaction(async (tx) => {
+        // The counter row lock comes first: changes of one conversation then take turns, and
+        // each reads the message as the change before it left it.
+        await tx.execute(sql`select 1 from ${conversations} where ${conversations.id} = ${located.conversationId} for update`);
+        const [current] = await tx.select().from(messages).where(eq(messages.id, id));
+        if (!current) return { outcome: "not_found" } as const;
+        const next = change(current);
+        if (!next) return { outcome: "unchanged", message: current } as const;
+        const [counter] = await tx
+          .update(conversations)
+          .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+          .where(eq(conversations.id, current.conversationId))
+          .returning({ seq: conversations.lastSeq });
+        if (!counter) throw new Error(`message ${id} has no conversation`);
+        const stored: MessageRecord = { ...current, ...changedColumns(next) };
+        await tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id));
+        await storeAndNotify(tx, messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString()), stored);
+        return { outcome: "updated", message: stored } as const;
+      });
+    },
+    async searchMessages({ userId, terms, conversationId, before, limit }) {
+      // Each term is letters and digits only, so it cannot carry tsquery operators.
+      const query = terms.map((term) => `${term}:*`).join(" & ");
+      const conditions = [sql`${searchVector} @@ to_tsquery('simple', ${query})`, eq(messages.deleted, false)];
+      if (conversationId !== undefined) conditions.push(eq(messages.conversationId, conversationId));
+      if (before) conditions.push(sql`(${messages.createdAt}, ${messages.id}) < (${before.createdAt}::timestamptz, ${before.id})`);
+      return db
+        .select(messageColumns)
+        .from(messages)
+        .innerJoin(
+          conversationMembers,
+          and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)),
+        )
+        .where(and(...conditions))
+        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .limit(limit);
     },
     async listMessages(conversationId, { limit, before, after }) {
       const conditions = [eq(messages.conversationId, conversationId)];

@@ -4,11 +4,14 @@ import {
   customType,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+
+import type { StoredReaction } from "@/lib/db/sqlite/schema";
 
 /**
  * A timestamptz that the application reads and writes as an ISO-8601 `Z` string, so records
@@ -41,9 +44,9 @@ export const conversations = pgTable("conversations", {
   isGroup: boolean("is_group").notNull(),
   // The sorted pair of member ids of a 1-on-1; unique, so two people share exactly one.
   directKey: text("direct_key").unique(),
-  // Who created it: of a group, the one member who may remove others. Null when unknown.
-  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
   lastSeq: integer("last_seq").notNull().default(0),
+  // Who created it: of a group, the one member who may remove others. Null when unknown.
+  createdBy: text("created_by"),
   createdAt: timestamp("created_at").notNull(),
 });
 
@@ -81,6 +84,11 @@ export const messages = pgTable(
     attachments: text("attachments"),
     seq: integer("seq").notNull(),
     createdAt: timestamp("created_at").notNull(),
+    editedAt: timestamp("edited_at"),
+    deleted: boolean("deleted").notNull().default(false),
+    reactions: jsonb("reactions").$type<StoredReaction[]>().notNull().default([]),
+    mentions: jsonb("mentions").$type<string[]>().notNull().default([]),
+    replyTo: text("reply_to"),
   },
   (t) => [
     uniqueIndex("messages_sender_message_id_unique").on(t.senderId, t.messageId),

@@ -1,19 +1,34 @@
 import type Database from "better-sqlite3";
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { drizzle } from "drizzle-orm/better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 
-import { attachmentsColumn, changeDataOf, changedUserIds, conversationChangeEvent, storedEvent, type Announcer, type ChatRepository, type ConversationSummary, type MessageRecord, type PublicUser, liveSince } from "@/lib/db/repository";
+import {
+  attachmentsColumn,
+  changeDataOf,
+  changedColumns,
+  changedUserIds,
+  conversationChangeEvent,
+  liveSince,
+  messageEventRow,
+  storedEvent,
+  type Announcement,
+  type Announcer,
+  type ChatRepository,
+  type ConversationSummary,
+  type EventRow,
+  type MessageRecord,
+  type PublicUser,
+} from "@/lib/db/repository";
 import * as schema from "@/lib/db/sqlite/schema";
 
 const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence, uploads } = schema;
 
-/** Messages again, under other names, for the newest-message and unread subqueries. */
-const newest = alias(messages, "newest");
+/** Messages again, under another name, for the unread subquery. */
 const unread = alias(messages, "unread");
 const peers = alias(conversationMembers, "peers");
 
-type Transaction = Parameters<Parameters<ReturnType<typeof drizzle<typeof schema>>["transaction"]>[0]>[0];
+type Transaction = Parameters<Parameters<BetterSQLite3Database<typeof schema>["transaction"]>[0]>[0];
 
 /** Whether a live instance other than `instanceId` has the user's connections. */
 function onlineElsewhere(tx: Transaction, instanceId: string | null, userId: string, now: string): boolean {
@@ -26,7 +41,7 @@ function onlineElsewhere(tx: Transaction, instanceId: string | null, userId: str
   return row !== undefined;
 }
 
-function memberIdsIn(tx: Transaction | ReturnType<typeof drizzle<typeof schema>>, conversationId: string): string[] {
+function memberIdsIn(tx: Transaction | BetterSQLite3Database<typeof schema>, conversationId: string): string[] {
   return tx
     .select({ userId: conversationMembers.userId })
     .from(conversationMembers)
@@ -48,6 +63,16 @@ function publicUserColumns() {
     lastSeenAt: users.lastSeenAt,
     online: sql<boolean>`exists (select 1 from ${presence} inner join ${instances} on ${instances.id} = ${presence.instanceId} where ${presence.userId} = ${sql.identifier("users")}.${sql.identifier("id")} and ${instances.seenAt} > ${liveSince()})`.mapWith(Boolean),
   };
+}
+
+const messageColumns = getTableColumns(messages);
+
+/** The newest message of the conversation in the query, found through the (conversation, seq) index. */
+const latestMessageSeq = sql`(select max(latest.seq) from ${messages} latest where latest.conversation_id = ${conversations.id})`;
+
+/** An event and the members who hear it, read in the event's own transaction. */
+function announcementOf(tx: Transaction, event: EventRow, message: MessageRecord): Announcement {
+  return { event: storedEvent({ event, message }), memberIds: memberIdsIn(tx, event.conversationId) };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -169,18 +194,11 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
           conversation: conversations,
           lastMessage: messages,
           lastReadSeq: conversationMembers.lastReadSeq,
-          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId})`.mapWith(Number),
+          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted})`.mapWith(Number),
         })
         .from(conversationMembers)
         .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
-        .leftJoin(
-          messages,
-          and(
-            eq(messages.conversationId, conversations.id),
-            // The newest message, not the newest event: the last event may be an edit or a rename.
-            eq(messages.seq, sql`(select max(${newest.seq}) from ${messages} as ${sql.identifier("newest")} where ${newest.conversationId} = ${conversations.id})`),
-          ),
-        )
+        .leftJoin(messages, and(eq(messages.conversationId, conversations.id), eq(messages.seq, latestMessageSeq)))
         .where(eq(conversationMembers.userId, userId))
         .orderBy(desc(sql`coalesce(${messages.createdAt}, ${conversations.createdAt})`))
         .all();
@@ -239,10 +257,9 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
           const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq: counter.seq };
           tx.insert(messages).values(stored).run();
           if (claimed.length > 0) tx.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).run();
-          const event = { conversationId: stored.conversationId, seq: stored.seq, type: "message", messageId: stored.id, data: null, createdAt: stored.createdAt };
+          const event = messageEventRow(stored, stored.seq, "message", stored.createdAt);
           tx.insert(conversationEvents).values(event).run();
-          const memberIds = memberIdsIn(tx, stored.conversationId);
-          return { outcome: "created", message: stored, announcement: { event: storedEvent({ event, message: stored }), memberIds } } as const;
+          return { outcome: "created", message: stored, announcement: announcementOf(tx, event, stored) } as const;
         },
         { behavior: "immediate" },
       );
@@ -285,6 +302,56 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       if (result.outcome !== "changed") return result;
       announcer.event({ event: storedEvent({ event: result.event, message: null }), memberIds: result.memberIds });
       return { outcome: "changed", seq: result.event.seq, conversation: changeDataOf(result.event).conversation };
+    },
+    async findMessage(id) {
+      return db.select().from(messages).where(eq(messages.id, id)).get() ?? null;
+    },
+    async updateMessage(id, change) {
+      const result = db.transaction(
+        (tx) => {
+          const current = tx.select().from(messages).where(eq(messages.id, id)).get();
+          if (!current) return { outcome: "not_found" } as const;
+          const next = change(current);
+          if (!next) return { outcome: "unchanged", message: current } as const;
+          const counter = tx
+            .update(conversations)
+            .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+            .where(eq(conversations.id, current.conversationId))
+            .returning({ seq: conversations.lastSeq })
+            .get();
+          if (!counter) throw new Error(`message ${id} has no conversation`);
+          const stored: MessageRecord = { ...current, ...changedColumns(next) };
+          tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id)).run();
+          const event = messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString());
+          tx.insert(conversationEvents).values(event).run();
+          return { outcome: "updated", message: stored, announcement: announcementOf(tx, event, stored) } as const;
+        },
+        { behavior: "immediate" },
+      );
+      if (result.outcome !== "updated") return result;
+      announcer.event(result.announcement);
+      return { outcome: "updated", message: result.message };
+    },
+    async searchMessages({ userId, terms, conversationId, before, limit }) {
+      // Each term is letters and digits only, so quoting it leaves nothing for FTS5 to parse.
+      const match = terms.map((term) => `"${term}"*`).join(" ");
+      const conditions = [
+        sql`${messages}.rowid in (select rowid from messages_fts where messages_fts match ${match})`,
+        eq(messages.deleted, false),
+      ];
+      if (conversationId !== undefined) conditions.push(eq(messages.conversationId, conversationId));
+      if (before) conditions.push(sql`(${messages.createdAt}, ${messages.id}) < (${before.createdAt}, ${before.id})`);
+      return db
+        .select(messageColumns)
+        .from(messages)
+        .innerJoin(
+          conversationMembers,
+          and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)),
+        )
+        .where(and(...conditions))
+        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .limit(limit)
+        .all();
     },
     async listMessages(conversationId, { limit, before, after }) {
       const conditions = [eq(messages.conversationId, conversationId)];

@@ -8,6 +8,12 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
+/** One emoji on a message and who put it there, in the order they did. */
+export interface StoredReaction {
+  emoji: string;
+  userIds: string[];
+}
+
 export const users = sqliteTable(
   "users",
   {
@@ -28,9 +34,9 @@ export const conversations = sqliteTable("conversations", {
   isGroup: integer("is_group", { mode: "boolean" }).notNull(),
   // The sorted pair of member ids of a 1-on-1; unique, so two people share exactly one.
   directKey: text("direct_key").unique(),
-  // Who created it: of a group, the one member who may remove others. Null when unknown.
-  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
   lastSeq: integer("last_seq").notNull().default(0),
+  // Who created it: of a group, the one member who may remove others. Null when unknown.
+  createdBy: text("created_by"),
   createdAt: text("created_at").notNull(),
 });
 
@@ -68,6 +74,13 @@ export const messages = sqliteTable(
     attachments: text("attachments"),
     seq: integer("seq").notNull(),
     createdAt: text("created_at").notNull(),
+    editedAt: text("edited_at"),
+    deleted: integer("deleted", { mode: "boolean" }).notNull().default(false),
+    // Reactions and mentions are always read and written with their message, under the
+    // conversation's counter lock, so they live on its row: one row is one event's state.
+    reactions: text("reactions", { mode: "json" }).$type<StoredReaction[]>().notNull().default(sql`'[]'`),
+    mentions: text("mentions", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    replyTo: text("reply_to"),
   },
   (t) => [
     uniqueIndex("messages_sender_message_id_unique").on(t.senderId, t.messageId),

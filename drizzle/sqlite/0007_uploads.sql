@@ -17,5 +17,4 @@ CREATE TABLE `uploads` (
 --> statement-breakpoint
 CREATE INDEX `uploads_message_idx` ON `uploads` (`message_id`);--> statement-breakpoint
 CREATE INDEX `uploads_created_at_idx` ON `uploads` (`created_at`);--> statement-breakpoint
-ALTER TABLE `conversations` ADD `created_by` text REFERENCES users(id);--> statement-breakpoint
 ALTER TABLE `messages` ADD `attachments` text;
