@@ -2,8 +2,9 @@
 
 import { createConversation, getConversation } from "@/lib/chat/conversations";
 import { addMembers, removeMember, renameGroup } from "@/lib/chat/groups";
+import { listHistory, type HistoryPage } from "@/lib/chat/history";
 import { deleteMessage, editMessage, reactToMessage } from "@/lib/chat/message-actions";
-import { listMessages, sendMessage } from "@/lib/chat/messages";
+import { sendMessage } from "@/lib/chat/messages";
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
 import {
   addByUsernameSchema,
@@ -55,10 +56,10 @@ export async function postMessage(input: unknown): Promise<ActionResult<MessageD
   });
 }
 
-export async function loadOlderMessages(input: unknown): Promise<ActionResult<MessageDto[]>> {
+export async function loadOlderMessages(input: unknown): Promise<ActionResult<HistoryPage>> {
   return userActionResult(async (user) => {
     const { conversation_id, before, limit } = parseActionInput(olderMessagesSchema, input);
-    return listMessages(user.id, conversation_id, { before, limit });
+    return listHistory(user.id, conversation_id, { before, limit });
   });
 }
 

@@ -17,6 +17,7 @@ import {
   removeGroupMember,
   renameGroupConversation,
 } from "@/app/chat/actions";
+import type { HistoryPage } from "@/lib/chat/history";
 import type { AttachmentDto, ConversationDto, MessageDto, UserDto } from "@/lib/chat/present";
 import { DEFAULT_PAGE_SIZE } from "@/lib/chat/limits";
 import { reachable, SESSION_ENDED, type ActionResult } from "@/lib/web/action-result";
@@ -35,7 +36,7 @@ import { Sidebar } from "./Sidebar";
 export interface OpenConversation {
   conversation: ConversationDto;
   /** The most recent page of its history, oldest first. */
-  messages: MessageDto[];
+  history: HistoryPage;
 }
 
 export interface ChatAppProps {
@@ -58,7 +59,7 @@ const MAX_JUMP_PAGES = 40;
 
 function absorbServerRender(store: ChatStore, { conversations, open }: ChatAppProps): ChatStore {
   store.absorbConversations(conversations);
-  if (open) store.absorbMessages(open.conversation.id, open.messages);
+  if (open) store.absorbHistory(open.conversation.id, open.history);
   return store;
 }
 
@@ -241,13 +242,14 @@ export function ChatApp(props: ChatAppProps) {
   // A jump to a message older than the loaded pages loads older pages until it is there.
   const focusMissing = focus !== null && focus.conversationId === openId && !(snapshot.messages[openId] ?? []).some((message) => message.id === focus.messageId);
   const oldestLoaded = openId ? snapshot.messages[openId]?.[0]?.seq : undefined;
+  const hasOlder = openId !== null && !snapshot.complete.has(openId);
   useEffect(() => {
-    if (!focusMissing || !openId || (oldestLoaded ?? 1) <= 1 || jumpPages.current >= MAX_JUMP_PAGES) return;
+    if (!focusMissing || !openId || !hasOlder || jumpPages.current >= MAX_JUMP_PAGES) return;
     jumpPages.current++;
     void loadOlder(openId);
     // loadOlder is re-created each render; the page to load is decided by the oldest seq loaded.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [focusMissing, openId, oldestLoaded]);
+  }, [focusMissing, openId, oldestLoaded, hasOlder]);
 
   function retry(message: PendingMessage) {
     store.markPending(message.message_id, false);
@@ -260,7 +262,7 @@ export function ChatApp(props: ChatAppProps) {
     const result = await reachable(
       loadOlderMessages({ conversation_id: conversationId, before: first.seq, limit: DEFAULT_PAGE_SIZE }),
     );
-    if (result.ok) store.absorbMessages(conversationId, result.data);
+    if (result.ok) store.absorbHistory(conversationId, result.data);
     else report(result);
   }
 
@@ -375,7 +377,7 @@ export function ChatApp(props: ChatAppProps) {
               messages={messages}
               changes={snapshot.changes[conversation.id] ?? []}
               pending={snapshot.pending.filter((message) => message.conversation_id === conversation.id)}
-              hasOlder={(messages[0]?.seq ?? 1) > 1}
+              hasOlder={hasOlder}
               moderates={conversation.is_group && conversation.created_by === me.id}
               focusId={focus?.conversationId === conversation.id ? focus.messageId : null}
               onLoadOlder={() => loadOlder(conversation.id)}

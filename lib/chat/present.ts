@@ -1,4 +1,15 @@
-import { attachmentsOf, type AttachmentRecord, type ConversationChangeData, type ConversationRecord, type ConversationSummary, type MessageRecord, type PublicUser, type UserRecord } from "@/lib/db/repository";
+import {
+  attachmentsOf,
+  changeDataOf,
+  type AttachmentRecord,
+  type ConversationChangeData,
+  type ConversationRecord,
+  type ConversationSummary,
+  type MessageRecord,
+  type PublicUser,
+  type StoredEvent,
+  type UserRecord,
+} from "@/lib/db/repository";
 
 /** The JSON shapes of the public API, shared by REST, WebSocket frames and the UI. */
 
@@ -78,6 +89,9 @@ export interface ConversationDto {
 /** A conversation as a `conversation_updated` event left it (members without presence, which is not logged). */
 export type ConversationStateDto = ConversationChangeData["conversation"];
 
+/** A rename or membership change of a group, as its `conversation_updated` event tells it. */
+export type GroupChangeDto = ConversationChangeData & { seq: number; conversation_id: string };
+
 /** Someone's read marker moved: `seq` is the last event seq they have seen. */
 export interface ReadReceiptDto {
   type: "read";
@@ -111,6 +125,10 @@ export function presentAttachment(attachment: AttachmentRecord): AttachmentDto {
   if (attachment.width !== null && attachment.height !== null) Object.assign(dto, { width: attachment.width, height: attachment.height });
   if (attachment.hasThumbnail) dto.thumbnail_url = `/uploads/${attachment.id}/thumbnail`;
   return dto;
+}
+
+export function presentGroupChange(event: StoredEvent): GroupChangeDto {
+  return { seq: event.seq, conversation_id: event.conversationId, ...changeDataOf(event) };
 }
 
 export function presentMessage(message: MessageRecord): MessageDto {

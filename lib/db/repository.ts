@@ -215,6 +215,8 @@ export interface ChatRepository {
   searchMessages(query: SearchQuery): Promise<MessageRecord[]>;
   /** The events after seq `after`, oldest first. */
   listEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /** The `conversation_updated` events after seq `after` and before seq `before` (if given), oldest first. */
+  listGroupChanges(conversationId: string, after: number, before?: number): Promise<StoredEvent[]>;
   /** Hands the signal to every instance's Announcer (this one's included). */
   broadcast(signal: Signal): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { ConversationStateDto, MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
+import type { GroupChangeDto, MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
 
 /**
  * The vocabulary of the live protocol, shared by the server and the browser client: frame
@@ -32,16 +32,7 @@ export interface MessageUpdatedFrame {
 }
 
 /** A group was renamed or changed members: the conversation as it now is, and what changed. */
-export interface ConversationUpdatedFrame {
-  type: "conversation_updated";
-  seq: number;
-  conversation_id: string;
-  conversation: ConversationStateDto;
-  change: "renamed" | "members_added" | "member_removed";
-  actor_id: string;
-  /** Who was added or removed. */
-  user_ids: string[];
-}
+export type ConversationUpdatedFrame = { type: "conversation_updated" } & GroupChangeDto;
 
 /**
  * Sent instead of the event that removed the user: the last frame about the conversation

@@ -1,5 +1,6 @@
-import type { AttachmentDto, ConversationDto, MessageDto, PersonDto } from "@/lib/chat/present";
-import type { ConversationUpdatedFrame, MessageUpdatedFrame } from "@/lib/realtime/wire";
+import type { HistoryPage } from "@/lib/chat/history";
+import type { AttachmentDto, ConversationDto, GroupChangeDto, MessageDto, PersonDto } from "@/lib/chat/present";
+import type { MessageUpdatedFrame } from "@/lib/realtime/wire";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting";
 
@@ -16,7 +17,7 @@ export interface PendingMessage {
 }
 
 /** A rename or membership change, shown as a system line in the timeline at its seq. */
-export type GroupChange = Pick<ConversationUpdatedFrame, "seq" | "conversation_id" | "change" | "actor_id" | "user_ids" | "conversation">;
+export type GroupChange = GroupChangeDto;
 
 export interface ChatSnapshot {
   /** Most recently active first. */
@@ -29,6 +30,8 @@ export interface ChatSnapshot {
   status: ConnectionStatus;
   /** Conversations with a message mentioning the user that they have not looked at yet. */
   mentioned: ReadonlySet<string>;
+  /** Conversations whose loaded history reaches their first event: nothing older to load. */
+  complete: ReadonlySet<string>;
 }
 
 const NO_MESSAGES: readonly MessageDto[] = [];
@@ -55,6 +58,7 @@ export class ChatStore {
   private readonly pending = new Map<string, PendingMessage>();
   private status: ConnectionStatus = "connecting";
   private readonly mentioned = new Set<string>();
+  private readonly complete = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private snapshot: ChatSnapshot | null = null;
 
@@ -73,6 +77,7 @@ export class ChatStore {
       pending: [...this.pending.values()],
       status: this.status,
       mentioned: new Set(this.mentioned),
+      complete: new Set(this.complete),
     };
     return this.snapshot;
   };
@@ -126,6 +131,19 @@ export class ChatStore {
     this.changed();
   }
 
+  /** A page of stored history: its messages, and its group changes as lines of the timeline. */
+  absorbHistory(conversationId: string, page: HistoryPage): void {
+    for (const change of page.changes) this.recordChange(change);
+    if (page.reaches_start) this.complete.add(conversationId);
+    this.absorbMessages(conversationId, page.messages);
+    this.changed();
+  }
+
+  private recordChange(change: GroupChange): void {
+    const list = (this.changes.get(change.conversation_id) ?? []).filter((known) => known.seq !== change.seq);
+    this.changes.set(change.conversation_id, [...list, change].sort((a, b) => a.seq - b.seq));
+  }
+
   /** A message from the WebSocket; false when its conversation is not known here yet. */
   receive(message: MessageDto): boolean {
     this.absorbMessages(message.conversation_id, [message]);
@@ -137,8 +155,7 @@ export class ChatStore {
    * (keeping the presence known of those it already had); false when it is not known here yet.
    */
   applyChange(change: GroupChange): boolean {
-    const list = (this.changes.get(change.conversation_id) ?? []).filter((known) => known.seq !== change.seq);
-    this.changes.set(change.conversation_id, [...list, change].sort((a, b) => a.seq - b.seq));
+    this.recordChange(change);
     const conversation = this.conversations.get(change.conversation_id);
     if (conversation && change.seq > conversation.last_seq) {
       const known = new Map(conversation.members.map((member) => [member.id, member]));
@@ -182,6 +199,7 @@ export class ChatStore {
     this.messages.delete(conversationId);
     this.changes.delete(conversationId);
     this.mentioned.delete(conversationId);
+    this.complete.delete(conversationId);
     for (const [key, message] of this.pending) if (message.conversation_id === conversationId) this.pending.delete(key);
     this.changed();
   }

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createConversation, createUser, type TestUser } from "../support/api";
+import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
 import { launchBrowser, openAs, screenshot } from "./browser";
 
@@ -93,6 +93,36 @@ describe("the group info panel", { timeout: 90_000 }, () => {
     await c.page.waitForURL((url) => url.search === "");
     await systemLines(a.page).filter({ hasText: "Carol Cole left" }).waitFor();
     await Promise.all([a.context.close(), c.context.close()]);
+  });
+
+  it("shows the group's renames, additions, removals and leaves among its messages after a reload, not only live", async () => {
+    const { alice, bob, carol, conversationId } = await trio("History");
+    const dave = await createUser(server.url, "dave", "Dave Dunn");
+    const as = (user: TestUser) => ({ token: user.token });
+    await postMessage(server.url, alice, conversationId, "first words");
+    await api(server.url, "PATCH", `/conversations/${conversationId}`, { ...as(bob), json: { title: "Renamed" } });
+    await postMessage(server.url, bob, conversationId, "after the rename");
+    await api(server.url, "POST", `/conversations/${conversationId}/members`, { ...as(alice), json: { member_ids: [dave.id] } });
+    await api(server.url, "DELETE", `/conversations/${conversationId}/members/${carol.id}`, as(alice));
+    await api(server.url, "DELETE", `/conversations/${conversationId}/members/${dave.id}`, as(dave));
+    await postMessage(server.url, alice, conversationId, "last words");
+
+    const a = await open(alice, conversationId);
+    const timeline = a.page.getByRole("log", { name: "Messages" }).locator(":scope > li");
+    await timeline.filter({ hasText: "last words" }).waitFor();
+    const lines = await timeline.evaluateAll((items) =>
+      items.map((item) => (item.getAttribute("data-testid") === "system-line" ? item : item.querySelector('[data-testid="message-body"]'))?.textContent?.trim()),
+    );
+    expect(lines).toEqual([
+      "first words",
+      "Bob Baker renamed the group to “Renamed”",
+      "after the rename",
+      "You added Dave Dunn",
+      "You removed Carol Cole",
+      "Dave Dunn left",
+      "last words",
+    ]);
+    await a.context.close();
   });
 
   it("fits a 375 px phone", async () => {

@@ -41,7 +41,7 @@ export class RecordingTransport implements Transport {
   }
 }
 
-async function signUpAll(names: string[]): Promise<string[]> {
+export async function signUpAll(names: string[]): Promise<string[]> {
   const password = "correct horse battery";
   const users = await Promise.all(names.map((name) => signUp({ username: `${name}_${randomUUID().slice(0, 8)}`, password, full_name: null })));
   return users.map((user) => user.id);

@@ -178,6 +178,24 @@ describe("ChatStore and group changes", () => {
     expect(store.getSnapshot().changes.c1!.map((change) => change.seq)).toEqual([2, 3]);
   });
 
+  it("keeps the group changes a page of history brings as timeline lines, without rewinding the conversation", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1", { title: "now", last_seq: 9 })]);
+    store.absorbHistory("c1", { messages: [message("c1", 8)], changes: [renamed("c1", 7)], reaches_start: false });
+    expect(store.getSnapshot().changes.c1!.map((change) => change.seq)).toEqual([7]);
+    expect(store.getSnapshot().conversations[0]).toMatchObject({ title: "now", last_seq: 9 });
+    expect(store.getSnapshot().complete.has("c1")).toBe(false);
+  });
+
+  it("knows there is nothing older once a page of history reaches the start", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    store.absorbHistory("c1", { messages: [], changes: [renamed("c1", 1)], reaches_start: true });
+    expect(store.getSnapshot().complete.has("c1")).toBe(true);
+    store.forget("c1");
+    expect(store.getSnapshot().complete.has("c1")).toBe(false);
+  });
+
   it("says when a change is about a conversation it does not know yet", () => {
     expect(new ChatStore(ME).applyChange(renamed("new", 1))).toBe(false);
   });

@@ -387,6 +387,12 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         .limit(limit);
       return rows.map(storedEvent);
     },
+    async listGroupChanges(conversationId, after, before) {
+      const conditions = [eq(conversationEvents.conversationId, conversationId), eq(conversationEvents.type, "conversation_updated"), gt(conversationEvents.seq, after)];
+      if (before !== undefined) conditions.push(lt(conversationEvents.seq, before));
+      const rows = await db.select().from(conversationEvents).where(and(...conditions)).orderBy(asc(conversationEvents.seq));
+      return rows.map((event) => storedEvent({ event, message: null }));
+    },
     async listEventsSince(createdAt, offset, limit) {
       const rows = await db
         .select({ event: conversationEvents, message: messages })

@@ -379,6 +379,17 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
         .all()
         .map(storedEvent);
     },
+    async listGroupChanges(conversationId, after, before) {
+      const conditions = [eq(conversationEvents.conversationId, conversationId), eq(conversationEvents.type, "conversation_updated"), gt(conversationEvents.seq, after)];
+      if (before !== undefined) conditions.push(lt(conversationEvents.seq, before));
+      return db
+        .select()
+        .from(conversationEvents)
+        .where(and(...conditions))
+        .orderBy(asc(conversationEvents.seq))
+        .all()
+        .map((event) => storedEvent({ event, message: null }));
+    },
     async insertUpload(upload) {
       db.insert(uploads).values(upload).run();
     },
