@@ -1,3 +1,4 @@
+import { getRepository } from "@/lib/db";
 import { changeDataOf, type Announcement, type StoredEvent } from "@/lib/db/repository";
 
 /** Who hears a conversation's events, and how: the one home of that rule. */
@@ -23,4 +24,13 @@ export function hearingOf(event: StoredEvent, userId: string): "event" | "remove
   const { removed, added } = membershipChange(event);
   if (removed.includes(userId)) return "removed";
   return added.includes(userId) ? "added" : "event";
+}
+
+/**
+ * Whether a removal of the user, replayed from the store, is only history: they were added
+ * back since (they are a member now), so it is told as the event it is, and what followed it
+ * with it, rather than as their removal.
+ */
+export async function removalSuperseded(event: StoredEvent, userId: string): Promise<boolean> {
+  return hearingOf(event, userId) === "removed" && (await getRepository()).isMember(event.conversationId, userId);
 }

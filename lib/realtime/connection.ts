@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
-import { hearingOf } from "@/lib/chat/audience";
+import { hearingOf, removalSuperseded } from "@/lib/chat/audience";
 import { announceTyping, markRead } from "@/lib/chat/awareness";
 import { trackPresence } from "@/lib/chat/presence";
 import { getConversation, listConversations, requireMembership } from "@/lib/chat/conversations";
@@ -130,10 +130,11 @@ export class ClientConnection {
   /**
    * Sends the event as this user hears it. The event that removes them is sent as
    * `conversation_removed`, after everything sent before it; from then on, until an event adds
-   * them back, nothing of that conversation is sent, and the feed forgets it.
+   * them back, nothing of that conversation is sent, and the feed forgets it. A removal they
+   * were added back after (`superseded`, found by a replay) is sent as the event it is.
    */
-  private sendEvent(event: StoredEvent): void {
-    const hearing = hearingOf(event, this.userId);
+  private sendEvent(event: StoredEvent, superseded = false): void {
+    const hearing = superseded ? "event" : hearingOf(event, this.userId);
     const removedAt = this.removedAt.get(event.conversationId);
     if (removedAt !== undefined) {
       if (event.seq <= removedAt || hearing !== "added") return;
@@ -162,7 +163,7 @@ export class ClientConnection {
     let sent = 0;
     while (cursor < until && sent < budget) {
       const page = await eventsAfter(conversationId, cursor, Math.min(PAGE, until - cursor, budget - sent));
-      for (const event of page) this.sendEvent(event);
+      for (const event of page) this.sendEvent(event, await removalSuperseded(event, this.userId));
       sent += page.length;
       if (page.length === 0) break;
       cursor = page[page.length - 1]!.seq;
@@ -191,6 +192,9 @@ export class ClientConnection {
     const cursors: Record<string, number> = {};
     const more: string[] = [];
     for (const { id, cursor } of await this.syncTargets(frame)) {
+      // A member now, so a removal this connection heard before was undone since: the replay
+      // tells them everything after the cursor, their removal and what followed it included.
+      this.removedAt.delete(id);
       for (const range of this.feed.replayPlan(id, cursor)) {
         const upward = range.until === Infinity;
         const budget = upward ? SYNC_LIMIT_PER_CONVERSATION : Infinity;

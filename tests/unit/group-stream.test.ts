@@ -106,4 +106,57 @@ describe("a connection of a member whose group changes", () => {
     expect(about(client, conversationId)).toEqual(["conversation_removed:1", "conversation_updated:3", "message:4"]);
     connection.close();
   });
+
+  it("replays a removal the member was added back after as the event it is, with what followed it, once", async () => {
+    const { alice, carol, conversationId } = await createGroup();
+    const client = new RecordingTransport();
+    const connection = new ClientConnection(carol, client, 1 << 20);
+    await removeMember(alice, conversationId, carol);
+    await send(alice, conversationId);
+    await addMembers(alice, conversationId, { member_ids: [carol] });
+    await send(alice, conversationId);
+    await connection.sync({ cursors: { [conversationId]: 0 } });
+    await send(alice, conversationId);
+    expect(about(client, conversationId)).toEqual([
+      "conversation_removed:1",
+      "conversation_updated:3",
+      "message:4",
+      "conversation_updated:1",
+      "message:2",
+      "message:5",
+    ]);
+    expect(client.last("synced")?.cursors).toEqual({ [conversationId]: 4 });
+    connection.close();
+  });
+
+  it("gives a new connection of a member added back the whole history, and live events after it, each once", async () => {
+    const { alice, carol, conversationId } = await createGroup();
+    await send(alice, conversationId);
+    await removeMember(alice, conversationId, carol);
+    await send(alice, conversationId);
+    await addMembers(alice, conversationId, { member_ids: [carol] });
+    const client = new RecordingTransport();
+    const connection = new ClientConnection(carol, client, 1 << 20);
+    await connection.sync({ cursors: {} });
+    await send(alice, conversationId);
+    expect(about(client, conversationId)).toEqual(["message:1", "conversation_updated:2", "message:3", "conversation_updated:4", "message:5"]);
+    expect(client.frames.some((frame) => frame.type === "conversation_removed")).toBe(false);
+    expect(client.last("synced")?.cursors).toEqual({ [conversationId]: 4 });
+    connection.close();
+  });
+
+  it("still ends with conversation_removed for a member removed again after being added back", async () => {
+    const { alice, carol, conversationId } = await createGroup();
+    const client = new RecordingTransport();
+    const connection = new ClientConnection(carol, client, 1 << 20);
+    await removeMember(alice, conversationId, carol);
+    await addMembers(alice, conversationId, { member_ids: [carol] });
+    await send(alice, conversationId);
+    await removeMember(alice, conversationId, carol);
+    await send(alice, conversationId);
+    await connection.sync({ cursors: { [conversationId]: 0 } });
+    expect(about(client, conversationId)).toEqual(["conversation_removed:1", "conversation_updated:2", "message:3", "conversation_removed:4"]);
+    expect(client.last("synced")?.cursors).toEqual({});
+    connection.close();
+  });
 });
