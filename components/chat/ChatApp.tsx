@@ -117,11 +117,15 @@ export function ChatApp(props: ChatAppProps) {
       cursors: () => store.cursors(),
       onStatus: (status) => store.setStatus(status),
       onMessage: (message) => {
+        const mentioned = store.mentionsAnew(message, true);
         if (!store.receive(message)) void learnConversation(message.conversation_id);
-        if (message.sender_id !== me.id && message.mentions.includes(me.id)) noticeMention(message);
+        if (mentioned) noticeMention(message);
       },
+      // An edit that adds a mention of the user notifies them as a new message naming them does.
       onMessageUpdated: (frame) => {
+        const mentioned = store.mentionsAnew(frame.message, false);
         if (!store.receiveUpdate(frame)) void learnConversation(frame.conversation_id);
+        if (mentioned) noticeMention(frame.message);
       },
       // An addition of this user is how a conversation appears live: it is loaded then.
       onChange: (change) => {

@@ -59,6 +59,10 @@ export class ChatStore {
   private status: ConnectionStatus = "connecting";
   private readonly mentioned = new Set<string>();
   private readonly complete = new Set<string>();
+  /** Messages whose mention of the user was already noticed here: each is noticed once. */
+  private readonly noticed = new Set<string>();
+  /** When this tab started: an edit after it, of a message not loaded here, is news to the user. */
+  private readonly startedAt = new Date().toISOString();
   private readonly listeners = new Set<() => void>();
   private snapshot: ChatSnapshot | null = null;
 
@@ -212,6 +216,22 @@ export class ChatStore {
       this.conversations.set(id, { ...conversation, members });
     }
     this.changed();
+  }
+
+  /**
+   * Whether a message arriving (`created`: a new one, else an edit, deletion or reaction) should
+   * notify the user of a mention, as the one that names them for the first time: someone else's,
+   * not deleted, and not naming them before as far as this tab knows. Call it before the
+   * message is absorbed; it answers true once per message.
+   */
+  mentionsAnew(message: MessageDto, created: boolean): boolean {
+    if (message.sender_id === this.userId || message.deleted || !message.mentions.includes(this.userId) || this.noticed.has(message.id)) return false;
+    const known = this.messages.get(message.conversation_id)?.find((other) => other.id === message.id);
+    const anew = known
+      ? !known.mentions.includes(this.userId)
+      : created || (message.edited_at !== null && message.edited_at > this.startedAt);
+    if (anew) this.noticed.add(message.id);
+    return anew;
   }
 
   markMentioned(conversationId: string): void {

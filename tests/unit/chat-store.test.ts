@@ -132,6 +132,40 @@ describe("ChatStore", () => {
     expect(store.getSnapshot().messages.c1!.map((m) => m.seq)).toEqual([51]);
   });
 
+  it("notices a new message naming the user once, not again when it is replayed", () => {
+    const store = new ChatStore(ME);
+    const naming = message("c1", 1, { sender_id: OTHER, mentions: [ME] });
+    expect(store.mentionsAnew(naming, true)).toBe(true);
+    store.receive(naming);
+    expect(store.mentionsAnew(naming, true)).toBe(false);
+  });
+
+  it("notices an edit that adds a mention of the user, but not a reaction to a message already naming them", () => {
+    const store = new ChatStore(ME);
+    store.receive(message("c1", 1, { sender_id: OTHER }));
+    const edited = message("c1", 1, { sender_id: OTHER, mentions: [ME], edited_at: new Date(Date.now() + 1000).toISOString() });
+    expect(store.mentionsAnew(edited, false)).toBe(true);
+    store.receiveUpdate({ type: "message_updated", seq: 2, conversation_id: "c1", message: edited });
+    const reacted = { ...edited, reactions: [{ emoji: "👍", count: 1, user_ids: [OTHER] }] };
+    expect(store.mentionsAnew(reacted, false)).toBe(false);
+  });
+
+  it("notices an edit naming the user of a message not loaded here only when it was edited after the tab started", () => {
+    const store = new ChatStore(ME);
+    const old = message("c1", 1, { sender_id: OTHER, mentions: [ME] });
+    expect(store.mentionsAnew({ ...old, reactions: [{ emoji: "👍", count: 1, user_ids: [OTHER] }] }, false)).toBe(false);
+    expect(store.mentionsAnew({ ...old, edited_at: "2000-01-01T00:00:00.000Z" }, false)).toBe(false);
+    const editedNow = { ...old, edited_at: new Date(Date.now() + 1000).toISOString() };
+    expect(store.mentionsAnew(editedNow, false)).toBe(true);
+    expect(store.mentionsAnew(editedNow, false)).toBe(false);
+  });
+
+  it("never notices the user's own messages or deleted ones", () => {
+    const store = new ChatStore(ME);
+    expect(store.mentionsAnew(message("c1", 1, { sender_id: ME, mentions: [ME] }), true)).toBe(false);
+    expect(store.mentionsAnew(message("c1", 2, { sender_id: OTHER, mentions: [ME], deleted: true }), false)).toBe(false);
+  });
+
   it("marks a conversation as mentioning the user until it is cleared", () => {
     const store = new ChatStore(ME);
     store.markMentioned("c1");
