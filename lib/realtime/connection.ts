@@ -49,8 +49,8 @@ interface SyncTarget {
 export class ClientConnection {
   private readonly feed = new OrderedFeed();
   /**
-   * The conversations the user was removed from, by the seq of the removal: the feed no longer
-   * tells what was sent of them, so this keeps stale or repeated events out.
+   * The conversations the user was removed from, by the seq of the removal: until an event adds
+   * them back, nothing more of them is sent.
    */
   private readonly removedAt = new Map<string, number>();
   private queued = 0;
@@ -130,7 +130,8 @@ export class ClientConnection {
   /**
    * Sends the event as this user hears it. The event that removes them is sent as
    * `conversation_removed`, after everything sent before it; from then on, until an event adds
-   * them back, nothing of that conversation is sent, and the feed forgets it. A removal they
+   * them back, nothing of that conversation is sent. The feed counts the removal as delivered,
+   * so what a member added back missed meanwhile is filled in, in order, once. A removal they
    * were added back after (`superseded`, found by a replay) is sent as the event it is.
    */
   private sendEvent(event: StoredEvent, superseded = false): void {
@@ -139,18 +140,20 @@ export class ClientConnection {
     if (removedAt !== undefined) {
       if (event.seq <= removedAt || hearing !== "added") return;
       this.removedAt.delete(event.conversationId);
-    } else if (hearing === "removed") {
-      this.feed.forget(event.conversationId);
+    }
+    if (hearing === "removed") {
       this.removedAt.set(event.conversationId, event.seq);
       this.send({ type: "conversation_removed", conversation_id: event.conversationId, seq: event.seq });
-      return;
+    } else {
+      this.send(eventFrame(event));
     }
-    this.send(eventFrame(event));
     this.feed.record(event.conversationId, event.seq);
     if (event.message) metrics.messageDeliverySeconds.observe((Date.now() - Date.parse(event.createdAt)) / 1000);
   }
 
   private async deliverLive(event: StoredEvent): Promise<void> {
+    // Added back: the events they missed while out are theirs again, and go out before this one.
+    if (hearingOf(event, this.userId) === "added") this.removedAt.delete(event.conversationId);
     const admission = this.feed.admit(event.conversationId, event.seq);
     if (admission.kind === "duplicate") return;
     if (admission.kind === "gap") await this.replay(event.conversationId, admission.after, admission.until);

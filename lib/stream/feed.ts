@@ -74,11 +74,6 @@ export class OrderedFeed {
     span.high = Math.max(span.high, cursor);
   }
 
-  /** Drops what the reader had of the conversation: it reads no more of it (until it starts again). */
-  forget(conversationId: string): void {
-    this.spans.delete(conversationId);
-  }
-
   /** The last seq the reader has of the conversation, if it has any. */
   high(conversationId: string): number | undefined {
     return this.spans.get(conversationId)?.high;

@@ -82,12 +82,3 @@ describe("OrderedFeed", () => {
     expect(feed.admit(C, 6)).toEqual({ kind: "deliver" });
   });
 });
-
-describe("OrderedFeed.forget", () => {
-  it("leaves the reader with nothing of the conversation, so its next event starts it again", () => {
-    const feed = feedWith(7, 8);
-    feed.forget(C);
-    expect(feed.high(C)).toBeUndefined();
-    expect(feed.admit(C, 20)).toEqual({ kind: "deliver" });
-  });
-});
