@@ -74,7 +74,7 @@ export async function loadConversation(input: unknown): Promise<ActionResult<Con
 export async function renameGroupConversation(input: unknown): Promise<ActionResult<ConversationDto>> {
   return userActionResult(async (user) => {
     const { conversation_id, title } = parseActionInput(renameGroupFormSchema, input);
-    return renameGroup(user.id, conversation_id, { title });
+    return (await renameGroup(user.id, conversation_id, { title })).conversation;
   });
 }
 
@@ -87,7 +87,7 @@ export async function addGroupMembers(input: unknown): Promise<ActionResult<Conv
       const message = `Unknown username${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`;
       throw new InvalidInput(message, { usernames: message });
     }
-    return addMembers(user.id, conversation_id, { member_ids: users.map((member) => member.id) });
+    return (await addMembers(user.id, conversation_id, { member_ids: users.map((member) => member.id) })).conversation;
   });
 }
 
@@ -95,7 +95,7 @@ export async function addGroupMembers(input: unknown): Promise<ActionResult<Conv
 export async function removeGroupMember(input: unknown): Promise<ActionResult<ConversationDto | null>> {
   return userActionResult(async (user) => {
     const { conversation_id, user_id } = parseActionInput(removeMemberSchema, input);
-    return removeMember(user.id, conversation_id, user_id);
+    return (await removeMember(user.id, conversation_id, user_id)).conversation;
   });
 }
 

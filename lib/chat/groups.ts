@@ -14,6 +14,14 @@ async function requireGroup(callerId: string, conversationId: string): Promise<P
   return conversation;
 }
 
+/** The answer to a change of a group, whichever entrance it came through. */
+export interface ChangedGroup<Conversation = ConversationDto> {
+  /** The group as the caller now sees it. */
+  conversation: Conversation;
+  /** False when it already was so: nothing was stored or announced. */
+  changed: boolean;
+}
+
 /** Applies the change as the caller; false when it changed nothing. */
 async function change(callerId: string, conversationId: string, change: ConversationChange): Promise<boolean> {
   const result = await (await getRepository()).changeConversation(conversationId, callerId, change, new Date().toISOString());
@@ -23,30 +31,31 @@ async function change(callerId: string, conversationId: string, change: Conversa
 }
 
 /** Any member may rename a group; every member hears it as a `conversation_updated` event. */
-export async function renameGroup(callerId: string, conversationId: string, input: RenameConversationInput): Promise<ConversationDto> {
+export async function renameGroup(callerId: string, conversationId: string, input: RenameConversationInput): Promise<ChangedGroup> {
   await requireGroup(callerId, conversationId);
-  await change(callerId, conversationId, { kind: "renamed", title: input.title });
-  return getConversation(callerId, conversationId);
+  const changed = await change(callerId, conversationId, { kind: "renamed", title: input.title });
+  return { conversation: await getConversation(callerId, conversationId), changed };
 }
 
 /** Any member may add people to a group; those already in it are left as they are. */
-export async function addMembers(callerId: string, conversationId: string, input: AddMembersInput): Promise<ConversationDto> {
+export async function addMembers(callerId: string, conversationId: string, input: AddMembersInput): Promise<ChangedGroup> {
   await requireGroup(callerId, conversationId);
   await requireKnownUsers(input.member_ids);
-  await change(callerId, conversationId, { kind: "members_added", userIds: input.member_ids });
-  return getConversation(callerId, conversationId);
+  const changed = await change(callerId, conversationId, { kind: "members_added", userIds: input.member_ids });
+  return { conversation: await getConversation(callerId, conversationId), changed };
 }
 
 /**
  * Removes a member from a group: anyone may remove themselves (leave), only the group's
- * creator may remove others. Returns the group as the caller now sees it, or null when they left.
+ * creator may remove others. The group is null for the caller once they left; removing someone
+ * who is not a member is refused, so a removal always changes something.
  */
-export async function removeMember(callerId: string, conversationId: string, userId: string): Promise<ConversationDto | null> {
+export async function removeMember(callerId: string, conversationId: string, userId: string): Promise<ChangedGroup<ConversationDto | null>> {
   const group = await requireGroup(callerId, conversationId);
   const leaving = userId === callerId;
   if (!leaving && group.createdBy !== callerId) throw new DomainError("forbidden", "Only the group's creator may remove others");
   if (!(await change(callerId, conversationId, { kind: "member_removed", userId }))) {
     throw new DomainError("not_found", "That user is not a member of this conversation");
   }
-  return leaving ? null : getConversation(callerId, conversationId);
+  return { conversation: leaving ? null : await getConversation(callerId, conversationId), changed: true };
 }

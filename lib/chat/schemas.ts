@@ -165,6 +165,8 @@ export const addByUsernameSchema = conversationRefSchema.extend({
   usernames: z.array(z.string().trim().min(1).max(128)).min(1, "Name at least one person").max(100),
 });
 export const removeMemberSchema = conversationRefSchema.extend({ user_id: idSchema });
+/** Adding people by id, as the WebSocket frame names them (the panel's form names them by username). */
+export const addMembersFrameSchema = conversationRefSchema.extend(addMembersSchema.shape);
 
 /** How far the reader has read: the last event seq they have seen. */
 export const readMarkerSchema = z.object({

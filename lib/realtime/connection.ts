@@ -6,9 +6,10 @@ import { trackPresence } from "@/lib/chat/presence";
 import { getConversation, listConversations, requireMembership } from "@/lib/chat/conversations";
 import { DomainError } from "@/lib/chat/errors";
 import { eventsAfter } from "@/lib/chat/events";
+import { addMembers, removeMember, renameGroup, type ChangedGroup } from "@/lib/chat/groups";
 import { deleteMessage, editMessage, reactToMessage, type ChangedMessage } from "@/lib/chat/message-actions";
 import { sendMessage } from "@/lib/chat/messages";
-import type { MessageDto } from "@/lib/chat/present";
+import type { ConversationDto, MessageDto } from "@/lib/chat/present";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import type { Announcement, StoredEvent } from "@/lib/db/repository";
 import { log } from "@/lib/log";
@@ -260,6 +261,14 @@ export class ClientConnection {
         if (!changed) this.send({ type: "unchanged", message });
         return;
       }
+      case "rename":
+      case "add_members":
+      case "remove_member": {
+        const { conversation, changed } = await this.changeGroup(frame);
+        // As with messages: a change is answered by its event, one that changed nothing here.
+        if (!changed && conversation) this.send({ type: "unchanged", conversation });
+        return;
+      }
       case "sync":
         return this.sync(frame);
       case "ping":
@@ -284,6 +293,17 @@ export class ClientConnection {
         return deleteMessage(this.userId, frame.id);
       case "react":
         return reactToMessage(this.userId, frame.id, frame.emoji, frame.on);
+    }
+  }
+
+  private changeGroup(frame: Extract<ClientFrame, { type: "rename" | "add_members" | "remove_member" }>): Promise<ChangedGroup<ConversationDto | null>> {
+    switch (frame.type) {
+      case "rename":
+        return renameGroup(this.userId, frame.conversation_id, frame);
+      case "add_members":
+        return addMembers(this.userId, frame.conversation_id, frame);
+      case "remove_member":
+        return removeMember(this.userId, frame.conversation_id, frame.user_id);
     }
   }
 

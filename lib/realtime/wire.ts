@@ -1,4 +1,4 @@
-import type { GroupChangeDto, MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
+import type { ConversationDto, GroupChangeDto, MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
 
 /**
  * The vocabulary of the live protocol, shared by the server and the browser client: frame
@@ -53,10 +53,11 @@ export function eventSeq(frame: EventFrame): number {
 }
 
 /**
- * The answer to an edit, delete or react frame that changed nothing (the message already was
- * so): no event was stored, so the sender is told the message's state directly.
+ * The answer to an edit, delete or react frame, or a rename or add_members frame, that changed
+ * nothing (the message or group already was so): no event was stored, so the sender is told
+ * its state directly.
  */
-export type UnchangedFrame = { type: "unchanged"; message: MessageDto };
+export type UnchangedFrame = { type: "unchanged"; message: MessageDto } | { type: "unchanged"; conversation: ConversationDto };
 
 /**
  * The answer to a repeated message_id whose event this connection already received: the same

@@ -6,7 +6,7 @@ import { userRoute } from "@/lib/http/route";
 
 export const PATCH = userRoute<{ params: Promise<{ id: string }> }>(async (request, { params, user }) => {
   const { id } = parseInput(conversationPathSchema, await params);
-  return Response.json(await renameGroup(user.id, id, await readJson(request, renameConversationSchema)));
+  return Response.json((await renameGroup(user.id, id, await readJson(request, renameConversationSchema))).conversation);
 });
 
 export const OPTIONS = preflight;

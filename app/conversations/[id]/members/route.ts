@@ -6,7 +6,7 @@ import { userRoute } from "@/lib/http/route";
 
 export const POST = userRoute<{ params: Promise<{ id: string }> }>(async (request, { params, user }) => {
   const { id } = parseInput(conversationPathSchema, await params);
-  return Response.json(await addMembers(user.id, id, await readJson(request, addMembersSchema)));
+  return Response.json((await addMembers(user.id, id, await readJson(request, addMembersSchema))).conversation);
 });
 
 export const OPTIONS = preflight;
