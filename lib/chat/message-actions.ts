@@ -58,7 +58,8 @@ export async function editMessage(callerId: string, id: string, content: string)
 
 /**
  * The sender deletes, and so does the creator of a group. A deletion leaves a tombstone that
- * keeps the id and seq (replies and cursors still point somewhere) and nothing it said.
+ * keeps the id and seq (replies and cursors still point somewhere) and nothing it said or
+ * carried: its files are no longer served to the conversation.
  */
 export async function deleteMessage(callerId: string, id: string): Promise<ChangedMessage> {
   const message = await visibleMessage(callerId, id);
@@ -70,7 +71,7 @@ export async function deleteMessage(callerId: string, id: string): Promise<Chang
   }
   return change(id, (current) => {
     if (current.deleted) return null;
-    return { ...current, content: "", deleted: true, reactions: [], mentions: [] };
+    return { ...current, content: "", attachments: null, deleted: true, reactions: [], mentions: [] };
   });
 }
 

@@ -204,7 +204,8 @@ export interface ChatRepository {
    * Applies `change` to the message under its conversation's lock, so concurrent changes of
    * one conversation happen one after another, each on the state the previous one left; a
    * change stores the new state and a `message_updated` event under the next seq, and
-   * announces it.
+   * announces it. Uploads the new state no longer carries are released with it: unattached,
+   * only their uploader reads them, and the sweep deletes them.
    */
   updateMessage(id: string, change: MessageChange): Promise<UpdateMessageResult>;
   listMessages(conversationId: string, page: MessagePage): Promise<MessageRecord[]>;
@@ -227,9 +228,11 @@ export function messageEventRow(message: MessageRecord, seq: number, type: Event
 }
 
 /** The columns a change may write: a message's sender, conversation, seq and creation stay. */
-export function changedColumns(message: MessageRecord): Pick<MessageRecord, "content" | "editedAt" | "deleted" | "reactions" | "mentions"> {
-  const { content, editedAt, deleted, reactions, mentions } = message;
-  return { content, editedAt, deleted, reactions, mentions };
+export function changedColumns(
+  message: MessageRecord,
+): Pick<MessageRecord, "content" | "attachments" | "editedAt" | "deleted" | "reactions" | "mentions"> {
+  const { content, attachments, editedAt, deleted, reactions, mentions } = message;
+  return { content, attachments, editedAt, deleted, reactions, mentions };
 }
 
 /** The shape both dialects give an event row joined with its message. */

@@ -202,6 +202,28 @@ describe("messages with attachments", () => {
     const { alice, conversationId } = await trio();
     expect((await send(server.url, alice, conversationId, [], "  ")).status).toBe(422);
   });
+
+  it("lets an edit empty the text of a message that carries files, and of no other", async () => {
+    const { alice, conversationId } = await trio();
+    const uploaded = await upload(server.url, alice, "kept.txt", "kept");
+    const withFile = await send(server.url, alice, conversationId, [uploaded.body.id], "caption");
+    const textOnly = await send(server.url, alice, conversationId, [], "words");
+    const emptied = await api<MessageDto>(server.url, "PATCH", `/messages/${withFile.body.id}`, { token: alice.token, json: { content: "" } });
+    expect([emptied.status, emptied.body.content, emptied.body.attachments.length]).toEqual([200, "", 1]);
+    expect((await api(server.url, "PATCH", `/messages/${textOnly.body.id}`, { token: alice.token, json: { content: " " } })).status).toBe(422);
+  });
+
+  it("drops a deleted message's files: the tombstone carries none and members can no longer fetch them", async () => {
+    const { alice, bob, conversationId } = await trio();
+    const uploaded = await upload(server.url, alice, "gone.txt", "gone");
+    const sent = await send(server.url, alice, conversationId, [uploaded.body.id], "look");
+    expect((await download(server.url, bob, uploaded.body.url)).status).toBe(200);
+    const tombstone = await api<MessageDto>(server.url, "DELETE", `/messages/${sent.body.id}`, { token: alice.token });
+    expect(tombstone.body).toMatchObject({ deleted: true, attachments: [] });
+    expect((await download(server.url, bob, uploaded.body.url)).status).toBe(404);
+    const history = await api<{ messages: MessageDto[] }>(server.url, "GET", `/conversations/${conversationId}/messages`, { token: bob.token });
+    expect(history.body.messages[0]!.attachments).toEqual([]);
+  });
 });
 
 describe("uploads in an S3-compatible bucket", () => {

@@ -342,6 +342,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         if (!counter) throw new Error(`message ${id} has no conversation`);
         const stored: MessageRecord = { ...current, ...changedColumns(next) };
         await tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id));
+        if (stored.attachments === null) await tx.update(uploads).set({ messageId: null, conversationId: null }).where(eq(uploads.messageId, id));
         await storeAndNotify(tx, messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString()), stored);
         return { outcome: "updated", message: stored } as const;
       });

@@ -322,6 +322,7 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
           if (!counter) throw new Error(`message ${id} has no conversation`);
           const stored: MessageRecord = { ...current, ...changedColumns(next) };
           tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id)).run();
+          if (stored.attachments === null) tx.update(uploads).set({ messageId: null, conversationId: null }).where(eq(uploads.messageId, id)).run();
           const event = messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString());
           tx.insert(conversationEvents).values(event).run();
           return { outcome: "updated", message: stored, announcement: announcementOf(tx, event, stored) } as const;
