@@ -27,11 +27,11 @@ function conversation(id: string, overrides: Partial<ConversationDto> = {}): Con
 function message(conversationId: string, seq: number, overrides: Partial<MessageDto> = {}): MessageDto {
   return {
     id: `${conversationId}-m${seq}`,
-    attachments: [],
     message_id: `${conversationId}-k${seq}`,
     sender_id: OTHER,
     conversation_id: conversationId,
     content: `message ${seq}`,
+    attachments: [],
     created_at: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(),
     seq,
     edited_at: null, deleted: false, reactions: [], reply_to: null, mentions: [],
