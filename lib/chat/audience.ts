@@ -27,10 +27,13 @@ export function hearingOf(event: StoredEvent, userId: string): "event" | "remove
 }
 
 /**
- * Whether a removal of the user, replayed from the store, is only history: they were added
- * back since (they are a member now), so it is told as the event it is, and what followed it
- * with it, rather than as their removal.
+ * Whether a removal of the user, replayed from the store, is only history: a later event added
+ * them back, so it is told as the event it is, and what followed it with it, rather than as
+ * their removal. (Whether they are a member now does not tell: they may have been removed again,
+ * and the replay must not drop what came between as if they were out.)
  */
 export async function removalSuperseded(event: StoredEvent, userId: string): Promise<boolean> {
-  return hearingOf(event, userId) === "removed" && (await getRepository()).isMember(event.conversationId, userId);
+  if (hearingOf(event, userId) !== "removed") return false;
+  const later = await (await getRepository()).listGroupChanges(event.conversationId, event.seq);
+  return later.some((change) => hearingOf(change, userId) === "added");
 }

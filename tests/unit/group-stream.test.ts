@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 
+import { removalSuperseded } from "@/lib/chat/audience";
+import { eventsAfter } from "@/lib/chat/events";
 import { addMembers, removeMember, renameGroup } from "@/lib/chat/groups";
 import { closeRepository } from "@/lib/db";
 import { ClientConnection } from "@/lib/realtime/connection";
@@ -139,5 +141,15 @@ describe("a connection of a member whose group changes", () => {
     expect(about(client, conversationId)).toEqual(["conversation_removed:1", "conversation_updated:2", "message:3", "conversation_removed:4"]);
     expect(client.last("synced")?.cursors).toEqual({});
     connection.close();
+  });
+
+  it("tells a replayed removal as history exactly when a later event added the member back, whatever came after", async () => {
+    const { alice, carol, conversationId } = await createGroup();
+    await removeMember(alice, conversationId, carol);
+    await addMembers(alice, conversationId, { member_ids: [carol] });
+    await removeMember(alice, conversationId, carol);
+    const [first, , last] = await eventsAfter(conversationId, 0, 10);
+    expect(await removalSuperseded(first!, carol)).toBe(true);
+    expect(await removalSuperseded(last!, carol)).toBe(false);
   });
 });
