@@ -8,12 +8,15 @@ const nextConfig = {
   outputFileTracingIncludes: {
     "/docs/**": ["./node_modules/swagger-ui-dist/swagger-ui.css", "./node_modules/swagger-ui-dist/swagger-ui-bundle.js"],
   },
-  // No page uses next/image, so its image optimizer (sharp, ~20 MB) need not ship.
-  outputFileTracingExcludes: { "*": ["node_modules/sharp/**", "node_modules/@img/**"] },
+  // The tracer reads `path.join(dataDir, "uploads")` (lib/storage) as any folder named uploads,
+  // and would ship app/uploads' sources with the route handlers; nothing reads them at run time.
+  outputFileTracingExcludes: { "*": ["./app/**"] },
   // Native and socket-owning packages must be loaded by Node itself, once, so that
   // route handlers and server.ts share the same driver instances.
   serverExternalPackages: [
     "better-sqlite3",
+    "sharp",
+    "@aws-sdk/client-s3",
     "@node-rs/argon2",
     "postgres",
     "ws",

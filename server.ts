@@ -5,6 +5,7 @@ import next from "next";
 
 import { ConfigError, getConfig } from "@/lib/config";
 import { stopPresence } from "@/lib/chat/presence";
+import { startUploadSweeper } from "@/lib/chat/uploads";
 import { closeRepository } from "@/lib/db";
 import { log } from "@/lib/log";
 import { applyBuiltNextConfig } from "@/lib/next-build";
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     handle: (...upgrade: Parameters<typeof upgradeNext>) => void upgradeNext(...upgrade),
   };
   const realtime = attachRealtime(server, config.production ? null : hotReload);
+  const stopSweeper = startUploadSweeper();
 
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     log("info", "shutting down", { signal });
     const httpClosed = closeServer(server, config.shutdownTimeoutMs);
     closeEventStreams();
+    stopSweeper();
     await realtime.close();
     await stopPresence().catch((error: unknown) => log("warn", "presence not cleared", { error: String(error) }));
     await httpClosed;

@@ -108,6 +108,13 @@ const envSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  // Attachments: in DATA_DIR unless an S3-compatible bucket is configured.
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
 });
 
 export interface PostgresTarget {
@@ -121,6 +128,21 @@ export interface PostgresTarget {
 }
 
 export type DatabaseTarget = { dialect: "sqlite"; file: string } | PostgresTarget;
+
+export interface S3Target {
+  driver: "s3";
+  bucket: string;
+  /** Unset: AWS itself. */
+  endpoint: string | null;
+  region: string;
+  /** Unset: the AWS SDK's own credential chain (environment, profile, instance role). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
+  /** Bucket in the path rather than the host name, as most self-hosted S3-compatible servers need. */
+  forcePathStyle: boolean;
+}
+
+/** Where uploaded files are kept. */
+export type StorageTarget = { driver: "filesystem"; dataDir: string } | S3Target;
 
 /** Consecutive failed logins allowed before each further attempt has to wait, doubling each time. */
 export interface LoginThrottleRule {
@@ -164,6 +186,7 @@ export interface AppConfig extends OperationsConfig {
   host: string;
   dataDir: string;
   database: DatabaseTarget;
+  storage: StorageTarget;
   secretKey: string;
   websocket: {
     /** Origins besides the server's own that may open /ws; "*" allows any. */
@@ -241,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: values.HOST,
     dataDir,
     database: databaseTarget(values, dataDir),
+    storage: storageTarget(values, dataDir),
     secretKey: values.SECRET_KEY ?? developmentSecret(dataDir),
     websocket: {
       allowedOrigins: values.WS_ALLOWED_ORIGINS,
@@ -250,6 +274,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     presenceExpiryMs: values.PRESENCE_EXPIRY_MS,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     ...operationsConfig(values),
+  };
+}
+
+function storageTarget(values: EnvValues, dataDir: string): StorageTarget {
+  const { S3_BUCKET: bucket, S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = values;
+  if (!bucket) {
+    if (values.S3_ENDPOINT || accessKeyId || secretAccessKey) throw new ConfigError("Invalid configuration: S3_BUCKET is required when other S3_* variables are set");
+    return { driver: "filesystem", dataDir };
+  }
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    const missing = accessKeyId ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID";
+    throw new ConfigError(`Invalid configuration: ${missing} is required when the other S3 key variable is set`);
+  }
+  return {
+    driver: "s3",
+    bucket,
+    endpoint: values.S3_ENDPOINT ?? null,
+    region: values.S3_REGION,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : null,
+    forcePathStyle: values.S3_FORCE_PATH_STYLE,
   };
 }
 

@@ -1,10 +1,13 @@
 "use server";
 
 import { createConversation, getConversation } from "@/lib/chat/conversations";
+import { addMembers, removeMember, renameGroup } from "@/lib/chat/groups";
+import { listHistory, type HistoryPage } from "@/lib/chat/history";
 import { deleteMessage, editMessage, reactToMessage } from "@/lib/chat/message-actions";
-import { listMessages, sendMessage } from "@/lib/chat/messages";
+import { sendMessage } from "@/lib/chat/messages";
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
 import {
+  addByUsernameSchema,
   conversationRefSchema,
   directConversationSchema,
   editMessageActionSchema,
@@ -12,6 +15,8 @@ import {
   messageRefSchema,
   olderMessagesSchema,
   reactionSchema,
+  removeMemberSchema,
+  renameGroupFormSchema,
   searchSchema,
   sendMessageSchema,
 } from "@/lib/chat/schemas";
@@ -51,10 +56,10 @@ export async function postMessage(input: unknown): Promise<ActionResult<MessageD
   });
 }
 
-export async function loadOlderMessages(input: unknown): Promise<ActionResult<MessageDto[]>> {
+export async function loadOlderMessages(input: unknown): Promise<ActionResult<HistoryPage>> {
   return userActionResult(async (user) => {
     const { conversation_id, before, limit } = parseActionInput(olderMessagesSchema, input);
-    return listMessages(user.id, conversation_id, { before, limit });
+    return listHistory(user.id, conversation_id, { before, limit });
   });
 }
 
@@ -63,6 +68,34 @@ export async function loadConversation(input: unknown): Promise<ActionResult<Con
   return userActionResult(async (user) => {
     const { conversation_id } = parseActionInput(conversationRefSchema, input);
     return getConversation(user.id, conversation_id);
+  });
+}
+
+export async function renameGroupConversation(input: unknown): Promise<ActionResult<ConversationDto>> {
+  return userActionResult(async (user) => {
+    const { conversation_id, title } = parseActionInput(renameGroupFormSchema, input);
+    return (await renameGroup(user.id, conversation_id, { title })).conversation;
+  });
+}
+
+/** Adds people to a group by username, as the group info panel names them. */
+export async function addGroupMembers(input: unknown): Promise<ActionResult<ConversationDto>> {
+  return userActionResult(async (user) => {
+    const { conversation_id, usernames } = parseActionInput(addByUsernameSchema, input);
+    const { users, unknown } = await resolveUsernames(usernames);
+    if (unknown.length > 0) {
+      const message = `Unknown username${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`;
+      throw new InvalidInput(message, { usernames: message });
+    }
+    return (await addMembers(user.id, conversation_id, { member_ids: users.map((member) => member.id) })).conversation;
+  });
+}
+
+/** Removes someone from a group, or the user themselves (leaving: null). */
+export async function removeGroupMember(input: unknown): Promise<ActionResult<ConversationDto | null>> {
+  return userActionResult(async (user) => {
+    const { conversation_id, user_id } = parseActionInput(removeMemberSchema, input);
+    return (await removeMember(user.id, conversation_id, user_id)).conversation;
   });
 }
 

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { ChatApp, type OpenConversation } from "@/components/chat/ChatApp";
 import { currentUser } from "@/lib/auth/session";
 import { listConversations } from "@/lib/chat/conversations";
-import { listMessages } from "@/lib/chat/messages";
+import { listHistory } from "@/lib/chat/history";
 import { DEFAULT_PAGE_SIZE } from "@/lib/chat/schemas";
 import { listOtherUsers } from "@/lib/chat/users";
 
@@ -20,7 +20,7 @@ export default async function ChatPage({ searchParams }: ChatPageProps) {
   const [conversations, users] = await Promise.all([listConversations(me.id), listOtherUsers(me.id)]);
   const conversation = typeof c === "string" ? conversations.find((item) => item.id === c) : undefined;
   const open: OpenConversation | null = conversation
-    ? { conversation, messages: await listMessages(me.id, conversation.id, { limit: DEFAULT_PAGE_SIZE }) }
+    ? { conversation, history: await listHistory(me.id, conversation.id, { limit: DEFAULT_PAGE_SIZE }) }
     : null;
   const notice = c !== undefined && !conversation ? "That conversation is not available" : undefined;
   return <ChatApp me={me} conversations={conversations} users={users} open={open} notice={notice} />;

@@ -6,6 +6,7 @@ import { getSession, signOut } from "next-auth/react";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 
 import {
+  addGroupMembers,
   deleteMessageAction,
   editMessageAction,
   loadConversation,
@@ -13,8 +14,11 @@ import {
   openDirectConversation,
   postMessage,
   reactAction,
+  removeGroupMember,
+  renameGroupConversation,
 } from "@/app/chat/actions";
-import type { ConversationDto, MessageDto, UserDto } from "@/lib/chat/present";
+import type { HistoryPage } from "@/lib/chat/history";
+import type { AttachmentDto, ConversationDto, MessageDto, UserDto } from "@/lib/chat/present";
 import { DEFAULT_PAGE_SIZE } from "@/lib/chat/limits";
 import { reachable, SESSION_ENDED, type ActionResult } from "@/lib/web/action-result";
 import { ChatStore, type PendingMessage } from "@/lib/web/chat-store";
@@ -22,6 +26,7 @@ import { conversationLabel, displayName, newMessageId } from "@/lib/web/display"
 import { LiveConnection, sameOriginSocketUrl } from "@/lib/web/live-connection";
 
 import { Composer, type ReplyTarget } from "./Composer";
+import { GroupInfo } from "./GroupInfo";
 import type { MessageHandlers } from "./MessageItem";
 import { MessageList } from "./MessageList";
 import { NotificationToggle } from "./NotificationToggle";
@@ -31,7 +36,7 @@ import { Sidebar } from "./Sidebar";
 export interface OpenConversation {
   conversation: ConversationDto;
   /** The most recent page of its history, oldest first. */
-  messages: MessageDto[];
+  history: HistoryPage;
 }
 
 export interface ChatAppProps {
@@ -54,7 +59,7 @@ const MAX_JUMP_PAGES = 40;
 
 function absorbServerRender(store: ChatStore, { conversations, open }: ChatAppProps): ChatStore {
   store.absorbConversations(conversations);
-  if (open) store.absorbMessages(open.conversation.id, open.messages);
+  if (open) store.absorbHistory(open.conversation.id, open.history);
   return store;
 }
 
@@ -68,6 +73,7 @@ export function ChatApp(props: ChatAppProps) {
   const [store] = useState(() => absorbServerRender(new ChatStore(me.id), props));
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   const [error, setError] = useState<string | null>(null);
+  const [infoOpen, setInfoOpen] = useState(false);
   // A reply being written belongs to its conversation; opening another one leaves it behind.
   const [reply, setReply] = useState<{ conversationId: string; target: ReplyTarget } | null>(null);
   const [focus, setFocus] = useState<Focus | null>(null);
@@ -111,12 +117,25 @@ export function ChatApp(props: ChatAppProps) {
       cursors: () => store.cursors(),
       onStatus: (status) => store.setStatus(status),
       onMessage: (message) => {
+        const mentioned = store.mentionsAnew(message, true);
         if (!store.receive(message)) void learnConversation(message.conversation_id);
-        if (message.sender_id !== me.id && message.mentions.includes(me.id)) noticeMention(message);
+        if (mentioned) noticeMention(message);
       },
+      // An edit that adds a mention of the user notifies them as a new message naming them does.
       onMessageUpdated: (frame) => {
+        const mentioned = store.mentionsAnew(frame.message, false);
         if (!store.receiveUpdate(frame)) void learnConversation(frame.conversation_id);
+        if (mentioned) noticeMention(frame.message);
       },
+      // An addition of this user is how a conversation appears live: it is loaded then.
+      onChange: (change) => {
+        if (!store.applyChange(change)) void learnConversation(change.conversation_id);
+      },
+      onRemoved: (conversationId) => {
+        store.forget(conversationId);
+        if (openIdRef.current === conversationId) router.push("/chat");
+      },
+      onPresence: (presence) => store.applyPresence(presence.user_id, presence.online, presence.last_seen_at),
       // Asking for the session renews the cookie if it still stands; a revoked one sends the
       // user to log in, and the draft waits for them in session storage.
       onSessionEnded: async () => {
@@ -173,6 +192,7 @@ export function ChatApp(props: ChatAppProps) {
         message_id: message.message_id,
         conversation_id: message.conversation_id,
         content: message.content,
+        attachment_ids: message.attachments.map((attachment) => attachment.id),
         reply_to: message.reply_to,
       }),
     );
@@ -181,11 +201,12 @@ export function ChatApp(props: ChatAppProps) {
     report(result);
   }
 
-  function send(conversationId: string, content: string) {
+  function send(conversationId: string, content: string, attachments: AttachmentDto[]) {
     const message = {
       message_id: newMessageId(),
       conversation_id: conversationId,
       content,
+      attachments,
       created_at: new Date().toISOString(),
       reply_to: replyingTo?.id ?? null,
     };
@@ -225,13 +246,14 @@ export function ChatApp(props: ChatAppProps) {
   // A jump to a message older than the loaded pages loads older pages until it is there.
   const focusMissing = focus !== null && focus.conversationId === openId && !(snapshot.messages[openId] ?? []).some((message) => message.id === focus.messageId);
   const oldestLoaded = openId ? snapshot.messages[openId]?.[0]?.seq : undefined;
+  const hasOlder = openId !== null && !snapshot.complete.has(openId);
   useEffect(() => {
-    if (!focusMissing || !openId || (oldestLoaded ?? 1) <= 1 || jumpPages.current >= MAX_JUMP_PAGES) return;
+    if (!focusMissing || !openId || !hasOlder || jumpPages.current >= MAX_JUMP_PAGES) return;
     jumpPages.current++;
     void loadOlder(openId);
     // loadOlder is re-created each render; the page to load is decided by the oldest seq loaded.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [focusMissing, openId, oldestLoaded]);
+  }, [focusMissing, openId, oldestLoaded, hasOlder]);
 
   function retry(message: PendingMessage) {
     store.markPending(message.message_id, false);
@@ -244,8 +266,26 @@ export function ChatApp(props: ChatAppProps) {
     const result = await reachable(
       loadOlderMessages({ conversation_id: conversationId, before: first.seq, limit: DEFAULT_PAGE_SIZE }),
     );
-    if (result.ok) store.absorbMessages(conversationId, result.data);
+    if (result.ok) store.absorbHistory(conversationId, result.data);
     else report(result);
+  }
+
+  /** Runs a group info panel action; the group it answers replaces the one shown. */
+  async function changeGroup(action: Promise<ActionResult<ConversationDto | null>>, conversationId: string): Promise<boolean> {
+    setError(null);
+    const result = await reachable(action);
+    if (!result.ok) {
+      report(result);
+      return false;
+    }
+    if (result.data) {
+      store.absorbConversations([result.data]);
+    } else {
+      store.forget(conversationId);
+      setInfoOpen(false);
+      router.push("/chat");
+    }
+    return true;
   }
 
   async function logout() {
@@ -280,7 +320,7 @@ export function ChatApp(props: ChatAppProps) {
         </Sidebar>
       </aside>
 
-      <main className={`${conversation ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
+      <main className={`${conversation ? "flex" : "hidden md:flex"} relative min-w-0 flex-1 flex-col`}>
         {error ? (
           <div role="alert" className="flex items-center justify-between gap-2 bg-red-50 px-4 py-2 text-sm text-red-700">
             <span>{error}</span>
@@ -299,7 +339,7 @@ export function ChatApp(props: ChatAppProps) {
               >
                 ←
               </Link>
-              <div className="min-w-0">
+              <div className="min-w-0 flex-1">
                 <h1 className="truncate text-base font-semibold text-slate-900" data-testid="conversation-title">
                   {label.name}
                 </h1>
@@ -309,14 +349,39 @@ export function ChatApp(props: ChatAppProps) {
                     : label.detail}
                 </p>
               </div>
+              {conversation.is_group ? (
+                <button
+                  type="button"
+                  onClick={() => setInfoOpen((open) => !open)}
+                  aria-expanded={infoOpen}
+                  className="shrink-0 rounded-lg px-2 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                >
+                  Group info
+                </button>
+              ) : null}
             </header>
+            {infoOpen && conversation.is_group ? (
+              <GroupInfo
+                key={conversation.id}
+                me={me}
+                group={conversation}
+                people={users}
+                onRename={(title) => changeGroup(renameGroupConversation({ conversation_id: conversation.id, title }), conversation.id)}
+                onAdd={(usernames) => changeGroup(addGroupMembers({ conversation_id: conversation.id, usernames }), conversation.id)}
+                onRemove={(userId) => changeGroup(removeGroupMember({ conversation_id: conversation.id, user_id: userId }), conversation.id)}
+                onLeave={() => changeGroup(removeGroupMember({ conversation_id: conversation.id, user_id: me.id }), conversation.id)}
+                onClose={() => setInfoOpen(false)}
+              />
+            ) : null}
             <MessageList
               key={conversation.id}
               me={me}
               members={conversation.members}
+              people={users}
               messages={messages}
+              changes={snapshot.changes[conversation.id] ?? []}
               pending={snapshot.pending.filter((message) => message.conversation_id === conversation.id)}
-              hasOlder={(messages[0]?.seq ?? 1) > 1}
+              hasOlder={hasOlder}
               moderates={conversation.is_group && conversation.created_by === me.id}
               focusId={focus?.conversationId === conversation.id ? focus.messageId : null}
               onLoadOlder={() => loadOlder(conversation.id)}
@@ -328,7 +393,7 @@ export function ChatApp(props: ChatAppProps) {
               members={conversation.members.filter((member) => member.id !== me.id)}
               replyingTo={replyingTo}
               onCancelReply={() => setReply(null)}
-              onSend={(content) => send(conversation.id, content)}
+              onSend={(content, attachments) => send(conversation.id, content, attachments)}
             />
           </>
         ) : (

@@ -1,12 +1,13 @@
 "use client";
 
-import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from "react";
 
 import { MAX_MESSAGE_LENGTH } from "@/lib/chat/limits";
-import type { UserDto } from "@/lib/chat/present";
-import { displayName } from "@/lib/web/display";
+import type { AttachmentDto, UserDto } from "@/lib/chat/present";
+import { displayName, formatBytes } from "@/lib/web/display";
 import { loadDraft, saveDraft, subscribeDrafts } from "@/lib/web/drafts";
 import { activeMention, completeMention, type ActiveMention } from "@/lib/web/mention-completion";
+import { uploadFile, UploadCancelled, type UploadTask } from "@/lib/web/upload";
 
 /** The message a reply being written quotes. */
 export interface ReplyTarget {
@@ -21,18 +22,37 @@ interface ComposerProps {
   members?: readonly UserDto[];
   replyingTo?: ReplyTarget | null;
   onCancelReply?: () => void;
-  onSend: (content: string) => void;
+  onSend: (content: string, attachments: AttachmentDto[]) => void;
 }
 
 const MAX_SUGGESTIONS = 6;
 
-/** Enter sends, Shift+Enter starts a new line; typing @ suggests the conversation's members. */
+/** A file chosen for the next message: uploading, uploaded, or refused. */
+interface Staged {
+  key: string;
+  name: string;
+  size: number;
+  progress: number;
+  task: UploadTask;
+  attachment: AttachmentDto | null;
+  error: string | null;
+}
+
+let stagedCount = 0;
+
+/**
+ * Enter sends, Shift+Enter starts a new line; typing @ suggests the conversation's members.
+ * Files come by button, drag-and-drop or paste.
+ */
 export function Composer({ conversationId, members = [], replyingTo = null, onCancelReply, onSend }: ComposerProps) {
   // The server render has no storage: it starts empty and the browser fills the kept draft in.
   const draft = useSyncExternalStore(subscribeDrafts, () => loadDraft(conversationId), () => "");
   const [mention, setMention] = useState<ActiveMention | null>(null);
   const [selected, setSelected] = useState(0);
+  const [staged, setStaged] = useState<Staged[]>([]);
+  const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
 
   // A wide screen has a keyboard; on a phone, focusing would throw the on-screen keyboard up unasked.
   useEffect(() => {
@@ -47,11 +67,38 @@ export function Composer({ conversationId, members = [], replyingTo = null, onCa
     ? members.filter((member) => member.username.toLowerCase().startsWith(mention.prefix)).slice(0, MAX_SUGGESTIONS)
     : [];
 
+  function update(key: string, change: Partial<Staged>) {
+    setStaged((list) => list.map((item) => (item.key === key ? { ...item, ...change } : item)));
+  }
+
+  function stage(files: Iterable<File>) {
+    for (const file of files) {
+      const key = `staged-${++stagedCount}`;
+      const task = uploadFile(file, (progress) => update(key, { progress }));
+      setStaged((list) => [...list, { key, name: file.name, size: file.size, progress: 0, task, attachment: null, error: null }]);
+      task.done.then(
+        (attachment) => update(key, { attachment, progress: 1 }),
+        (error: unknown) => {
+          if (!(error instanceof UploadCancelled)) update(key, { error: error instanceof Error ? error.message : "Upload failed" });
+        },
+      );
+    }
+  }
+
+  function discard(item: Staged) {
+    item.task.cancel();
+    setStaged((list) => list.filter((other) => other.key !== item.key));
+  }
+
+  const uploading = staged.some((item) => !item.attachment && !item.error);
+  const ready = staged.flatMap((item) => (item.attachment ? [item.attachment] : []));
+  const canSend = !uploading && (draft.trim() !== "" || ready.length > 0);
+
   function send() {
-    const content = draft.trim();
-    if (!content) return;
-    onSend(content);
+    if (!canSend) return;
+    onSend(draft.trim(), ready);
     edit("");
+    setStaged([]);
     setMention(null);
   }
 
@@ -103,8 +150,30 @@ export function Composer({ conversationId, members = [], replyingTo = null, onCa
     }
   }
 
+  function onPaste(event: ClipboardEvent) {
+    if (event.clipboardData.files.length === 0) return;
+    event.preventDefault();
+    stage(event.clipboardData.files);
+  }
+
+  function onDrop(event: DragEvent) {
+    event.preventDefault();
+    setDragging(false);
+    stage(event.dataTransfer.files);
+  }
+
   return (
-    <form onSubmit={onSubmit} className="relative border-t border-slate-200 bg-white p-3">
+    <form
+      onSubmit={onSubmit}
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+      className={`relative border-t border-slate-200 bg-white p-3 ${dragging ? "ring-2 ring-inset ring-indigo-400" : ""}`}
+      data-testid="composer"
+    >
       {replyingTo ? (
         <div className="mb-2 flex items-center gap-2 rounded-lg border-l-4 border-indigo-400 bg-slate-50 px-2 py-1 text-xs text-slate-600" data-testid="replying-to">
           <span className="min-w-0 flex-1 truncate">
@@ -133,7 +202,49 @@ export function Composer({ conversationId, members = [], replyingTo = null, onCa
           ))}
         </ul>
       ) : null}
+      {staged.length > 0 ? (
+        <ul className="mb-2 flex flex-wrap gap-2" aria-label="Files to send">
+          {staged.map((item) => (
+            <li key={item.key} className="flex max-w-full items-center gap-2 rounded-xl bg-slate-100 px-3 py-1.5 text-sm" data-testid="staged-file">
+              <span className="min-w-0 truncate font-medium text-slate-800">{item.name}</span>
+              <span className="shrink-0 text-xs text-slate-500">
+                {item.error ?? (item.attachment ? formatBytes(item.size) : `${Math.round(item.progress * 100)}%`)}
+              </span>
+              {!item.attachment && !item.error ? (
+                <progress className="h-1.5 w-16" max={1} value={item.progress} aria-label={`Uploading ${item.name}`} />
+              ) : null}
+              <button
+                type="button"
+                onClick={() => discard(item)}
+                className="shrink-0 rounded px-1 text-slate-500 hover:bg-slate-200 hover:text-slate-800"
+                aria-label={`${item.attachment || item.error ? "Remove" : "Cancel upload of"} ${item.name}`}
+              >
+                ✕
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <div className="flex items-end gap-2">
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(event) => {
+            if (event.target.files) stage(event.target.files);
+            event.target.value = "";
+          }}
+        />
+        <button
+          type="button"
+          onClick={() => picker.current?.click()}
+          className="h-11 shrink-0 rounded-xl px-3 text-xl text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+          aria-label="Attach files"
+        >
+          📎
+        </button>
         <label htmlFor="composer" className="sr-only">
           Message
         </label>
@@ -145,13 +256,14 @@ export function Composer({ conversationId, members = [], replyingTo = null, onCa
           maxLength={MAX_MESSAGE_LENGTH}
           onChange={(event) => track(event.target.value, event.target.selectionStart)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           placeholder="Write a message…"
           aria-autocomplete="list"
-          className="max-h-40 min-h-[2.75rem] flex-1 resize-none rounded-xl border border-slate-300 bg-slate-50 px-3 py-2.5 text-base outline-none focus:border-indigo-500 focus:bg-white focus:ring-2 focus:ring-indigo-200"
+          className="max-h-40 min-h-[2.75rem] min-w-0 flex-1 resize-none rounded-xl border border-slate-300 bg-slate-50 px-3 py-2.5 text-base outline-none focus:border-indigo-500 focus:bg-white focus:ring-2 focus:ring-indigo-200"
         />
         <button
           type="submit"
-          disabled={!draft.trim()}
+          disabled={!canSend}
           className="h-11 rounded-xl bg-indigo-600 px-4 font-semibold text-white transition hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-50"
         >
           Send

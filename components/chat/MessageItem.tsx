@@ -3,9 +3,10 @@
 import { useCallback, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 
 import { MAX_MESSAGE_LENGTH } from "@/lib/chat/limits";
-import type { MessageDto } from "@/lib/chat/present";
+import type { AttachmentDto, MessageDto } from "@/lib/chat/present";
 import type { MentionContext } from "@/lib/web/markdown";
 
+import { Attachments } from "./Attachments";
 import { EmojiPicker } from "./EmojiPicker";
 import { MessageBody } from "./MessageBody";
 import { ReactionChips } from "./ReactionChips";
@@ -37,6 +38,8 @@ interface MessageItemProps {
   mentions: MentionContext;
   bubbleClass: string;
   handlers: MessageHandlers;
+  /** Opens an attached image in the viewer. */
+  onView: (image: AttachmentDto) => void;
   time: ReactNode;
 }
 
@@ -50,7 +53,7 @@ const ACTION_BUTTON =
  * One stored message: its quoted original, its body (or an editor in its place), its reactions
  * and the actions on it, shown on hover, on keyboard focus, or after a long-press.
  */
-export function MessageItem({ message, meId, mine, sender, quoted, canDelete, mentions, bubbleClass, handlers, time }: MessageItemProps) {
+export function MessageItem({ message, meId, mine, sender, quoted, canDelete, mentions, bubbleClass, handlers, onView, time }: MessageItemProps) {
   const [showActions, setShowActions] = useState(false);
   const [picking, setPicking] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
@@ -145,14 +148,15 @@ export function MessageItem({ message, meId, mine, sender, quoted, canDelete, me
               </button>
             </div>
           </form>
-        ) : (
+        ) : message.content || message.deleted ? (
           <MessageBody
             content={message.content}
             deleted={message.deleted}
             mentions={mentions}
             className={`rounded-2xl px-3.5 py-2 text-[15px] leading-snug shadow-sm transition-shadow ${bubbleClass}`}
           />
-        )}
+        ) : null}
+        {message.attachments.length > 0 && !message.deleted ? <Attachments attachments={message.attachments} onView={onView} /> : null}
         <ReactionChips reactions={message.reactions} meId={meId} onToggle={(emoji, on) => handlers.onReact(message, emoji, on)} />
         {message.deleted || editing !== null ? null : (
           <div

@@ -2,17 +2,22 @@
 
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 
-import type { MessageDto, UserDto } from "@/lib/chat/present";
-import type { PendingMessage } from "@/lib/web/chat-store";
-import { displayName, formatMessageTime } from "@/lib/web/display";
+import type { AttachmentDto, MessageDto, UserDto } from "@/lib/chat/present";
+import type { GroupChange, PendingMessage } from "@/lib/web/chat-store";
+import { describeChange, displayName, formatMessageTime } from "@/lib/web/display";
 import type { MentionContext } from "@/lib/web/markdown";
 
+import { Attachments, ImageViewer } from "./Attachments";
 import { MessageItem, type MessageHandlers } from "./MessageItem";
 
 interface MessageListProps {
   me: UserDto;
   members: readonly UserDto[];
+  /** Everyone the reader knows, to name former members in system lines. */
+  people?: readonly UserDto[];
   messages: readonly MessageDto[];
+  /** Renames and membership changes, shown as system lines between the messages. */
+  changes?: readonly GroupChange[];
   pending: readonly PendingMessage[];
   hasOlder: boolean;
   /** The user may delete everyone's messages here: they created this group. */
@@ -33,10 +38,13 @@ const FOLLOW_THRESHOLD_PX = 120;
 const LOAD_OLDER_THRESHOLD_PX = 80;
 
 interface Bubble {
+  kind: "bubble";
   key: string;
+  seq: number;
   mine: boolean;
   sender: string;
   content: string;
+  attachments: readonly AttachmentDto[];
   createdAt: string;
   state: "sent" | "sending" | "failed";
   message?: MessageDto;
@@ -70,34 +78,55 @@ function LocalTime({ iso }: { iso: string }) {
   return <time dateTime={iso}>{text}</time>;
 }
 
-export function MessageList({ me, members, messages, pending, hasOlder, moderates, focusId, onLoadOlder, onRetry, handlers }: MessageListProps) {
+interface SystemLine {
+  kind: "system";
+  key: string;
+  seq: number;
+  text: string;
+}
+
+export function MessageList({ me, members, people = [], messages, changes = [], pending, hasOlder, moderates, focusId, onLoadOlder, onRetry, handlers }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const anchor = useRef<{ firstId: string | undefined; fromBottom: number } | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
+  const [viewing, setViewing] = useState<AttachmentDto | null>(null);
 
-  const names = new Map(members.map((member) => [member.id, displayName(member)]));
-  const senderName = (senderId: string) => (senderId === me.id ? "You" : (names.get(senderId) ?? "Former member"));
+  const names = new Map([...people, ...members].map((member) => [member.id, displayName(member)]));
+  const nameOf = (userId: string) => (userId === me.id ? "You" : (names.get(userId) ?? "Former member"));
   const byId = new Map(messages.map((message) => [message.id, message]));
   const mentionContext: MentionContext = useMemo(
     () => ({ members: new Set(members.map((member) => member.username.toLowerCase())), me: me.username.toLowerCase() }),
     [members, me.username],
   );
-  const bubbles: Bubble[] = [
+  const stored: (Bubble | SystemLine)[] = [
     ...messages.map((message) => ({
+      kind: "bubble" as const,
       key: message.id,
+      seq: message.seq,
       mine: message.sender_id === me.id,
-      sender: senderName(message.sender_id),
+      sender: nameOf(message.sender_id),
       content: message.content,
+      attachments: message.attachments,
       createdAt: message.created_at,
       state: "sent" as const,
       message,
     })),
+    // A change older than the history loaded so far waits until that history is.
+    ...changes
+      .filter((change) => change.seq > (messages[0]?.seq ?? 0) || !hasOlder)
+      .map((change) => ({ kind: "system" as const, key: `change-${change.seq}`, seq: change.seq, text: describeChange(change, nameOf) })),
+  ].sort((a, b) => a.seq - b.seq);
+  const bubbles: (Bubble | SystemLine)[] = [
+    ...stored,
     ...pending.map((message) => ({
+      kind: "bubble" as const,
       key: message.message_id,
+      seq: Infinity,
       mine: true,
       sender: "You",
       content: message.content,
+      attachments: message.attachments,
       createdAt: message.created_at,
       state: message.failed ? ("failed" as const) : ("sending" as const),
       pending: message,
@@ -105,7 +134,8 @@ export function MessageList({ me, members, messages, pending, hasOlder, moderate
   ];
   const firstId = messages[0]?.id;
   const lastKey = bubbles.at(-1)?.key;
-  const lastMine = bubbles.at(-1)?.mine ?? false;
+  const last = bubbles.at(-1);
+  const lastMine = last?.kind === "bubble" && last.mine;
 
   // Prepended history must not move what the reader is looking at; new messages at the end
   // are followed when the reader was at the bottom or wrote them.
@@ -174,6 +204,13 @@ export function MessageList({ me, members, messages, pending, hasOlder, moderate
       ) : null}
       <ol role="log" aria-label="Messages" aria-live="polite" className="space-y-2">
         {bubbles.map((bubble) => {
+          if (bubble.kind === "system") {
+            return (
+              <li key={bubble.key} className="flex justify-center" data-testid="system-line">
+                <p className="rounded-full bg-slate-200/70 px-3 py-1 text-center text-xs text-slate-600">{bubble.text}</p>
+              </li>
+            );
+          }
           const stored = bubble.message;
           if (stored) {
             const original = stored.reply_to ? byId.get(stored.reply_to) : undefined;
@@ -184,11 +221,12 @@ export function MessageList({ me, members, messages, pending, hasOlder, moderate
                 meId={me.id}
                 mine={bubble.mine}
                 sender={bubble.sender}
-                quoted={original ? { sender: senderName(original.sender_id), content: original.content, deleted: original.deleted } : null}
+                quoted={original ? { sender: nameOf(original.sender_id), content: original.content, deleted: original.deleted } : null}
                 canDelete={bubble.mine || moderates}
                 mentions={mentionContext}
                 bubbleClass={BUBBLE_LOOK[look(bubble)]}
                 handlers={handlers}
+                onView={setViewing}
                 time={<LocalTime iso={bubble.createdAt} />}
               />
             );
@@ -206,12 +244,15 @@ export function MessageList({ me, members, messages, pending, hasOlder, moderate
                   <LocalTime iso={bubble.createdAt} />
                   {bubble.state === "sending" ? <span className="italic">sending…</span> : null}
                 </div>
-                <p
-                  data-testid="message-body"
-                  className={`whitespace-pre-wrap [overflow-wrap:anywhere] rounded-2xl px-3.5 py-2 text-[15px] leading-snug shadow-sm ${BUBBLE_LOOK[look(bubble)]}`}
-                >
-                  {bubble.content}
-                </p>
+                {bubble.content ? (
+                  <p
+                    data-testid="message-body"
+                    className={`whitespace-pre-wrap [overflow-wrap:anywhere] rounded-2xl px-3.5 py-2 text-[15px] leading-snug shadow-sm ${BUBBLE_LOOK[look(bubble)]}`}
+                  >
+                    {bubble.content}
+                  </p>
+                ) : null}
+                {bubble.attachments.length > 0 ? <Attachments attachments={bubble.attachments} onView={setViewing} /> : null}
                 {bubble.state === "failed" && bubble.pending ? (
                   <button
                     type="button"
@@ -226,6 +267,7 @@ export function MessageList({ me, members, messages, pending, hasOlder, moderate
           );
         })}
       </ol>
+      {viewing ? <ImageViewer image={viewing} onClose={() => setViewing(null)} /> : null}
     </div>
   );
 }

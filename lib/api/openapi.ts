@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import {
+  attachmentBody,
   conversationBody,
   errorBody,
   healthBody,
@@ -13,6 +14,7 @@ import {
   userBody,
 } from "@/lib/api/responses";
 import {
+  addMembersSchema,
   createConversationSchema,
   editMessageSchema,
   loginSchema,
@@ -22,10 +24,12 @@ import {
   profileSchema,
   readMarkerSchema,
   refreshSchema,
+  renameConversationSchema,
   searchSchema,
   sendMessageSchema,
   signupSchema,
 } from "@/lib/chat/schemas";
+import { MAX_UPLOAD_BYTES } from "@/lib/chat/uploads";
 import { MAX_BODY_BYTES } from "@/lib/http/body";
 import { eventStreamQuerySchema } from "@/lib/realtime/event-stream";
 
@@ -45,6 +49,8 @@ interface Operation {
   auth?: boolean;
   /** A JSON request body validated by this schema: adds 400, 413 and 422. */
   body?: z.ZodType;
+  /** A multipart/form-data body carrying one file in field `file`. */
+  file?: boolean;
   /** Query parameters validated by this object schema (possibly refined): adds 422. */
   query?: z.ZodType;
   /** Rate limited and backed by the database, as every apiRoute is: adds 429 and 503. */
@@ -153,6 +159,85 @@ const OPERATIONS: Record<string, Partial<Record<Method, Operation>>> = {
         201: { description: "The new conversation", body: conversationBody },
         404: errorReply("A member id names nobody"),
       },
+    },
+  },
+  "/conversations/{id}": {
+    patch: {
+      summary: "Rename a group (any member); members hear a conversation_updated event",
+      tag: "groups",
+      api: true,
+      auth: true,
+      body: renameConversationSchema,
+      replies: {
+        200: { description: "The group", body: conversationBody },
+        403: errorReply("The caller is not a member"),
+        404: errorReply("No such conversation"),
+        409: errorReply("A 1-on-1 cannot be renamed"),
+      },
+    },
+  },
+  "/conversations/{id}/members": {
+    post: {
+      summary: "Add people to a group (any member); those already in it are ignored",
+      tag: "groups",
+      api: true,
+      auth: true,
+      body: addMembersSchema,
+      replies: {
+        200: { description: "The group", body: conversationBody },
+        403: errorReply("The caller is not a member"),
+        404: errorReply("No such conversation, or a member id names nobody"),
+        409: errorReply("A 1-on-1 cannot change members"),
+      },
+    },
+  },
+  "/conversations/{id}/members/{user_id}": {
+    delete: {
+      summary: "Leave a group (your own id) or, as its creator, remove someone",
+      tag: "groups",
+      api: true,
+      auth: true,
+      replies: {
+        200: { description: "Someone else was removed: the group", body: conversationBody },
+        204: { description: "The caller left" },
+        403: errorReply("Not a member, or removing someone else without being the creator"),
+        404: errorReply("No such conversation, or that user is not a member"),
+        409: errorReply("A 1-on-1 cannot change members"),
+      },
+    },
+  },
+  "/uploads": {
+    post: {
+      summary: "Upload a file to attach to a message (images and common documents, typed from their bytes)",
+      tag: "attachments",
+      api: true,
+      auth: true,
+      file: true,
+      replies: {
+        201: { description: "The upload, to name in a message's attachment_ids", body: attachmentBody },
+        400: errorReply("The body is not multipart/form-data"),
+        413: errorReply(`The file is larger than ${MAX_UPLOAD_BYTES} bytes`),
+        415: errorReply("The file's type is not on the allow-list"),
+        422: errorReply("No file in field `file`, or it is empty"),
+      },
+    },
+  },
+  "/uploads/{id}": {
+    get: {
+      summary: "An uploaded file, for its uploader or the members of the conversation that holds it (or the web session's cookie)",
+      tag: "attachments",
+      api: true,
+      auth: true,
+      replies: { 200: { description: "The file, with its sniffed type", body: { mediaType: "application/octet-stream" } }, 404: errorReply("No such upload for the caller") },
+    },
+  },
+  "/uploads/{id}/thumbnail": {
+    get: {
+      summary: "An uploaded image's thumbnail (WebP, at most 320 × 320)",
+      tag: "attachments",
+      api: true,
+      auth: true,
+      replies: { 200: { description: "The thumbnail", body: { mediaType: "image/webp" } }, 404: errorReply("No such image for the caller") },
     },
   },
   "/conversations/{id}/messages": {
@@ -372,6 +457,14 @@ function describeOperation(path: string, method: Method, operation: Operation): 
     parameters: [...pathParameters(path), ...(operation.query ? queryParameters(operation.query) : [])],
     ...(operation.body
       ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(operation.body) } } } }
+      : {}),
+    ...(operation.file
+      ? {
+          requestBody: {
+            required: true,
+            content: { "multipart/form-data": { schema: { type: "object", properties: { file: { type: "string", format: "binary" } }, required: ["file"] } } },
+          },
+        }
       : {}),
     responses: replies(operation),
   };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import type { TokenPair } from "@/lib/auth/tokens";
-import type { ConversationDto, MessageDto, PersonDto, ReactionDto, UserDto } from "@/lib/chat/present";
+import type { AttachmentDto, ConversationDto, MessageDto, PersonDto, ReactionDto, UserDto } from "@/lib/chat/present";
 
 /**
  * The response shapes of the REST API, for its OpenAPI description. Each is typed against the
@@ -31,6 +31,17 @@ export const tokenPairBody: z.ZodType<TokenPair> = z.object({
   expires_in: z.number().int().meta({ description: "Seconds until the access token expires" }),
 });
 
+export const attachmentBody: z.ZodType<AttachmentDto> = z.object({
+  id: z.string(),
+  name: z.string(),
+  size: z.number().int().meta({ description: "Bytes" }),
+  content_type: z.string().meta({ description: "Sniffed from the bytes" }),
+  url: z.string().meta({ description: "Where GET serves it" }),
+  width: z.number().int().optional().meta({ description: "Images only" }),
+  height: z.number().int().optional().meta({ description: "Images only" }),
+  thumbnail_url: z.string().optional().meta({ description: "Images only" }),
+});
+
 export const reactionBody: z.ZodType<ReactionDto> = z.object({
   emoji: z.string(),
   count: z.number().int(),
@@ -43,6 +54,7 @@ export const messageBody: z.ZodType<MessageDto> = z.object({
   sender_id: z.string(),
   conversation_id: z.string(),
   content: z.string(),
+  attachments: z.array(attachmentBody),
   created_at: z.string().meta({ format: "date-time" }),
   seq: z.number().int().meta({ description: "The seq of the event that created the message" }),
   edited_at: z.string().meta({ format: "date-time" }).nullable(),
@@ -56,10 +68,10 @@ export const conversationBody: z.ZodType<ConversationDto> = z.object({
   id: z.string(),
   title: z.string(),
   is_group: z.boolean(),
+  created_by: z.string().nullable().meta({ description: "Of a group, the one member who may remove others and delete any message" }),
   members: z.array(personBody),
   member_ids: z.array(z.string()),
   created_at: z.string().meta({ format: "date-time" }),
-  created_by: z.string().nullable(),
   last_seq: z.number().int(),
   last_message: messageBody.nullable().optional(),
   last_read_seq: z.number().int().optional().meta({ description: "In the caller's list: the last seq they have read" }),

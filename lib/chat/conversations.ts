@@ -27,9 +27,7 @@ export async function createConversation(
   if (memberIds.length < 2) {
     throw new DomainError("invalid", "member_ids: must name at least one other member");
   }
-  const known = new Set((await repository.findUsersByIds(memberIds)).map((user) => user.id));
-  const unknown = memberIds.filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new DomainError("not_found", `Unknown user id(s): ${unknown.join(", ")}`);
+  await requireKnownUsers(memberIds);
 
   const isGroup = input.is_group ?? memberIds.length > 2;
   const row = {
@@ -37,8 +35,8 @@ export async function createConversation(
     title: isGroup ? input.title : "",
     isGroup,
     directKey: isGroup ? null : [...memberIds].sort().join(":"),
-    lastSeq: 0,
     createdBy: callerId,
+    lastSeq: 0,
     createdAt: new Date().toISOString(),
   };
   let id: string = row.id;
@@ -51,6 +49,13 @@ export async function createConversation(
   const conversation = await repository.findConversation(id);
   if (!conversation) throw new Error(`conversation ${id} vanished after creation`);
   return { conversation: presentConversation(conversation), created };
+}
+
+/** Resolves when every id names a user. */
+export async function requireKnownUsers(ids: string[]): Promise<void> {
+  const known = new Set((await (await getRepository()).findUsersByIds(ids)).map((user) => user.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new DomainError("not_found", `Unknown user id(s): ${unknown.join(", ")}`);
 }
 
 /** Resolves when the user is a member; otherwise says whether the conversation is unknown or closed to them. */

@@ -1,8 +1,9 @@
 import { DomainError } from "@/lib/chat/errors";
 import { mentionedMemberIds } from "@/lib/chat/mentions";
+import { requireSomething } from "@/lib/chat/messages";
 import { presentMessage, type MessageDto } from "@/lib/chat/present";
 import { getRepository } from "@/lib/db";
-import type { MessageChange, MessageRecord, StoredReaction } from "@/lib/db/repository";
+import { attachmentsOf, type MessageChange, type MessageRecord, type StoredReaction } from "@/lib/db/repository";
 
 /**
  * What members may do to a stored message: edit, delete, react. Each change is stored with
@@ -38,10 +39,14 @@ function refuseDeleted(message: MessageRecord, what: string): void {
   if (message.deleted) throw new DomainError("conflict", `A deleted message cannot be ${what}`);
 }
 
-/** Only the sender edits, and not once deleted; the mentions are read again from the new content. */
+/**
+ * Only the sender edits, and not once deleted; the text may go only if files stay. The
+ * mentions are read again from the new content.
+ */
 export async function editMessage(callerId: string, id: string, content: string): Promise<ChangedMessage> {
   const message = await visibleMessage(callerId, id);
   if (message.senderId !== callerId) throw new DomainError("forbidden", "Only the sender may edit a message");
+  requireSomething(content, attachmentsOf(message).length);
   const conversation = await (await getRepository()).findConversation(message.conversationId);
   const mentions = mentionedMemberIds(content, conversation?.members ?? []);
   return change(id, (current) => {
@@ -53,7 +58,8 @@ export async function editMessage(callerId: string, id: string, content: string)
 
 /**
  * The sender deletes, and so does the creator of a group. A deletion leaves a tombstone that
- * keeps the id and seq (replies and cursors still point somewhere) and nothing it said.
+ * keeps the id and seq (replies and cursors still point somewhere) and nothing it said or
+ * carried: its files are no longer served to the conversation.
  */
 export async function deleteMessage(callerId: string, id: string): Promise<ChangedMessage> {
   const message = await visibleMessage(callerId, id);
@@ -65,7 +71,7 @@ export async function deleteMessage(callerId: string, id: string): Promise<Chang
   }
   return change(id, (current) => {
     if (current.deleted) return null;
-    return { ...current, content: "", deleted: true, reactions: [], mentions: [] };
+    return { ...current, content: "", attachments: null, deleted: true, reactions: [], mentions: [] };
   });
 }
 

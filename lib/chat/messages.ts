@@ -14,6 +14,11 @@ export interface SentMessage {
   created: boolean;
 }
 
+/** A message says something: text, files, or both. */
+export function requireSomething(content: string, attachmentCount: number): void {
+  if (content === "" && attachmentCount === 0) throw new DomainError("invalid", "content: must not be empty");
+}
+
 /**
  * Stores a message from callerId; the store announces its event to every member. Retrying
  * with the same message_id returns the stored message without storing anything again.
@@ -22,6 +27,7 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
   if (input.sender_id !== undefined && input.sender_id !== callerId) {
     throw new DomainError("forbidden", "sender_id must be the authenticated user");
   }
+  requireSomething(input.content, input.attachment_ids.length);
   await requireMembership(input.conversation_id, callerId);
   const repository = await getRepository();
   const replyTo = input.reply_to ?? null;
@@ -38,6 +44,7 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     senderId: callerId,
     conversationId: input.conversation_id,
     content: input.content,
+    attachmentIds: input.attachment_ids,
     createdAt: new Date().toISOString(),
     editedAt: null,
     deleted: false,
@@ -46,6 +53,10 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     replyTo,
   });
   if (result.outcome === "no_conversation") throw new DomainError("not_found", "Conversation not found");
+  if (result.outcome === "not_member") throw new DomainError("forbidden", "You are not a member of this conversation");
+  if (result.outcome === "invalid_attachments") {
+    throw new DomainError("invalid", "attachment_ids: each must be one of your own uploads that no message carries yet");
+  }
   const message = presentMessage(result.message);
   if (result.outcome === "existing") {
     // An edit or deletion has replaced the content the retry carries; only the conversation can be compared then.

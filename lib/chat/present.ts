@@ -1,4 +1,15 @@
-import type { ConversationRecord, ConversationSummary, MessageRecord, PublicUser, UserRecord } from "@/lib/db/repository";
+import {
+  attachmentsOf,
+  changeDataOf,
+  type AttachmentRecord,
+  type ConversationChangeData,
+  type ConversationRecord,
+  type ConversationSummary,
+  type MessageRecord,
+  type PublicUser,
+  type StoredEvent,
+  type UserRecord,
+} from "@/lib/db/repository";
 
 /** The JSON shapes of the public API, shared by REST, WebSocket frames and the UI. */
 
@@ -23,6 +34,18 @@ export interface PresenceDto {
   last_seen_at: string | null;
 }
 
+/** A file as the API gives it: `url` serves it to whoever may read it; images have their size and a thumbnail. */
+export interface AttachmentDto {
+  id: string;
+  name: string;
+  size: number;
+  content_type: string;
+  url: string;
+  width?: number;
+  height?: number;
+  thumbnail_url?: string;
+}
+
 export interface ReactionDto {
   emoji: string;
   count: number;
@@ -36,6 +59,7 @@ export interface MessageDto {
   conversation_id: string;
   /** "" once deleted. */
   content: string;
+  attachments: AttachmentDto[];
   created_at: string;
   /** The seq of the event that created the message. */
   seq: number;
@@ -50,17 +74,23 @@ export interface ConversationDto {
   id: string;
   title: string;
   is_group: boolean;
+  /** Who created it: of a group, the one member who may remove others and delete any message. Null when not recorded. */
+  created_by: string | null;
   members: PersonDto[];
   member_ids: string[];
   created_at: string;
-  /** Who created it: a group's creator may delete any message in it. Null when not recorded. */
-  created_by: string | null;
   last_seq: number;
   last_message?: MessageDto | null;
   /** In the caller's own list: their read marker and the messages by others after it. */
   last_read_seq?: number;
   unread_count?: number;
 }
+
+/** A conversation as a `conversation_updated` event left it (members without presence, which is not logged). */
+export type ConversationStateDto = ConversationChangeData["conversation"];
+
+/** A rename or membership change of a group, as its `conversation_updated` event tells it. */
+export type GroupChangeDto = ConversationChangeData & { seq: number; conversation_id: string };
 
 /** Someone's read marker moved: `seq` is the last event seq they have seen. */
 export interface ReadReceiptDto {
@@ -84,6 +114,23 @@ export function presentPerson(user: PublicUser): PersonDto {
   return { ...presentUser(user), online: user.online, last_seen_at: user.lastSeenAt };
 }
 
+export function presentAttachment(attachment: AttachmentRecord): AttachmentDto {
+  const dto: AttachmentDto = {
+    id: attachment.id,
+    name: attachment.name,
+    size: attachment.size,
+    content_type: attachment.contentType,
+    url: `/uploads/${attachment.id}`,
+  };
+  if (attachment.width !== null && attachment.height !== null) Object.assign(dto, { width: attachment.width, height: attachment.height });
+  if (attachment.hasThumbnail) dto.thumbnail_url = `/uploads/${attachment.id}/thumbnail`;
+  return dto;
+}
+
+export function presentGroupChange(event: StoredEvent): GroupChangeDto {
+  return { seq: event.seq, conversation_id: event.conversationId, ...changeDataOf(event) };
+}
+
 export function presentMessage(message: MessageRecord): MessageDto {
   return {
     id: message.id,
@@ -91,6 +138,7 @@ export function presentMessage(message: MessageRecord): MessageDto {
     sender_id: message.senderId,
     conversation_id: message.conversationId,
     content: message.content,
+    attachments: attachmentsOf(message).map(presentAttachment),
     created_at: message.createdAt,
     seq: message.seq,
     edited_at: message.editedAt,
@@ -106,10 +154,10 @@ export function presentConversation(conversation: ConversationRecord | Conversat
     id: conversation.id,
     title: conversation.title,
     is_group: conversation.isGroup,
+    created_by: conversation.createdBy,
     members: conversation.members.map(presentPerson),
     member_ids: conversation.members.map((member) => member.id),
     created_at: conversation.createdAt,
-    created_by: conversation.createdBy,
     last_seq: conversation.lastSeq,
   };
   if ("lastMessage" in conversation) {

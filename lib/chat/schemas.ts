@@ -66,6 +66,7 @@ export const profileSchema = z.object({ full_name: fullNameSchema });
 export const idSchema = text().min(1).max(128);
 
 export const conversationPathSchema = z.object({ id: idSchema });
+export const memberPathSchema = conversationPathSchema.extend({ user_id: idSchema });
 
 export const createConversationSchema = z.object({
   member_ids: z.array(idSchema).min(1, "must name at least one other member").max(1000),
@@ -73,10 +74,21 @@ export const createConversationSchema = z.object({
   is_group: z.boolean().optional(),
 });
 
+export const renameConversationSchema = z.object({
+  title: text().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+});
+
+export const addMembersSchema = z.object({
+  member_ids: z.array(idSchema).min(1, "must name at least one member").max(1000),
+});
+
+/** A message's text: it may be empty only when the message carries files (a rule of lib/chat/messages.ts). */
 export const contentSchema = text()
   .trim()
-  .min(1, "must not be empty")
   .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
+
+/** The most files one message carries. */
+export const MAX_ATTACHMENTS = 10;
 
 export const messageIdSchema = text().trim().min(1, "must not be empty").max(128, "must be at most 128 characters");
 
@@ -85,6 +97,11 @@ export const sendMessageSchema = z.object({
   sender_id: idSchema.optional(),
   conversation_id: idSchema,
   content: contentSchema,
+  attachment_ids: z
+    .array(idSchema)
+    .max(MAX_ATTACHMENTS, `must name at most ${MAX_ATTACHMENTS} files`)
+    .default([])
+    .transform((ids) => [...new Set(ids)]),
   reply_to: idSchema.nullish(),
 });
 
@@ -142,6 +159,15 @@ export const directConversationSchema = z.object({ user_id: idSchema });
 
 export const conversationRefSchema = z.object({ conversation_id: idSchema });
 
+/** The group info panel's forms: rename, add people by username, remove someone (or leave). */
+export const renameGroupFormSchema = conversationRefSchema.extend(renameConversationSchema.shape);
+export const addByUsernameSchema = conversationRefSchema.extend({
+  usernames: z.array(z.string().trim().min(1).max(128)).min(1, "Name at least one person").max(100),
+});
+export const removeMemberSchema = conversationRefSchema.extend({ user_id: idSchema });
+/** Adding people by id, as the WebSocket frame names them (the panel's form names them by username). */
+export const addMembersFrameSchema = conversationRefSchema.extend(addMembersSchema.shape);
+
 /** How far the reader has read: the last event seq they have seen. */
 export const readMarkerSchema = z.object({
   seq: z.number().int().min(0).max(MAX_SEQ, `must be at most ${MAX_SEQ}`),
@@ -149,6 +175,8 @@ export const readMarkerSchema = z.object({
 
 export type SignupInput = z.infer<typeof signupSchema>;
 export type CreateConversationInput = z.infer<typeof createConversationSchema>;
+export type RenameConversationInput = z.infer<typeof renameConversationSchema>;
+export type AddMembersInput = z.infer<typeof addMembersSchema>;
 export type SendMessageInput = z.infer<typeof sendMessageSchema>;
 export type MessagePageInput = z.infer<typeof messagePageSchema>;
 export type SearchInput = z.infer<typeof searchSchema>;

@@ -26,12 +26,47 @@ export interface ConversationSummary extends ConversationRecord {
   unreadCount: number;
 }
 
-export type NewMessage = Omit<MessageRecord, "seq">;
+export type UploadRecord = typeof schema.uploads.$inferSelect;
+/** What a message keeps of each file it carries (`messages.attachments`, JSON). */
+export type AttachmentRecord = Pick<UploadRecord, "id" | "name" | "size" | "contentType" | "width" | "height" | "hasThumbnail">;
+
+/** A message to store, with the ids of the sender's own unattached uploads it carries. */
+export type NewMessage = Omit<MessageRecord, "seq" | "attachments"> & { attachmentIds: string[] };
 export type { StoredReaction } from "@/lib/db/sqlite/schema";
 export type EventRow = typeof schema.conversationEvents.$inferSelect;
 
 /** The kinds of event in a conversation's stream. */
-export type EventType = "message" | "message_updated";
+export type EventType = "message" | "message_updated" | "conversation_updated";
+
+/** A change to a group: the unit of work behind a `conversation_updated` event. */
+export type ConversationChange =
+  | { kind: "renamed"; title: string }
+  | { kind: "members_added"; userIds: string[] }
+  | { kind: "member_removed"; userId: string };
+
+/**
+ * The `data` of a `conversation_updated` event, in the wire's own words: the conversation as
+ * the change left it, what changed, who changed it, and whom it was about.
+ */
+export interface ConversationChangeData {
+  conversation: {
+    id: string;
+    title: string;
+    is_group: boolean;
+    created_by: string | null;
+    member_ids: string[];
+    members: { id: string; username: string; full_name: string | null }[];
+  };
+  change: ConversationChange["kind"];
+  actor_id: string;
+  user_ids: string[];
+}
+
+export type ChangeConversationResult =
+  | { outcome: "changed"; conversation: ConversationChangeData["conversation"]; seq: number }
+  | { outcome: "unchanged" }
+  | { outcome: "no_conversation" }
+  | { outcome: "not_member" };
 
 /** One event of a conversation's stream, with the message it is about as that message is now. */
 export interface StoredEvent {
@@ -73,7 +108,11 @@ export interface Announcer {
 export type InsertMessageResult =
   | { outcome: "created"; message: MessageRecord }
   | { outcome: "existing"; message: MessageRecord }
-  | { outcome: "no_conversation" };
+  | { outcome: "no_conversation" }
+  /** The sender was not a member when the message would have been stored (removed meanwhile, say). */
+  | { outcome: "not_member" }
+  /** An attachment id is not an upload of the sender's that no message carries yet. */
+  | { outcome: "invalid_attachments" };
 
 /**
  * What a change makes of a message, given its state inside the transaction: the new state, or
@@ -137,6 +176,16 @@ export interface ChatRepository {
    * event; or returns the message the sender already stored under that message_id.
    */
   insertMessage(message: NewMessage): Promise<InsertMessageResult>;
+  /**
+   * Applies the change if the actor is a member and it changes anything, storing its
+   * `conversation_updated` event under the conversation's next seq and announcing it.
+   */
+  changeConversation(conversationId: string, actorId: string, change: ConversationChange, now: string): Promise<ChangeConversationResult>;
+
+  insertUpload(upload: UploadRecord): Promise<void>;
+  findUpload(id: string): Promise<UploadRecord | null>;
+  /** Deletes up to `limit` uploads that no message carries and that were created before `before`; returns them. */
+  deleteUnattachedUploads(before: string, limit: number): Promise<UploadRecord[]>;
 
   /** Marks the instance alive at `now`. */
   touchInstance(instanceId: string, now: string): Promise<void>;
@@ -156,7 +205,8 @@ export interface ChatRepository {
    * Applies `change` to the message under its conversation's lock, so concurrent changes of
    * one conversation happen one after another, each on the state the previous one left; a
    * change stores the new state and a `message_updated` event under the next seq, and
-   * announces it.
+   * announces it. Uploads the new state no longer carries are released with it: unattached,
+   * only their uploader reads them, and the sweep deletes them.
    */
   updateMessage(id: string, change: MessageChange): Promise<UpdateMessageResult>;
   listMessages(conversationId: string, page: MessagePage): Promise<MessageRecord[]>;
@@ -167,6 +217,8 @@ export interface ChatRepository {
   searchMessages(query: SearchQuery): Promise<MessageRecord[]>;
   /** The events after seq `after`, oldest first. */
   listEvents(conversationId: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /** The `conversation_updated` events after seq `after` and before seq `before` (if given), oldest first. */
+  listGroupChanges(conversationId: string, after: number, before?: number): Promise<StoredEvent[]>;
   /** Hands the signal to every instance's Announcer (this one's included). */
   broadcast(signal: Signal): Promise<void>;
 }
@@ -177,9 +229,11 @@ export function messageEventRow(message: MessageRecord, seq: number, type: Event
 }
 
 /** The columns a change may write: a message's sender, conversation, seq and creation stay. */
-export function changedColumns(message: MessageRecord): Pick<MessageRecord, "content" | "editedAt" | "deleted" | "reactions" | "mentions"> {
-  const { content, editedAt, deleted, reactions, mentions } = message;
-  return { content, editedAt, deleted, reactions, mentions };
+export function changedColumns(
+  message: MessageRecord,
+): Pick<MessageRecord, "content" | "attachments" | "editedAt" | "deleted" | "reactions" | "mentions"> {
+  const { content, attachments, editedAt, deleted, reactions, mentions } = message;
+  return { content, attachments, editedAt, deleted, reactions, mentions };
 }
 
 /** The shape both dialects give an event row joined with its message. */
@@ -192,4 +246,66 @@ export function storedEvent(row: { event: EventRow; message: MessageRecord | nul
     message: row.message,
     data: row.event.data,
   };
+}
+
+/** Whom a change is about, of the members before it; empty when it changes nothing. */
+export function changedUserIds(change: ConversationChange, title: string, memberIds: string[]): string[] | null {
+  switch (change.kind) {
+    case "renamed":
+      return change.title === title ? null : [];
+    case "members_added": {
+      const added = [...new Set(change.userIds)].filter((id) => !memberIds.includes(id));
+      return added.length > 0 ? added : null;
+    }
+    case "member_removed":
+      return memberIds.includes(change.userId) ? [change.userId] : null;
+  }
+}
+
+/** The event a change is stored as, with the members after it (ordered by username). */
+export function conversationChangeEvent(
+  conversation: Pick<ConversationRow, "id" | "title" | "isGroup" | "createdBy">,
+  members: Pick<UserRecord, "id" | "username" | "fullName">[],
+  change: ConversationChange,
+  actorId: string,
+  userIds: string[],
+  seq: number,
+  now: string,
+): EventRow {
+  const data: ConversationChangeData = {
+    conversation: {
+      id: conversation.id,
+      title: conversation.title,
+      is_group: conversation.isGroup,
+      created_by: conversation.createdBy,
+      member_ids: members.map((member) => member.id),
+      members: members.map((member) => ({ id: member.id, username: member.username, full_name: member.fullName })),
+    },
+    change: change.kind,
+    actor_id: actorId,
+    user_ids: userIds,
+  };
+  return { conversationId: conversation.id, seq, type: "conversation_updated", messageId: null, data: JSON.stringify(data), createdAt: now };
+}
+
+/** The data of a `conversation_updated` event; the store wrote it, so its shape is known. */
+export function changeDataOf(event: Pick<StoredEvent, "conversationId" | "seq" | "data">): ConversationChangeData {
+  if (event.data === null) throw new Error(`event ${event.conversationId}#${event.seq} has no data`);
+  return JSON.parse(event.data) as ConversationChangeData;
+}
+
+/** The message's attachments column: the claimed uploads in the order the sender gave. */
+export function attachmentsColumn(claimed: UploadRecord[], order: string[]): string | null {
+  if (claimed.length === 0) return null;
+  const byId = new Map(claimed.map((upload) => [upload.id, upload]));
+  const kept: AttachmentRecord[] = order.flatMap((id) => {
+    const upload = byId.get(id);
+    return upload ? [{ id, name: upload.name, size: upload.size, contentType: upload.contentType, width: upload.width, height: upload.height, hasThumbnail: upload.hasThumbnail }] : [];
+  });
+  return JSON.stringify(kept);
+}
+
+/** The attachments a message carries; the store wrote the column, so its shape is known. */
+export function attachmentsOf(message: Pick<MessageRecord, "attachments">): AttachmentRecord[] {
+  return message.attachments ? (JSON.parse(message.attachments) as AttachmentRecord[]) : [];
 }

@@ -23,6 +23,8 @@ const STATUS_OF: Record<DomainErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
+  unsupported_type: 415,
 };
 
 export function jsonError(status: number, detail: string, headers: Record<string, string> = {}): Response {

@@ -1,13 +1,15 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
+import { hearingOf, removalSuperseded } from "@/lib/chat/audience";
 import { announceTyping, markRead } from "@/lib/chat/awareness";
 import { trackPresence } from "@/lib/chat/presence";
 import { getConversation, listConversations, requireMembership } from "@/lib/chat/conversations";
 import { DomainError } from "@/lib/chat/errors";
 import { eventsAfter } from "@/lib/chat/events";
+import { addMembers, removeMember, renameGroup, type ChangedGroup } from "@/lib/chat/groups";
 import { deleteMessage, editMessage, reactToMessage, type ChangedMessage } from "@/lib/chat/message-actions";
 import { sendMessage } from "@/lib/chat/messages";
-import type { MessageDto } from "@/lib/chat/present";
+import type { ConversationDto, MessageDto } from "@/lib/chat/present";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import type { Announcement, StoredEvent } from "@/lib/db/repository";
 import { log } from "@/lib/log";
@@ -47,6 +49,11 @@ interface SyncTarget {
  */
 export class ClientConnection {
   private readonly feed = new OrderedFeed();
+  /**
+   * The conversations the user was removed from, by the seq of the removal: until an event adds
+   * them back, nothing more of them is sent.
+   */
+  private readonly removedAt = new Map<string, number>();
   private queued = 0;
   private outbound: Promise<void> = Promise.resolve();
   private inbound: Promise<void> = Promise.resolve();
@@ -121,13 +128,33 @@ export class ClientConnection {
     metrics.websocketFramesSent.inc();
   }
 
-  private sendEvent(event: StoredEvent): void {
-    this.send(eventFrame(event));
+  /**
+   * Sends the event as this user hears it. The event that removes them is sent as
+   * `conversation_removed`, after everything sent before it; from then on, until an event adds
+   * them back, nothing of that conversation is sent. The feed counts the removal as delivered,
+   * so what a member added back missed meanwhile is filled in, in order, once. A removal they
+   * were added back after (`superseded`, found by a replay) is sent as the event it is.
+   */
+  private sendEvent(event: StoredEvent, superseded = false): void {
+    const hearing = superseded ? "event" : hearingOf(event, this.userId);
+    const removedAt = this.removedAt.get(event.conversationId);
+    if (removedAt !== undefined) {
+      if (event.seq <= removedAt || hearing !== "added") return;
+      this.removedAt.delete(event.conversationId);
+    }
+    if (hearing === "removed") {
+      this.removedAt.set(event.conversationId, event.seq);
+      this.send({ type: "conversation_removed", conversation_id: event.conversationId, seq: event.seq });
+    } else {
+      this.send(eventFrame(event));
+    }
     this.feed.record(event.conversationId, event.seq);
     if (event.message) metrics.messageDeliverySeconds.observe((Date.now() - Date.parse(event.createdAt)) / 1000);
   }
 
   private async deliverLive(event: StoredEvent): Promise<void> {
+    // Added back: the events they missed while out are theirs again, and go out before this one.
+    if (hearingOf(event, this.userId) === "added") this.removedAt.delete(event.conversationId);
     const admission = this.feed.admit(event.conversationId, event.seq);
     if (admission.kind === "duplicate") return;
     if (admission.kind === "gap") await this.replay(event.conversationId, admission.after, admission.until);
@@ -140,7 +167,7 @@ export class ClientConnection {
     let sent = 0;
     while (cursor < until && sent < budget) {
       const page = await eventsAfter(conversationId, cursor, Math.min(PAGE, until - cursor, budget - sent));
-      for (const event of page) this.sendEvent(event);
+      for (const event of page) this.sendEvent(event, await removalSuperseded(event, this.userId));
       sent += page.length;
       if (page.length === 0) break;
       cursor = page[page.length - 1]!.seq;
@@ -169,11 +196,16 @@ export class ClientConnection {
     const cursors: Record<string, number> = {};
     const more: string[] = [];
     for (const { id, cursor } of await this.syncTargets(frame)) {
+      // A member now, so a removal this connection heard before was undone since: the replay
+      // tells them everything after the cursor, their removal and what followed it included.
+      this.removedAt.delete(id);
       for (const range of this.feed.replayPlan(id, cursor)) {
         const upward = range.until === Infinity;
         const budget = upward ? SYNC_LIMIT_PER_CONVERSATION : Infinity;
         if ((await this.replay(id, range.after, range.until, budget)) === SYNC_LIMIT_PER_CONVERSATION && upward) more.push(id);
       }
+      // Removed mid-replay: the removal was the last frame about it, so the sync does not name it.
+      if (this.removedAt.has(id)) continue;
       this.feed.cover(id, cursor);
       cursors[id] = this.feed.high(id) ?? cursor;
     }
@@ -229,6 +261,14 @@ export class ClientConnection {
         if (!changed) this.send({ type: "unchanged", message });
         return;
       }
+      case "rename":
+      case "add_members":
+      case "remove_member": {
+        const { conversation, changed } = await this.changeGroup(frame);
+        // As with messages: a change is answered by its event, one that changed nothing here.
+        if (!changed && conversation) this.send({ type: "unchanged", conversation });
+        return;
+      }
       case "sync":
         return this.sync(frame);
       case "ping":
@@ -253,6 +293,17 @@ export class ClientConnection {
         return deleteMessage(this.userId, frame.id);
       case "react":
         return reactToMessage(this.userId, frame.id, frame.emoji, frame.on);
+    }
+  }
+
+  private changeGroup(frame: Extract<ClientFrame, { type: "rename" | "add_members" | "remove_member" }>): Promise<ChangedGroup<ConversationDto | null>> {
+    switch (frame.type) {
+      case "rename":
+        return renameGroup(this.userId, frame.conversation_id, frame);
+      case "add_members":
+        return addMembers(this.userId, frame.conversation_id, frame);
+      case "remove_member":
+        return removeMember(this.userId, frame.conversation_id, frame.user_id);
     }
   }
 

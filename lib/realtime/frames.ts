@@ -1,8 +1,11 @@
-import { presentMessage } from "@/lib/chat/present";
+import { presentGroupChange, presentMessage } from "@/lib/chat/present";
 import type { StoredEvent } from "@/lib/db/repository";
 import type { EventFrame } from "@/lib/realtime/wire";
 
 export function presentEvent(event: StoredEvent): EventFrame {
+  if (event.type === "conversation_updated") {
+    return { type: "conversation_updated", ...presentGroupChange(event) };
+  }
   if (!event.message) throw new Error(`event ${event.conversationId}#${event.seq} has no message`);
   const message = presentMessage(event.message);
   switch (event.type) {

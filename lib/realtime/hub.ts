@@ -1,3 +1,4 @@
+import { hearersOf } from "@/lib/chat/audience";
 import { listenToStore } from "@/lib/db";
 import type { Announcement, Signal } from "@/lib/db/repository";
 import { processSingleton } from "@/lib/process-singleton";
@@ -38,9 +39,9 @@ export class Hub {
     };
   }
 
-  /** Fans an announcement out to the listeners of its members in this process. */
+  /** Fans an announcement out to the listeners of those who hear it in this process. */
   deliver(announcement: Announcement): void {
-    const listeners = announcement.memberIds.flatMap((userId) => [...(this.listeners.get(userId) ?? [])]);
+    const listeners = hearersOf(announcement).flatMap((userId) => [...(this.listeners.get(userId) ?? [])]);
     if (listeners.length === 0) return;
     this.fanouts.push({ announcement, listeners, next: 0 });
     this.drain();

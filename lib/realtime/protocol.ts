@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import {
+  addMembersFrameSchema,
   describeZodError,
   editMessageActionSchema,
   idSchema,
@@ -8,6 +9,8 @@ import {
   messageRefSchema,
   reactionSchema,
   readMarkerSchema,
+  removeMemberSchema,
+  renameGroupFormSchema,
   sendMessageSchema,
 } from "@/lib/chat/schemas";
 import type { ErrorFrame } from "@/lib/realtime/wire";
@@ -32,6 +35,9 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
   editMessageActionSchema.extend({ type: z.literal("edit") }),
   messageRefSchema.extend({ type: z.literal("delete") }),
   reactionSchema.extend({ type: z.literal("react") }),
+  renameGroupFormSchema.extend({ type: z.literal("rename") }),
+  addMembersFrameSchema.extend({ type: z.literal("add_members") }),
+  removeMemberSchema.extend({ type: z.literal("remove_member") }),
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrameSchema>;

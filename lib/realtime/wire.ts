@@ -1,4 +1,4 @@
-import type { MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
+import type { ConversationDto, GroupChangeDto, MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
 
 /**
  * The vocabulary of the live protocol, shared by the server and the browser client: frame
@@ -31,8 +31,21 @@ export interface MessageUpdatedFrame {
   message: MessageDto;
 }
 
+/** A group was renamed or changed members: the conversation as it now is, and what changed. */
+export type ConversationUpdatedFrame = { type: "conversation_updated" } & GroupChangeDto;
+
+/**
+ * Sent instead of the event that removed the user: the last frame about the conversation
+ * the connection gets, until the user is added again.
+ */
+export interface ConversationRemovedFrame {
+  type: "conversation_removed";
+  conversation_id: string;
+  seq: number;
+}
+
 /** An event of a conversation's stream as it goes over the wire. */
-export type EventFrame = MessageFrame | MessageUpdatedFrame;
+export type EventFrame = MessageFrame | MessageUpdatedFrame | ConversationUpdatedFrame;
 
 /** The seq of the event a frame carries. */
 export function eventSeq(frame: EventFrame): number {
@@ -40,10 +53,11 @@ export function eventSeq(frame: EventFrame): number {
 }
 
 /**
- * The answer to an edit, delete or react frame that changed nothing (the message already was
- * so): no event was stored, so the sender is told the message's state directly.
+ * The answer to an edit, delete or react frame, or a rename or add_members frame, that changed
+ * nothing (the message or group already was so): no event was stored, so the sender is told
+ * its state directly.
  */
-export type UnchangedFrame = { type: "unchanged"; message: MessageDto };
+export type UnchangedFrame = { type: "unchanged"; message: MessageDto } | { type: "unchanged"; conversation: ConversationDto };
 
 /**
  * The answer to a repeated message_id whose event this connection already received: the same
@@ -73,6 +87,7 @@ export interface SyncedFrame {
 
 export type ServerFrame =
   | EventFrame
+  | ConversationRemovedFrame
   | RetryAnswerFrame
   | UnchangedFrame
   | ReadReceiptDto

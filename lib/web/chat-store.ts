@@ -1,4 +1,5 @@
-import type { ConversationDto, MessageDto } from "@/lib/chat/present";
+import type { HistoryPage } from "@/lib/chat/history";
+import type { AttachmentDto, ConversationDto, GroupChangeDto, MessageDto, PersonDto } from "@/lib/chat/present";
 import type { MessageUpdatedFrame } from "@/lib/realtime/wire";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting";
@@ -8,21 +9,29 @@ export interface PendingMessage {
   message_id: string;
   conversation_id: string;
   content: string;
+  attachments: AttachmentDto[];
   created_at: string;
   /** The message it answers, if it is a reply. */
   reply_to: string | null;
   failed: boolean;
 }
 
+/** A rename or membership change, shown as a system line in the timeline at its seq. */
+export type GroupChange = GroupChangeDto;
+
 export interface ChatSnapshot {
   /** Most recently active first. */
   conversations: ConversationDto[];
   /** Per conversation, the stored messages known here, in seq order, each once. */
   messages: Readonly<Record<string, readonly MessageDto[]>>;
+  /** Per conversation, the group changes heard here, in seq order, each once. */
+  changes: Readonly<Record<string, readonly GroupChange[]>>;
   pending: readonly PendingMessage[];
   status: ConnectionStatus;
   /** Conversations with a message mentioning the user that they have not looked at yet. */
   mentioned: ReadonlySet<string>;
+  /** Conversations whose loaded history reaches their first event: nothing older to load. */
+  complete: ReadonlySet<string>;
 }
 
 const NO_MESSAGES: readonly MessageDto[] = [];
@@ -45,9 +54,15 @@ function newer(a: MessageDto | null | undefined, b: MessageDto | null | undefine
 export class ChatStore {
   private readonly conversations = new Map<string, ConversationDto>();
   private readonly messages = new Map<string, MessageDto[]>();
+  private readonly changes = new Map<string, GroupChange[]>();
   private readonly pending = new Map<string, PendingMessage>();
   private status: ConnectionStatus = "connecting";
   private readonly mentioned = new Set<string>();
+  private readonly complete = new Set<string>();
+  /** Messages whose mention of the user was already noticed here: each is noticed once. */
+  private readonly noticed = new Set<string>();
+  /** When this tab started: an edit after it, of a message not loaded here, is news to the user. */
+  private readonly startedAt = new Date().toISOString();
   private readonly listeners = new Set<() => void>();
   private snapshot: ChatSnapshot | null = null;
 
@@ -62,9 +77,11 @@ export class ChatStore {
     this.snapshot ??= {
       conversations: [...this.conversations.values()].sort((a, b) => activity(b).localeCompare(activity(a))),
       messages: Object.fromEntries(this.messages),
+      changes: Object.fromEntries(this.changes),
       pending: [...this.pending.values()],
       status: this.status,
       mentioned: new Set(this.mentioned),
+      complete: new Set(this.complete),
     };
     return this.snapshot;
   };
@@ -118,10 +135,45 @@ export class ChatStore {
     this.changed();
   }
 
+  /** A page of stored history: its messages, and its group changes as lines of the timeline. */
+  absorbHistory(conversationId: string, page: HistoryPage): void {
+    for (const change of page.changes) this.recordChange(change);
+    if (page.reaches_start) this.complete.add(conversationId);
+    this.absorbMessages(conversationId, page.messages);
+    this.changed();
+  }
+
+  private recordChange(change: GroupChange): void {
+    const list = (this.changes.get(change.conversation_id) ?? []).filter((known) => known.seq !== change.seq);
+    this.changes.set(change.conversation_id, [...list, change].sort((a, b) => a.seq - b.seq));
+  }
+
   /** A message from the WebSocket; false when its conversation is not known here yet. */
   receive(message: MessageDto): boolean {
     this.absorbMessages(message.conversation_id, [message]);
     return this.conversations.has(message.conversation_id);
+  }
+
+  /**
+   * A group change from the WebSocket: the conversation takes its new title and members
+   * (keeping the presence known of those it already had); false when it is not known here yet.
+   */
+  applyChange(change: GroupChange): boolean {
+    this.recordChange(change);
+    const conversation = this.conversations.get(change.conversation_id);
+    if (conversation && change.seq > conversation.last_seq) {
+      const known = new Map(conversation.members.map((member) => [member.id, member]));
+      const members: PersonDto[] = change.conversation.members.map((member) => known.get(member.id) ?? { ...member, online: false, last_seen_at: null });
+      this.conversations.set(change.conversation_id, {
+        ...conversation,
+        title: change.conversation.title,
+        members,
+        member_ids: change.conversation.member_ids,
+        last_seq: change.seq,
+      });
+    }
+    this.changed();
+    return conversation !== undefined;
   }
 
   /**
@@ -143,6 +195,43 @@ export class ChatStore {
     }
     this.changed();
     return conversation !== undefined;
+  }
+
+  /** The user was removed from the conversation (or left it): it is forgotten here. */
+  forget(conversationId: string): void {
+    this.conversations.delete(conversationId);
+    this.messages.delete(conversationId);
+    this.changes.delete(conversationId);
+    this.mentioned.delete(conversationId);
+    this.complete.delete(conversationId);
+    for (const [key, message] of this.pending) if (message.conversation_id === conversationId) this.pending.delete(key);
+    this.changed();
+  }
+
+  /** Someone came online or went offline: their presence in every conversation's members. */
+  applyPresence(userId: string, online: boolean, lastSeenAt: string | null): void {
+    for (const [id, conversation] of this.conversations) {
+      if (!conversation.member_ids.includes(userId)) continue;
+      const members = conversation.members.map((member) => (member.id === userId ? { ...member, online, last_seen_at: lastSeenAt } : member));
+      this.conversations.set(id, { ...conversation, members });
+    }
+    this.changed();
+  }
+
+  /**
+   * Whether a message arriving (`created`: a new one, else an edit, deletion or reaction) should
+   * notify the user of a mention, as the one that names them for the first time: someone else's,
+   * not deleted, and not naming them before as far as this tab knows. Call it before the
+   * message is absorbed; it answers true once per message.
+   */
+  mentionsAnew(message: MessageDto, created: boolean): boolean {
+    if (message.sender_id === this.userId || message.deleted || !message.mentions.includes(this.userId) || this.noticed.has(message.id)) return false;
+    const known = this.messages.get(message.conversation_id)?.find((other) => other.id === message.id);
+    const anew = known
+      ? !known.mentions.includes(this.userId)
+      : created || (message.edited_at !== null && message.edited_at > this.startedAt);
+    if (anew) this.noticed.add(message.id);
+    return anew;
   }
 
   markMentioned(conversationId: string): void {
@@ -178,6 +267,7 @@ export class ChatStore {
     const cursors: Record<string, number> = {};
     for (const [id, conversation] of this.conversations) cursors[id] = conversation.last_seq;
     for (const [id, list] of this.messages) cursors[id] = Math.max(cursors[id] ?? 0, list.at(-1)?.seq ?? 0);
+    for (const [id, list] of this.changes) if (this.conversations.has(id)) cursors[id] = Math.max(cursors[id] ?? 0, list.at(-1)?.seq ?? 0);
     return cursors;
   }
 }

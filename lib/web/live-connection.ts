@@ -1,6 +1,6 @@
-import type { MessageDto } from "@/lib/chat/present";
-import { CLOSE_CODES, type EventFrame, type MessageUpdatedFrame, type SyncedFrame, type SyncRequest } from "@/lib/realtime/wire";
-import type { ConnectionStatus } from "@/lib/web/chat-store";
+import type { MessageDto, PresenceDto } from "@/lib/chat/present";
+import { CLOSE_CODES, type ConversationRemovedFrame, type EventFrame, type MessageUpdatedFrame, type SyncedFrame, type SyncRequest } from "@/lib/realtime/wire";
+import type { ConnectionStatus, GroupChange } from "@/lib/web/chat-store";
 
 export interface LiveConnectionOptions {
   url: string;
@@ -16,6 +16,9 @@ export interface LiveConnectionOptions {
   onMessage: (message: MessageDto) => void;
   /** An edit, deletion or reaction: the message's whole new state under the event's seq. */
   onMessageUpdated: (frame: MessageUpdatedFrame) => void;
+  onChange?: (change: GroupChange) => void;
+  onRemoved?: (conversationId: string) => void;
+  onPresence?: (presence: PresenceDto) => void;
   onStatus: (status: ConnectionStatus) => void;
   /**
    * The server closed the socket because its session expired or was revoked (4001). Resolves
@@ -26,7 +29,12 @@ export interface LiveConnectionOptions {
   maxDelayMs?: number;
 }
 
-type IncomingFrame = EventFrame | Pick<SyncedFrame, "type" | "more"> | { type: "other" };
+type IncomingFrame =
+  | EventFrame
+  | ConversationRemovedFrame
+  | PresenceDto
+  | Pick<SyncedFrame, "type" | "more">
+  | { type: "other" };
 
 function isMessage(value: unknown): value is MessageDto {
   if (typeof value !== "object" || value === null) return false;
@@ -37,6 +45,7 @@ function isMessage(value: unknown): value is MessageDto {
     typeof message.sender_id === "string" &&
     typeof message.conversation_id === "string" &&
     typeof message.content === "string" &&
+    Array.isArray(message.attachments) &&
     typeof message.created_at === "string" &&
     typeof message.seq === "number" &&
     typeof message.deleted === "boolean" &&
@@ -54,11 +63,17 @@ function parseFrame(data: unknown): IncomingFrame {
     return { type: "other" };
   }
   if (typeof frame !== "object" || frame === null) return { type: "other" };
-  const { type, message, more, seq, conversation_id } = frame as Record<string, unknown>;
+  const { type, message, more, conversation_id, seq, conversation, user_id } = frame as Record<string, unknown>;
   if (type === "message" && isMessage(message)) return { type, message };
   if (type === "message_updated" && isMessage(message) && typeof seq === "number" && typeof conversation_id === "string") {
     return { type, seq, conversation_id, message };
   }
+  // The server's own frames: only their discriminating fields are checked.
+  if (type === "conversation_updated" && typeof conversation_id === "string" && typeof seq === "number" && typeof conversation === "object" && conversation !== null) {
+    return frame as EventFrame;
+  }
+  if (type === "conversation_removed" && typeof conversation_id === "string") return frame as ConversationRemovedFrame;
+  if (type === "presence" && typeof user_id === "string") return frame as PresenceDto;
   if (type === "synced") return { type, more: Array.isArray(more) ? more.filter((id) => typeof id === "string") : [] };
   return { type: "other" };
 }
@@ -214,6 +229,12 @@ export class LiveConnection {
       this.options.onMessage(frame.message);
     } else if (frame.type === "message_updated") {
       this.options.onMessageUpdated(frame);
+    } else if (frame.type === "conversation_updated") {
+      this.options.onChange?.(frame);
+    } else if (frame.type === "conversation_removed") {
+      this.options.onRemoved?.(frame.conversation_id);
+    } else if (frame.type === "presence") {
+      this.options.onPresence?.(frame);
     } else if (frame.type === "synced") {
       // The server replays a bounded number per conversation; `more` asks for another round
       // (the event stream starts the next round itself).

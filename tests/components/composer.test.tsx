@@ -18,7 +18,7 @@ describe("Composer", () => {
     const { onSend, box } = renderComposer();
     fireEvent.change(box, { target: { value: "  hello there  " } });
     fireEvent.keyDown(box, { key: "Enter" });
-    expect(onSend).toHaveBeenCalledWith("hello there");
+    expect(onSend).toHaveBeenCalledWith("hello there", []);
     expect(box.value).toBe("");
   });
 
@@ -41,6 +41,6 @@ describe("Composer", () => {
     const { onSend, box } = renderComposer();
     fireEvent.change(box, { target: { value: "tap tap" } });
     fireEvent.click(screen.getByRole("button", { name: "Send" }));
-    expect(onSend).toHaveBeenCalledWith("tap tap");
+    expect(onSend).toHaveBeenCalledWith("tap tap", []);
   });
 });

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
 import type { MessageDto } from "@/lib/chat/present";
-import type { ConnectionStatus } from "@/lib/web/chat-store";
+import type { ConnectionStatus, GroupChange } from "@/lib/web/chat-store";
 import { LiveConnection } from "@/lib/web/live-connection";
 
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
@@ -32,12 +32,14 @@ afterAll(async () => {
 interface Recorder {
   connection: LiveConnection;
   received: MessageDto[];
+  changes: GroupChange[];
+  removed: string[];
   statuses: ConnectionStatus[];
   cursors: Record<string, number>;
 }
 
 function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl = server.url): Recorder {
-  const recorder: Recorder = { received: [], statuses: [], cursors, connection: null as unknown as LiveConnection };
+  const recorder: Recorder = { received: [], changes: [], removed: [], statuses: [], cursors, connection: null as unknown as LiveConnection };
   recorder.connection = new LiveConnection({
     url: `${baseUrl.replace(/^http/, "ws")}/ws?token=${user.token}`,
     cursors: () => recorder.cursors,
@@ -48,6 +50,9 @@ function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl =
     onMessageUpdated: ({ seq, conversation_id }) => {
       recorder.cursors[conversation_id] = seq;
     },
+    onChange: (change) => recorder.changes.push(change),
+    onRemoved: (conversationId) => recorder.removed.push(conversationId),
+    onPresence: () => undefined,
     onStatus: (status) => recorder.statuses.push(status),
     initialDelayMs: 50,
     maxDelayMs: 200,
@@ -106,6 +111,19 @@ describe("LiveConnection", () => {
     await postMessage(server.url, alice, conversationId, "first contact");
     await eventually(() => live.received.length === 1, () => `received ${contents(live).join(", ")}`);
     expect(live.received[0]!.conversation_id).toBe(conversationId);
+  });
+
+  it("hands on a group's changes, and the user's own removal from it", async () => {
+    const [alice, bob, carol] = await Promise.all([createUser(server.url), createUser(server.url), createUser(server.url)]);
+    const conversationId = await createConversation(server.url, alice, [bob, carol], "team");
+    const live = connect(bob);
+    await eventually(() => live.statuses.at(-1) === "online", () => `statuses: ${live.statuses.join(", ")}`);
+    await api(server.url, "PATCH", `/conversations/${conversationId}`, { token: alice.token, json: { title: "crew" } });
+    await eventually(() => live.changes.length === 1, () => `changes: ${live.changes.length}`);
+    expect(live.changes[0]).toMatchObject({ seq: 1, change: "renamed", conversation: { title: "crew" } });
+    await api(server.url, "DELETE", `/conversations/${conversationId}/members/${bob.id}`, { token: alice.token });
+    await eventually(() => live.removed.length === 1, () => `removed: ${live.removed.length}`);
+    expect(live.removed).toEqual([conversationId]);
   });
 
   it("reconnects after the server restarts and receives what is sent from then on", async () => {

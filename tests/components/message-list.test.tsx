@@ -18,6 +18,7 @@ function message(seq: number, sender: UserDto, content: string): MessageDto {
     message_id: `k${seq}`,
     sender_id: sender.id,
     conversation_id: "c1",
+    attachments: [],
     content,
     created_at: "2026-03-04T15:07:00.000Z",
     seq,
@@ -75,7 +76,7 @@ describe("MessageList", () => {
   });
 
   it("shows a message being sent after the stored ones, marked as sending", () => {
-    const pending: PendingMessage = { message_id: "p1", conversation_id: "c1", content: "on its way", created_at: "2026-03-04T15:08:00.000Z", reply_to: null, failed: false };
+    const pending: PendingMessage = { message_id: "p1", conversation_id: "c1", content: "on its way", attachments: [], created_at: "2026-03-04T15:08:00.000Z", reply_to: null, failed: false };
     renderList({ messages: [message(1, ann, "first")], pending: [pending] });
     const last = bubbles().at(-1)!;
     expect(last.getAttribute("data-state")).toBe("sending");
@@ -83,7 +84,7 @@ describe("MessageList", () => {
   });
 
   it("offers to retry a message that could not be sent", () => {
-    const pending: PendingMessage = { message_id: "p1", conversation_id: "c1", content: "lost", created_at: "2026-03-04T15:08:00.000Z", reply_to: null, failed: true };
+    const pending: PendingMessage = { message_id: "p1", conversation_id: "c1", content: "lost", attachments: [], created_at: "2026-03-04T15:08:00.000Z", reply_to: null, failed: true };
     const { onRetry } = renderList({ pending: [pending] });
     fireEvent.click(screen.getByRole("button", { name: "Not sent — retry" }));
     expect(onRetry).toHaveBeenCalledWith(pending);

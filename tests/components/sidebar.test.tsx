@@ -17,10 +17,10 @@ function conversation(id: string, members: PersonDto[], overrides: Partial<Conve
     id,
     title: "",
     is_group: false,
+    created_by: null,
     members,
     member_ids: members.map((member) => member.id),
     created_at: "2026-03-04T15:00:00.000Z",
-    created_by: null,
     last_seq: 0,
     last_message: null,
     ...overrides,
@@ -59,7 +59,7 @@ describe("Sidebar", () => {
   });
 
   it("previews the last message of each conversation", () => {
-    const last = { id: "m1", message_id: "k1", sender_id: ann.id, conversation_id: "d1", content: "see you at 8", created_at: "2026-03-04T15:01:00.000Z", seq: 1, edited_at: null, deleted: false, reactions: [], reply_to: null, mentions: [] };
+    const last = { id: "m1", message_id: "k1", sender_id: ann.id, conversation_id: "d1", content: "see you at 8", attachments: [], created_at: "2026-03-04T15:01:00.000Z", seq: 1, edited_at: null, deleted: false, reactions: [], reply_to: null, mentions: [] };
     renderSidebar({ conversations: [conversation("d1", [me, ann], { last_message: last, last_seq: 1 })] });
     expect(conversationLinks()[0]!.textContent).toContain("see you at 8");
   });
@@ -70,7 +70,7 @@ describe("Sidebar", () => {
   });
 
   it("previews a deleted last message as deleted", () => {
-    const last = { id: "m1", message_id: "k1", sender_id: ann.id, conversation_id: "d1", content: "", created_at: "2026-03-04T15:01:00.000Z", seq: 1, edited_at: null, deleted: true, reactions: [], reply_to: null, mentions: [] };
+    const last = { id: "m1", message_id: "k1", sender_id: ann.id, conversation_id: "d1", content: "", attachments: [], created_at: "2026-03-04T15:01:00.000Z", seq: 1, edited_at: null, deleted: true, reactions: [], reply_to: null, mentions: [] };
     renderSidebar({ conversations: [conversation("d1", [me, ann], { last_message: last, last_seq: 1 })] });
     expect(conversationLinks()[0]!.textContent).toContain("Message deleted");
   });

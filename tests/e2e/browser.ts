@@ -94,3 +94,17 @@ export async function sendMessage(page: Page, text: string, submit: "enter" | "t
   else await page.getByRole("button", { name: "Send" }).tap();
   await page.locator('[data-testid="message"][data-state="sent"]').filter({ hasText: text }).waitFor();
 }
+
+/** A browser of its own for a user made through the API, logged in, on one conversation if named. */
+export async function openAs(
+  browser: Browser,
+  baseURL: string,
+  user: { username: string; password: string },
+  conversationId?: string,
+  options: Parameters<Browser["newContext"]>[0] = {},
+) {
+  const session = await newPage(browser, baseURL, options);
+  await logIn(session.page, user.username, user.password);
+  if (conversationId) await session.page.goto(`/chat?c=${conversationId}`);
+  return session;
+}

@@ -136,7 +136,7 @@ describe("acting on messages in the browser", { timeout: 120_000 }, () => {
     await context.close();
   });
 
-  it("autocompletes @mentions, highlights them, marks the conversation and notifies a hidden tab", async () => {
+  it("autocompletes @mentions, highlights them, marks the conversation and notifies a hidden tab, also of an edit that adds one", async () => {
     const [alice, bob] = await Promise.all([createUser(server.url, "alice"), createUser(server.url, "bob")]);
     const conversationId = await createConversation(server.url, alice, [bob]);
     const elsewhere = await createConversation(server.url, bob, [await createUser(server.url, "carol")]);
@@ -180,6 +180,12 @@ describe("acting on messages in the browser", { timeout: 120_000 }, () => {
       json: { message_id: randomUUID(), conversation_id: conversationId, content: `@${bob.username} again` },
     });
     await expect.poll(() => b.page.evaluate(() => (window as { __notifications?: string[] }).__notifications)).toEqual([`${alice.username} mentioned you`]);
+    const plain = await api<{ id: string }>(server.url, "POST", "/messages", {
+      token: alice.token,
+      json: { message_id: randomUUID(), conversation_id: conversationId, content: "no names here" },
+    });
+    await api(server.url, "PATCH", `/messages/${plain.body.id}`, { token: alice.token, json: { content: `now naming @${bob.username}` } });
+    await expect.poll(() => b.page.evaluate(() => (window as { __notifications?: string[] }).__notifications)).toEqual([`${alice.username} mentioned you`, `${alice.username} mentioned you`]);
 
     await b.page.goto(`/chat?c=${conversationId}`);
     await bubble(b.page, "look").locator(".mention-me").waitFor();

@@ -32,7 +32,7 @@ describe("exactly once across two instances on PostgreSQL", () => {
   for (const seed of [11, 12]) {
     it(`holds under the random interleaving of seed ${seed}, with instances restarting`, async () => {
       const [alice, bob] = await Promise.all([createUser(instances[0]!.url), createUser(instances[0]!.url)]);
-      const conversationId = await createConversation(instances[0]!.url, alice, [bob]);
+      const conversationId = await createConversation(instances[0]!.url, alice, [bob], "pair", true);
       await runInterleaving(deployment, alice, bob, conversationId, { seed, operations: 80, restarts: 2 });
     }, 180_000);
   }

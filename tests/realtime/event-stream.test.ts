@@ -116,7 +116,8 @@ describe("the conversation event stream", () => {
 
   for (const seed of [1, 2, 3]) {
     it(`delivers every event exactly once to every device under the random interleaving of seed ${seed}`, async () => {
-      const { alice, bob, conversationId } = await pairWith(3);
+      const [alice, bob] = await Promise.all([createUser(server.url), createUser(server.url)]);
+      const conversationId = await createConversation(server.url, alice, [bob], "pair", true);
       await runInterleaving({ urls: () => [server.url], restart }, alice, bob, conversationId, { seed, operations: 80, restarts: 1 });
     }, 120_000);
   }

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { MessageDto } from "@/lib/chat/present";
-import { eventSeq, type EventFrame } from "@/lib/realtime/wire";
+import { eventSeq, type MessageFrame, type MessageUpdatedFrame } from "@/lib/realtime/wire";
 
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
@@ -31,14 +31,14 @@ async function pair(): Promise<Pair> {
   return { alice, bob, conversationId, first };
 }
 
-function events(socket: TestSocket, conversationId: string): EventFrame[] {
+function events(socket: TestSocket, conversationId: string): (MessageFrame | MessageUpdatedFrame)[] {
   return socket.frames
-    .filter((frame): frame is Frame & EventFrame => frame.type === "message" || frame.type === "message_updated")
+    .filter((frame): frame is Frame & (MessageFrame | MessageUpdatedFrame) => frame.type === "message" || frame.type === "message_updated")
     .filter((frame) => frame.message.conversation_id === conversationId);
 }
 
-function updates(socket: TestSocket): Extract<EventFrame, { type: "message_updated" }>[] {
-  return socket.frames.filter((frame) => frame.type === "message_updated") as unknown as Extract<EventFrame, { type: "message_updated" }>[];
+function updates(socket: TestSocket): MessageUpdatedFrame[] {
+  return socket.frames.filter((frame) => frame.type === "message_updated") as unknown as MessageUpdatedFrame[];
 }
 
 async function storedState(user: TestUser, conversationId: string, id: string): Promise<MessageDto> {

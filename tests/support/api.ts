@@ -56,10 +56,10 @@ export async function createUser(baseUrl: string, prefix = "user", fullName?: st
   };
 }
 
-export async function createConversation(baseUrl: string, owner: TestUser, others: TestUser[], title = "") {
+export async function createConversation(baseUrl: string, owner: TestUser, others: TestUser[], title = "", isGroup?: boolean) {
   const response = await api<{ id: string }>(baseUrl, "POST", "/conversations", {
     token: owner.token,
-    json: { member_ids: others.map((user) => user.id), title },
+    json: { member_ids: others.map((user) => user.id), title, is_group: isGroup },
   });
   if (response.status !== 201 && response.status !== 200) {
     throw new Error(`create conversation failed: ${response.status} ${JSON.stringify(response.body)}`);

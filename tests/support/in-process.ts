@@ -30,9 +30,9 @@ export class RecordingTransport implements Transport {
   /** The seqs of the event frames of one conversation, new messages and changes alike, in the order they were sent. */
   seqs(conversationId: string): number[] {
     return this.frames
-      .filter((frame) => frame.type === "message" || frame.type === "message_updated")
+      .filter((frame) => frame.type === "message" || frame.type === "message_updated" || frame.type === "conversation_updated")
       .map((frame) => frame as unknown as EventFrame)
-      .filter((frame) => frame.message.conversation_id === conversationId)
+      .filter((frame) => (frame.type === "message" ? frame.message.conversation_id : frame.conversation_id) === conversationId)
       .map(eventSeq);
   }
 
@@ -41,17 +41,27 @@ export class RecordingTransport implements Transport {
   }
 }
 
-export async function createPair(): Promise<{ alice: string; bob: string; conversationId: string }> {
+export async function signUpAll(names: string[]): Promise<string[]> {
   const password = "correct horse battery";
-  const [alice, bob] = await Promise.all(
-    ["alice", "bob"].map((name) => signUp({ username: `${name}_${randomUUID().slice(0, 8)}`, password, full_name: null })),
-  );
-  const { conversation } = await createConversation(alice!.id, { member_ids: [bob!.id], title: "" });
-  return { alice: alice!.id, bob: bob!.id, conversationId: conversation.id };
+  const users = await Promise.all(names.map((name) => signUp({ username: `${name}_${randomUUID().slice(0, 8)}`, password, full_name: null })));
+  return users.map((user) => user.id);
+}
+
+export async function createPair(): Promise<{ alice: string; bob: string; conversationId: string }> {
+  const [alice, bob] = await signUpAll(["alice", "bob"]);
+  const { conversation } = await createConversation(alice!, { member_ids: [bob!], title: "" });
+  return { alice: alice!, bob: bob!, conversationId: conversation.id };
+}
+
+/** A group alice created with bob and carol. */
+export async function createGroup(): Promise<{ alice: string; bob: string; carol: string; conversationId: string }> {
+  const [alice, bob, carol] = await signUpAll(["alice", "bob", "carol"]);
+  const { conversation } = await createConversation(alice!, { member_ids: [bob!, carol!], title: "group" });
+  return { alice: alice!, bob: bob!, carol: carol!, conversationId: conversation.id };
 }
 
 export async function send(senderId: string, conversationId: string, count = 1): Promise<void> {
   for (let i = 0; i < count; i++) {
-    await sendMessage(senderId, { message_id: randomUUID(), conversation_id: conversationId, content: `message ${i}` });
+    await sendMessage(senderId, { message_id: randomUUID(), conversation_id: conversationId, content: `message ${i}`, attachment_ids: [] });
   }
 }

@@ -3,11 +3,20 @@ import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 
 import type { MessageDto } from "@/lib/chat/present";
-import { eventSeq, type EventFrame } from "@/lib/realtime/wire";
+import { eventSeq, type ConversationRemovedFrame, type EventFrame } from "@/lib/realtime/wire";
 
-import { api, postMessage, type TestUser } from "./api";
+import { api, createUser, postMessage, type TestUser } from "./api";
 import { eventually } from "./wait";
 import { TestSocket } from "./ws";
+
+/** An event as one user hears it: their own removal reaches them as `conversation_removed`, under its seq. */
+type HeardEvent = EventFrame | ConversationRemovedFrame;
+
+function heardSeq(frame: HeardEvent): number {
+  return frame.type === "conversation_removed" ? frame.seq : eventSeq(frame);
+}
+
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 /** A small seeded PRNG (mulberry32): the same seed replays the same interleaving. */
 export function seededRandom(seed: number): () => number {
@@ -55,22 +64,47 @@ export class Device {
     return socket !== undefined && socket.closed === null;
   }
 
-  /** The events one connection received, in order; a retry's answer is not an event. */
-  private eventFrames(socket: TestSocket): EventFrame[] {
+  /**
+   * The events one connection received, in order: messages, changes to them, group changes and
+   * the user's removals; a retry's answer is not an event.
+   */
+  private eventFrames(socket: TestSocket): HeardEvent[] {
+    const kinds = ["message_updated", "conversation_updated", "conversation_removed"];
     return socket.frames
-      .filter((frame) => (frame.type === "message" && frame.retried === undefined) || frame.type === "message_updated")
-      .map((frame) => frame as unknown as EventFrame)
-      .filter((frame) => frame.message.conversation_id === this.conversationId);
+      .filter((frame) => (frame.type === "message" && frame.retried === undefined) || kinds.includes(frame.type))
+      .map((frame) => frame as unknown as HeardEvent)
+      .filter((frame) => (frame.type === "message" ? frame.message.conversation_id : frame.conversation_id) === this.conversationId);
   }
 
   private events(socket: TestSocket): number[] {
-    return this.eventFrames(socket).map(eventSeq);
+    return this.eventFrames(socket).map(heardSeq);
+  }
+
+  /**
+   * What reached a connection after it heard that the user was removed, where it should not
+   * have: nothing may follow a `conversation_removed` but, once the user is added back, the
+   * events they missed while out, in order, ending with the one that added them.
+   */
+  leaksAfterRemoval(): string[] {
+    return this.sockets.flatMap((socket, index) => {
+      const frames = this.eventFrames(socket);
+      return frames.flatMap((frame, at) => {
+        if (frame.type !== "conversation_removed") return [];
+        const back = frames.findIndex(
+          (later, after) => after > at && later.type === "conversation_updated" && later.change === "members_added" && later.user_ids.includes(this.user.id),
+        );
+        const followed = frames.slice(at + 1, back === -1 ? undefined : back + 1).map(heardSeq);
+        const allowed = back === -1 ? [] : range(frame.seq + 1, heardSeq(frames[back]!));
+        return followed.join() === allowed.join() ? [] : [`connection ${index} after its removal at ${frame.seq}: ${followed.join(", ")}`];
+      });
+    });
   }
 
   /** Per message, its state in the newest event about it this device received. */
   latestStates(): Map<string, MessageDto> {
     const newest = new Map<string, { seq: number; message: MessageDto }>();
     for (const frame of this.sockets.flatMap((socket) => this.eventFrames(socket))) {
+      if (frame.type === "conversation_updated" || frame.type === "conversation_removed") continue;
       const seen = newest.get(frame.message.id);
       if (!seen || eventSeq(frame) > seen.seq) newest.set(frame.message.id, { seq: eventSeq(frame), message: frame.message });
     }
@@ -192,7 +226,8 @@ async function lastEventSeq(url: string, reader: TestUser, conversationId: strin
 }
 
 /**
- * Checks the guarantee against what is stored: every acknowledged message is stored once,
+ * Checks the guarantee against what is stored: the events are numbered 1..N (at least
+ * `acknowledgedRenames` of them group changes), every acknowledged message is stored once,
  * every device received every event 1..N, no connection twice, and the newest event a device
  * has about each message carries the message's stored state.
  */
@@ -202,6 +237,7 @@ export async function expectExactlyOnce(
   conversationId: string,
   devices: Device[],
   acknowledgedOverHttp: Set<string>,
+  acknowledgedRenames = 0,
 ): Promise<void> {
   const stream = await storedStream(url, reader, conversationId);
   const ids = stream.map((message) => `${message.sender_id}/${message.message_id}`);
@@ -210,6 +246,7 @@ export async function expectExactlyOnce(
   const acknowledged = [...acknowledgedOverHttp, ...devices.flatMap((device) => [...device.acknowledged])];
   expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
   const events = Array.from({ length: await lastEventSeq(url, reader, conversationId) }, (_, index) => index + 1);
+  expect(events.length - stream.length).toBeGreaterThanOrEqual(acknowledgedRenames);
   const storedStates = new Map(stream.map((message) => [message.id, message]));
   for (const device of devices) {
     expect(device.duplicates()).toEqual([]);
@@ -217,6 +254,23 @@ export async function expectExactlyOnce(
     expect([...device.received()].sort((a, b) => a - b)).toEqual(events);
     expect(device.latestStates()).toEqual(storedStates);
   }
+}
+
+/**
+ * Checks what a user whose membership came and went received: nothing after a removal but
+ * what an addition let through; and, if they are a member at the end, every event 1..N, each
+ * once per connection, and the stored history; if not, no history at all.
+ */
+export async function expectMembershipHonoured(url: string, device: Device, reader: TestUser, conversationId: string): Promise<void> {
+  expect(device.leaksAfterRemoval()).toEqual([]);
+  expect(device.duplicates()).toEqual([]);
+  const history = await api(url, "GET", `/conversations/${conversationId}/messages?limit=200`, { token: device.user.token });
+  if (history.status === 403) return;
+  expect(history.status).toBe(200);
+  expect([...device.received()].sort((a, b) => a - b)).toEqual(range(1, await lastEventSeq(url, reader, conversationId)));
+  expect((await storedStream(url, device.user, conversationId)).map((message) => message.id)).toEqual(
+    (await storedStream(url, reader, conversationId)).map((message) => message.id),
+  );
 }
 
 export interface InterleavingRun {
@@ -231,10 +285,11 @@ const EMOJI = ["👍", "🎉", "🔥"];
 
 /**
  * Drives a seeded random interleaving of posts and reactions over HTTP and the socket, edits,
- * devices going offline and reconnecting to any instance (half the time with a live event
- * arriving before the sync), syncs from stale cursors and instance restarts, with a few
- * milliseconds between operations and nothing awaited that a real client would not await;
- * then settles every device and checks the guarantee.
+ * renames of the group, a third user added, removed and leaving, devices going offline and
+ * reconnecting to any instance (half the time with a live event arriving before the sync),
+ * syncs from stale cursors and instance restarts, with a few milliseconds between operations
+ * and nothing awaited that a real client would not await; then settles every device and checks
+ * the guarantee, and what the third user heard. The conversation is alice's group with bob.
  */
 export async function runInterleaving(
   deployment: Deployment,
@@ -246,26 +301,48 @@ export async function runInterleaving(
   const random = seededRandom(run.seed);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
   const devices = [new Device(alice, conversationId), new Device(bob, conversationId), new Device(bob, conversationId)];
+  // Carol comes and goes; she only listens, so nothing of hers waits to be acknowledged.
+  const carol = new Device(await createUser(deployment.urls()[0]!, "carol"), conversationId);
+  const everyone = [...devices, carol];
   const acknowledgedOverHttp = new Set<string>();
+  let acknowledgedRenames = 0;
   const inFlight: Promise<unknown>[] = [];
   let restarts = 0;
-  for (const device of devices) await device.connect(pick(deployment.urls()));
+  for (const device of everyone) await device.connect(pick(deployment.urls()));
 
   /** Messages some device has heard of: what edits and reactions can name. */
   const known = (): MessageDto[] => [...new Map(devices.flatMap((device) => [...device.latestStates()])).values()];
 
   for (let step = 0; step < run.operations; step++) {
     const roll = random();
-    const device = pick(devices);
+    const device = pick(everyone);
     const target = known().length > 0 ? pick(known()) : undefined;
-    if (roll < 0.07 && target) {
+    if (roll < 0.03) {
+      // A group change is an event of the same stream; a 1-on-1 refuses it (409) and stores nothing.
+      const url = pick(deployment.urls());
+      inFlight.push(
+        api(url, "PATCH", `/conversations/${conversationId}`, { token: pick([alice, bob]).token, json: { title: `title ${step}` } }).then(
+          (response) => response.status === 200 && acknowledgedRenames++,
+          () => undefined,
+        ),
+      );
+    } else if (roll < 0.09) {
+      // The creator adds or removes carol, or she leaves: each an event, or a refusal that stores nothing.
+      const members = `/conversations/${conversationId}/members`;
+      const change = pick([
+        () => api(pick(deployment.urls()), "POST", members, { token: alice.token, json: { member_ids: [carol.user.id] } }),
+        () => api(pick(deployment.urls()), "DELETE", `${members}/${carol.user.id}`, { token: alice.token }),
+        () => api(pick(deployment.urls()), "DELETE", `${members}/${carol.user.id}`, { token: carol.user.token }),
+      ]);
+      inFlight.push(change().catch(() => undefined));
+    } else if (roll < 0.12 && target) {
       const user = pick([alice, bob]);
       const path = `/messages/${target.id}/reactions/${encodeURIComponent(pick(EMOJI))}`;
       inFlight.push(api(pick(deployment.urls()), random() < 0.6 ? "PUT" : "DELETE", path, { token: user.token }).catch(() => undefined));
-    } else if (roll < 0.12 && target?.sender_id === alice.id) {
+    } else if (roll < 0.15 && target?.sender_id === alice.id) {
       const path = `/messages/${target.id}`;
       inFlight.push(api(pick(deployment.urls()), "PATCH", path, { token: alice.token, json: { content: `edited ${step}` } }).catch(() => undefined));
-    } else if (roll < 0.17 && target) {
+    } else if (roll < 0.18 && target) {
       if (device.connected) device.react(target.id, pick(EMOJI), random() < 0.6);
     } else if (roll < 0.35) {
       const sender = pick([alice, bob]);
@@ -278,13 +355,14 @@ export async function runInterleaving(
         ),
       );
     } else if (roll < 0.6) {
-      if (device.connected) device.send(`socket ${step}`);
+      if (device.connected && device !== carol) device.send(`socket ${step}`);
     } else if (roll < 0.67) {
       // Offline for a while: what is posted meanwhile is replayed by the next connection's sync.
       await device.disconnect();
     } else if (roll < 0.75) {
       const url = pick(deployment.urls());
-      const liveFirst = random() < 0.5;
+      // Carol may be out of the conversation, and would wait for the live message forever.
+      const liveFirst = random() < 0.5 && device !== carol;
       await device.connect(url, async (socket) => {
         if (!liveFirst) return;
         const messageId = randomUUID();
@@ -304,12 +382,13 @@ export async function runInterleaving(
   }
 
   await Promise.allSettled(inFlight);
-  for (const device of devices) {
+  for (const device of everyone) {
     if (!device.connected) await device.connect(pick(deployment.urls()));
     await device.settle();
   }
   // Settling one device stores its resent messages, which the others must hear too.
-  for (const device of devices) await device.settle();
-  await expectExactlyOnce(deployment.urls()[0]!, alice, conversationId, devices, acknowledgedOverHttp);
-  for (const device of devices) await device.disconnect();
+  for (const device of everyone) await device.settle();
+  await expectExactlyOnce(deployment.urls()[0]!, alice, conversationId, devices, acknowledgedOverHttp, acknowledgedRenames);
+  await expectMembershipHonoured(deployment.urls()[0]!, carol, alice, conversationId);
+  for (const device of everyone) await device.disconnect();
 }

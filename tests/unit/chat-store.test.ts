@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
-import { ChatStore } from "@/lib/web/chat-store";
+import { ChatStore, type GroupChange } from "@/lib/web/chat-store";
 
 const ME = "user-me";
 const OTHER = "user-other";
@@ -11,13 +11,13 @@ function conversation(id: string, overrides: Partial<ConversationDto> = {}): Con
     id,
     title: "",
     is_group: false,
+    created_by: null,
     members: [
       { id: ME, username: "me", full_name: null, online: false, last_seen_at: null },
       { id: OTHER, username: "other", full_name: null, online: false, last_seen_at: null },
     ],
     member_ids: [ME, OTHER],
     created_at: "2026-01-01T00:00:00.000Z",
-    created_by: null,
     last_seq: 0,
     last_message: null,
     ...overrides,
@@ -31,6 +31,7 @@ function message(conversationId: string, seq: number, overrides: Partial<Message
     sender_id: OTHER,
     conversation_id: conversationId,
     content: `message ${seq}`,
+    attachments: [],
     created_at: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(),
     seq,
     edited_at: null, deleted: false, reactions: [], reply_to: null, mentions: [],
@@ -52,7 +53,7 @@ describe("ChatStore", () => {
   it("replaces an optimistic message by the stored one with the same message_id", () => {
     const store = new ChatStore(ME);
     store.absorbConversations([conversation("c1")]);
-    store.addPending({ message_id: "key-1", conversation_id: "c1", content: "hi", created_at: "2026-01-01T00:00:00.000Z", reply_to: null });
+    store.addPending({ message_id: "key-1", conversation_id: "c1", content: "hi", attachments: [], created_at: "2026-01-01T00:00:00.000Z", reply_to: null });
     expect(store.getSnapshot().pending).toHaveLength(1);
     store.receive(message("c1", 1, { message_id: "key-1", sender_id: ME, content: "hi" }));
     expect(store.getSnapshot().pending).toEqual([]);
@@ -61,7 +62,7 @@ describe("ChatStore", () => {
 
   it("keeps an optimistic message when someone else's message carries the same message_id", () => {
     const store = new ChatStore(ME);
-    store.addPending({ message_id: "shared-key", conversation_id: "c1", content: "mine", created_at: "2026-01-01T00:00:00.000Z", reply_to: null });
+    store.addPending({ message_id: "shared-key", conversation_id: "c1", content: "mine", attachments: [], created_at: "2026-01-01T00:00:00.000Z", reply_to: null });
     store.receive(message("c1", 1, { message_id: "shared-key", sender_id: OTHER }));
     expect(store.getSnapshot().pending.map((m) => m.content)).toEqual(["mine"]);
   });
@@ -131,11 +132,123 @@ describe("ChatStore", () => {
     expect(store.getSnapshot().messages.c1!.map((m) => m.seq)).toEqual([51]);
   });
 
+  it("notices a new message naming the user once, not again when it is replayed", () => {
+    const store = new ChatStore(ME);
+    const naming = message("c1", 1, { sender_id: OTHER, mentions: [ME] });
+    expect(store.mentionsAnew(naming, true)).toBe(true);
+    store.receive(naming);
+    expect(store.mentionsAnew(naming, true)).toBe(false);
+  });
+
+  it("notices an edit that adds a mention of the user, but not a reaction to a message already naming them", () => {
+    const store = new ChatStore(ME);
+    store.receive(message("c1", 1, { sender_id: OTHER }));
+    const edited = message("c1", 1, { sender_id: OTHER, mentions: [ME], edited_at: new Date(Date.now() + 1000).toISOString() });
+    expect(store.mentionsAnew(edited, false)).toBe(true);
+    store.receiveUpdate({ type: "message_updated", seq: 2, conversation_id: "c1", message: edited });
+    const reacted = { ...edited, reactions: [{ emoji: "👍", count: 1, user_ids: [OTHER] }] };
+    expect(store.mentionsAnew(reacted, false)).toBe(false);
+  });
+
+  it("notices an edit naming the user of a message not loaded here only when it was edited after the tab started", () => {
+    const store = new ChatStore(ME);
+    const old = message("c1", 1, { sender_id: OTHER, mentions: [ME] });
+    expect(store.mentionsAnew({ ...old, reactions: [{ emoji: "👍", count: 1, user_ids: [OTHER] }] }, false)).toBe(false);
+    expect(store.mentionsAnew({ ...old, edited_at: "2000-01-01T00:00:00.000Z" }, false)).toBe(false);
+    const editedNow = { ...old, edited_at: new Date(Date.now() + 1000).toISOString() };
+    expect(store.mentionsAnew(editedNow, false)).toBe(true);
+    expect(store.mentionsAnew(editedNow, false)).toBe(false);
+  });
+
+  it("never notices the user's own messages or deleted ones", () => {
+    const store = new ChatStore(ME);
+    expect(store.mentionsAnew(message("c1", 1, { sender_id: ME, mentions: [ME] }), true)).toBe(false);
+    expect(store.mentionsAnew(message("c1", 2, { sender_id: OTHER, mentions: [ME], deleted: true }), false)).toBe(false);
+  });
+
   it("marks a conversation as mentioning the user until it is cleared", () => {
     const store = new ChatStore(ME);
     store.markMentioned("c1");
     expect([...store.getSnapshot().mentioned]).toEqual(["c1"]);
     store.clearMentioned("c1");
     expect(store.getSnapshot().mentioned.size).toBe(0);
+  });
+});
+
+function renamed(conversationId: string, seq: number, memberIds = [ME, OTHER]): GroupChange {
+  return {
+    seq,
+    conversation_id: conversationId,
+    change: "renamed",
+    actor_id: OTHER,
+    user_ids: [],
+    conversation: {
+      id: conversationId,
+      title: `title ${seq}`,
+      is_group: true,
+      created_by: OTHER,
+      member_ids: memberIds,
+      members: memberIds.map((id) => ({ id, username: id, full_name: null })),
+    },
+  };
+}
+
+describe("ChatStore and group changes", () => {
+  it("gives a conversation the title and members a change left it with, keeping known presence", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1", { members: [{ id: ME, username: "me", full_name: null, online: true, last_seen_at: null }], member_ids: [ME] })]);
+    expect(store.applyChange(renamed("c1", 4, [ME, "newcomer"]))).toBe(true);
+    const updated = store.getSnapshot().conversations[0]!;
+    expect(updated).toMatchObject({ title: "title 4", member_ids: [ME, "newcomer"], last_seq: 4 });
+    expect(updated.members.map((member) => member.online)).toEqual([true, false]);
+  });
+
+  it("keeps each change once, in seq order, for the timeline", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    store.applyChange(renamed("c1", 3));
+    store.applyChange(renamed("c1", 2));
+    store.applyChange(renamed("c1", 3));
+    expect(store.getSnapshot().changes.c1!.map((change) => change.seq)).toEqual([2, 3]);
+  });
+
+  it("keeps the group changes a page of history brings as timeline lines, without rewinding the conversation", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1", { title: "now", last_seq: 9 })]);
+    store.absorbHistory("c1", { messages: [message("c1", 8)], changes: [renamed("c1", 7)], reaches_start: false });
+    expect(store.getSnapshot().changes.c1!.map((change) => change.seq)).toEqual([7]);
+    expect(store.getSnapshot().conversations[0]).toMatchObject({ title: "now", last_seq: 9 });
+    expect(store.getSnapshot().complete.has("c1")).toBe(false);
+  });
+
+  it("knows there is nothing older once a page of history reaches the start", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    store.absorbHistory("c1", { messages: [], changes: [renamed("c1", 1)], reaches_start: true });
+    expect(store.getSnapshot().complete.has("c1")).toBe(true);
+    store.forget("c1");
+    expect(store.getSnapshot().complete.has("c1")).toBe(false);
+  });
+
+  it("says when a change is about a conversation it does not know yet", () => {
+    expect(new ChatStore(ME).applyChange(renamed("new", 1))).toBe(false);
+  });
+
+  it("forgets a conversation the user was removed from, with its messages and its cursor", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1"), conversation("c2")]);
+    store.receive(message("c1", 1));
+    store.forget("c1");
+    expect(store.getSnapshot().conversations.map((c) => c.id)).toEqual(["c2"]);
+    expect(store.messagesOf("c1")).toEqual([]);
+    expect(store.cursors()).toEqual({ c2: 0 });
+  });
+
+  it("applies a presence frame to that user in every conversation", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    store.applyPresence(OTHER, true, "2026-01-02T00:00:00.000Z");
+    const other = store.getSnapshot().conversations[0]!.members.find((member) => member.id === OTHER);
+    expect(other).toMatchObject({ online: true, last_seen_at: "2026-01-02T00:00:00.000Z" });
   });
 });

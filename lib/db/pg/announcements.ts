@@ -15,6 +15,7 @@ const messageSchema = z.object({
   senderId: z.string(),
   conversationId: z.string(),
   content: z.string(),
+  attachments: z.string().nullable(),
   seq: z.number().int(),
   createdAt: z.string(),
   editedAt: z.string().nullable(),
@@ -27,7 +28,7 @@ const messageSchema = z.object({
 const eventSchema = z.object({
   conversationId: z.string(),
   seq: z.number().int(),
-  type: z.enum(["message", "message_updated"]),
+  type: z.enum(["message", "message_updated", "conversation_updated"]),
   createdAt: z.string(),
   message: messageSchema.nullable(),
   data: z.string().nullable(),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, ne, or, sql, TransactionRollbackError } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, or, sql, TransactionRollbackError } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
@@ -6,7 +6,11 @@ import type { Sql } from "postgres";
 import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
 import * as schema from "@/lib/db/pg/schema";
 import {
+  attachmentsColumn,
+  changeDataOf,
   changedColumns,
+  changedUserIds,
+  conversationChangeEvent,
   liveSince,
   messageEventRow,
   storedEvent,
@@ -18,7 +22,7 @@ import {
   type StoredEvent,
 } from "@/lib/db/repository";
 
-const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence } = schema;
+const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence, uploads } = schema;
 
 /** Messages again, under another name, for the unread subquery. */
 const unread = alias(messages, "unread");
@@ -45,6 +49,14 @@ async function onlineElsewhere(tx: Transaction, instanceId: string | null, userI
   return row !== undefined;
 }
 
+async function memberIdsIn(tx: Transaction | PostgresJsDatabase<typeof schema>, conversationId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(eq(conversationMembers.conversationId, conversationId));
+  return rows.map((row) => row.userId);
+}
+
 /**
  * A user as others see them; `online` is counted at the time of the query. (The user's id is
  * named with its table: Drizzle leaves the selected table's columns unqualified, and inside
@@ -69,13 +81,9 @@ const latestMessageSeq = sql`(select max(latest.seq) from ${messages} latest whe
 const searchVector = sql`to_tsvector('simple', ${messages.content})`;
 
 /** Stores the event row and NOTIFYs it, in the caller's transaction, so it is heard only if it commits. */
-async function storeAndNotify(tx: Transaction, event: EventRow, message: MessageRecord): Promise<void> {
+async function storeAndNotify(tx: Transaction, event: EventRow, message: MessageRecord | null): Promise<void> {
   await tx.insert(conversationEvents).values(event);
-  const members = await tx
-    .select({ userId: conversationMembers.userId })
-    .from(conversationMembers)
-    .where(eq(conversationMembers.conversationId, event.conversationId));
-  const payload = noticePayload({ event: storedEvent({ event, message }), memberIds: members.map((row) => row.userId) });
+  const payload = noticePayload({ event: storedEvent({ event, message }), memberIds: await memberIdsIn(tx, event.conversationId) });
   await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${payload})`);
 }
 
@@ -233,16 +241,13 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       return row !== undefined;
     },
     async memberIdsOf(conversationId) {
-      const rows = await db
-        .select({ userId: conversationMembers.userId })
-        .from(conversationMembers)
-        .where(eq(conversationMembers.conversationId, conversationId));
-      return rows.map((row) => row.userId);
+      return memberIdsIn(db, conversationId);
     },
 
     async insertMessage(message) {
       const existing = await findStoredMessage(message.senderId, message.messageId);
       if (existing) return { outcome: "existing", message: existing };
+      let refused: "not_member" | "invalid_attachments" | null = null;
       try {
         return await db.transaction(async (tx) => {
           // The row lock on the conversation serialises writers, so seq follows commit order.
@@ -252,7 +257,20 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
             .where(eq(conversations.id, message.conversationId))
             .returning({ seq: conversations.lastSeq });
           if (!counter) return { outcome: "no_conversation" } as const;
-          const stored: MessageRecord = { ...message, seq: counter.seq };
+          // Read under the conversation's lock, so a removal that committed first is seen.
+          const memberIds = await memberIdsIn(tx, message.conversationId);
+          if (!memberIds.includes(message.senderId)) {
+            refused = "not_member";
+            tx.rollback();
+          }
+          const { attachmentIds, ...row } = message;
+          const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
+          const claimed = attachmentIds.length === 0 ? [] : await tx.select().from(uploads).where(claimable).for("update");
+          if (claimed.length !== attachmentIds.length) {
+            refused = "invalid_attachments";
+            tx.rollback();
+          }
+          const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq: counter.seq };
           const [inserted] = await tx
             .insert(messages)
             .values(stored)
@@ -260,15 +278,46 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
             .returning({ id: messages.id });
           // A concurrent retry stored it first: undo the seq increment so no gap is left.
           if (!inserted) tx.rollback();
+          if (claimed.length > 0) await tx.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable);
           await storeAndNotify(tx, messageEventRow(stored, stored.seq, "message", stored.createdAt), stored);
           return { outcome: "created", message: stored } as const;
         });
       } catch (error) {
         if (!(error instanceof TransactionRollbackError)) throw error;
+        if (refused) return { outcome: refused };
         const winner = await findStoredMessage(message.senderId, message.messageId);
         if (!winner) throw new Error(`message ${message.messageId} conflicted but is not stored`);
         return { outcome: "existing", message: winner };
       }
+    },
+    async changeConversation(conversationId, actorId, change, now) {
+      return db.transaction(async (tx) => {
+        // The row lock on the conversation serialises changes with each other and with messages.
+        const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for("update");
+        if (!conversation) return { outcome: "no_conversation" } as const;
+        const before = await memberIdsIn(tx, conversationId);
+        if (!before.includes(actorId)) return { outcome: "not_member" } as const;
+        const userIds = changedUserIds(change, conversation.title, before);
+        if (!userIds) return { outcome: "unchanged" } as const;
+        if (change.kind === "renamed") await tx.update(conversations).set({ title: change.title }).where(eq(conversations.id, conversationId));
+        if (change.kind === "members_added") await tx.insert(conversationMembers).values(userIds.map((userId) => ({ conversationId, userId })));
+        if (change.kind === "member_removed") await tx.delete(conversationMembers).where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, change.userId)));
+        const [counter] = await tx
+          .update(conversations)
+          .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+          .where(eq(conversations.id, conversationId))
+          .returning();
+        if (!counter) throw new Error(`conversation ${conversationId} vanished mid-change`);
+        const members = await tx
+          .select({ id: users.id, username: users.username, fullName: users.fullName })
+          .from(conversationMembers)
+          .innerJoin(users, eq(users.id, conversationMembers.userId))
+          .where(eq(conversationMembers.conversationId, conversationId))
+          .orderBy(asc(users.username));
+        const event = conversationChangeEvent(counter, members, change, actorId, userIds, counter.lastSeq, now);
+        await storeAndNotify(tx, event, null);
+        return { outcome: "changed", seq: event.seq, conversation: changeDataOf(event).conversation } as const;
+      });
     },
     async findMessage(id) {
       const [row] = await db.select().from(messages).where(eq(messages.id, id));
@@ -293,6 +342,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         if (!counter) throw new Error(`message ${id} has no conversation`);
         const stored: MessageRecord = { ...current, ...changedColumns(next) };
         await tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id));
+        if (stored.attachments === null) await tx.update(uploads).set({ messageId: null, conversationId: null }).where(eq(uploads.messageId, id));
         await storeAndNotify(tx, messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString()), stored);
         return { outcome: "updated", message: stored } as const;
       });
@@ -338,6 +388,12 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         .limit(limit);
       return rows.map(storedEvent);
     },
+    async listGroupChanges(conversationId, after, before) {
+      const conditions = [eq(conversationEvents.conversationId, conversationId), eq(conversationEvents.type, "conversation_updated"), gt(conversationEvents.seq, after)];
+      if (before !== undefined) conditions.push(lt(conversationEvents.seq, before));
+      const rows = await db.select().from(conversationEvents).where(and(...conditions)).orderBy(asc(conversationEvents.seq));
+      return rows.map((event) => storedEvent({ event, message: null }));
+    },
     async listEventsSince(createdAt, offset, limit) {
       const rows = await db
         .select({ event: conversationEvents, message: messages })
@@ -348,6 +404,21 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         .offset(offset)
         .limit(limit);
       return rows.map(storedEvent);
+    },
+    async insertUpload(upload) {
+      await db.insert(uploads).values(upload);
+    },
+    async findUpload(id) {
+      const [row] = await db.select().from(uploads).where(eq(uploads.id, id));
+      return row ?? null;
+    },
+    async deleteUnattachedUploads(before, limit) {
+      return db.transaction(async (tx) => {
+        // Locked and skipped while a message claims them, so a sweep never deletes what is being attached.
+        const stale = await tx.select({ id: uploads.id }).from(uploads).where(and(isNull(uploads.messageId), lt(uploads.createdAt, before))).limit(limit).for("update", { skipLocked: true });
+        if (stale.length === 0) return [];
+        return tx.delete(uploads).where(and(inArray(uploads.id, stale.map((row) => row.id)), isNull(uploads.messageId))).returning();
+      });
     },
     async broadcast(signal) {
       for (const payload of signalPayloads(signal)) await db.execute(sql`select pg_notify(${SIGNALS_CHANNEL}, ${payload})`);

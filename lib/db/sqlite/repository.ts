@@ -1,10 +1,14 @@
 import type Database from "better-sqlite3";
-import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 
 import {
+  attachmentsColumn,
+  changeDataOf,
   changedColumns,
+  changedUserIds,
+  conversationChangeEvent,
   liveSince,
   messageEventRow,
   storedEvent,
@@ -18,7 +22,7 @@ import {
 } from "@/lib/db/repository";
 import * as schema from "@/lib/db/sqlite/schema";
 
-const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence } = schema;
+const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence, uploads } = schema;
 
 /** Messages again, under another name, for the unread subquery. */
 const unread = alias(messages, "unread");
@@ -35,6 +39,15 @@ function onlineElsewhere(tx: Transaction, instanceId: string | null, userId: str
     .where(and(eq(presence.userId, userId), instanceId === null ? undefined : ne(presence.instanceId, instanceId), gt(instances.seenAt, liveSince(Date.parse(now)))))
     .get();
   return row !== undefined;
+}
+
+function memberIdsIn(tx: Transaction | BetterSQLite3Database<typeof schema>, conversationId: string): string[] {
+  return tx
+    .select({ userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(eq(conversationMembers.conversationId, conversationId))
+    .all()
+    .map((row) => row.userId);
 }
 
 /**
@@ -59,13 +72,7 @@ const latestMessageSeq = sql`(select max(latest.seq) from ${messages} latest whe
 
 /** An event and the members who hear it, read in the event's own transaction. */
 function announcementOf(tx: Transaction, event: EventRow, message: MessageRecord): Announcement {
-  const memberIds = tx
-    .select({ userId: conversationMembers.userId })
-    .from(conversationMembers)
-    .where(eq(conversationMembers.conversationId, event.conversationId))
-    .all()
-    .map((row) => row.userId);
-  return { event: storedEvent({ event, message }), memberIds };
+  return { event: storedEvent({ event, message }), memberIds: memberIdsIn(tx, event.conversationId) };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -223,12 +230,7 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       return row !== undefined;
     },
     async memberIdsOf(conversationId) {
-      return db
-        .select({ userId: conversationMembers.userId })
-        .from(conversationMembers)
-        .where(eq(conversationMembers.conversationId, conversationId))
-        .all()
-        .map((row) => row.userId);
+      return memberIdsIn(db, conversationId);
     },
 
     async insertMessage(message) {
@@ -240,6 +242,11 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
             .where(and(eq(messages.senderId, message.senderId), eq(messages.messageId, message.messageId)))
             .get();
           if (existing) return { outcome: "existing", message: existing } as const;
+          if (!memberIdsIn(tx, message.conversationId).includes(message.senderId)) return { outcome: "not_member" } as const;
+          const { attachmentIds, ...row } = message;
+          const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
+          const claimed = attachmentIds.length === 0 ? [] : tx.select().from(uploads).where(claimable).all();
+          if (claimed.length !== attachmentIds.length) return { outcome: "invalid_attachments" } as const;
           const counter = tx
             .update(conversations)
             .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
@@ -247,8 +254,9 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
             .returning({ seq: conversations.lastSeq })
             .get();
           if (!counter) return { outcome: "no_conversation" } as const;
-          const stored: MessageRecord = { ...message, seq: counter.seq };
+          const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq: counter.seq };
           tx.insert(messages).values(stored).run();
+          if (claimed.length > 0) tx.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).run();
           const event = messageEventRow(stored, stored.seq, "message", stored.createdAt);
           tx.insert(conversationEvents).values(event).run();
           return { outcome: "created", message: stored, announcement: announcementOf(tx, event, stored) } as const;
@@ -258,6 +266,42 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       if (result.outcome !== "created") return result;
       announcer.event(result.announcement);
       return { outcome: "created", message: result.message };
+    },
+    async changeConversation(conversationId, actorId, change, now) {
+      const result = db.transaction(
+        (tx) => {
+          const conversation = tx.select().from(conversations).where(eq(conversations.id, conversationId)).get();
+          if (!conversation) return { outcome: "no_conversation" } as const;
+          const before = memberIdsIn(tx, conversationId);
+          if (!before.includes(actorId)) return { outcome: "not_member" } as const;
+          const userIds = changedUserIds(change, conversation.title, before);
+          if (!userIds) return { outcome: "unchanged" } as const;
+          if (change.kind === "renamed") tx.update(conversations).set({ title: change.title }).where(eq(conversations.id, conversationId)).run();
+          if (change.kind === "members_added") tx.insert(conversationMembers).values(userIds.map((userId) => ({ conversationId, userId }))).run();
+          if (change.kind === "member_removed") tx.delete(conversationMembers).where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, change.userId))).run();
+          const counter = tx
+            .update(conversations)
+            .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+            .where(eq(conversations.id, conversationId))
+            .returning()
+            .get();
+          if (!counter) throw new Error(`conversation ${conversationId} vanished mid-change`);
+          const members = tx
+            .select({ id: users.id, username: users.username, fullName: users.fullName })
+            .from(conversationMembers)
+            .innerJoin(users, eq(users.id, conversationMembers.userId))
+            .where(eq(conversationMembers.conversationId, conversationId))
+            .orderBy(asc(users.username))
+            .all();
+          const event = conversationChangeEvent(counter, members, change, actorId, userIds, counter.lastSeq, now);
+          tx.insert(conversationEvents).values(event).run();
+          return { outcome: "changed", event, memberIds: members.map((member) => member.id) } as const;
+        },
+        { behavior: "immediate" },
+      );
+      if (result.outcome !== "changed") return result;
+      announcer.event({ event: storedEvent({ event: result.event, message: null }), memberIds: result.memberIds });
+      return { outcome: "changed", seq: result.event.seq, conversation: changeDataOf(result.event).conversation };
     },
     async findMessage(id) {
       return db.select().from(messages).where(eq(messages.id, id)).get() ?? null;
@@ -278,6 +322,7 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
           if (!counter) throw new Error(`message ${id} has no conversation`);
           const stored: MessageRecord = { ...current, ...changedColumns(next) };
           tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id)).run();
+          if (stored.attachments === null) tx.update(uploads).set({ messageId: null, conversationId: null }).where(eq(uploads.messageId, id)).run();
           const event = messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString());
           tx.insert(conversationEvents).values(event).run();
           return { outcome: "updated", message: stored, announcement: announcementOf(tx, event, stored) } as const;
@@ -334,6 +379,30 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
         .limit(limit)
         .all()
         .map(storedEvent);
+    },
+    async listGroupChanges(conversationId, after, before) {
+      const conditions = [eq(conversationEvents.conversationId, conversationId), eq(conversationEvents.type, "conversation_updated"), gt(conversationEvents.seq, after)];
+      if (before !== undefined) conditions.push(lt(conversationEvents.seq, before));
+      return db
+        .select()
+        .from(conversationEvents)
+        .where(and(...conditions))
+        .orderBy(asc(conversationEvents.seq))
+        .all()
+        .map((event) => storedEvent({ event, message: null }));
+    },
+    async insertUpload(upload) {
+      db.insert(uploads).values(upload).run();
+    },
+    async findUpload(id) {
+      return db.select().from(uploads).where(eq(uploads.id, id)).get() ?? null;
+    },
+    async deleteUnattachedUploads(before, limit) {
+      return db.transaction((tx) => {
+        const stale = tx.select({ id: uploads.id }).from(uploads).where(and(isNull(uploads.messageId), lt(uploads.createdAt, before))).limit(limit).all();
+        if (stale.length === 0) return [];
+        return tx.delete(uploads).where(inArray(uploads.id, stale.map((row) => row.id))).returning().all();
+      });
     },
     async broadcast(signal) {
       announcer.signal(signal);

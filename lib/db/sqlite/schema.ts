@@ -35,7 +35,7 @@ export const conversations = sqliteTable("conversations", {
   // The sorted pair of member ids of a 1-on-1; unique, so two people share exactly one.
   directKey: text("direct_key").unique(),
   lastSeq: integer("last_seq").notNull().default(0),
-  // Null for conversations created before creators were recorded.
+  // Who created it: of a group, the one member who may remove others. Null when unknown.
   createdBy: text("created_by"),
   createdAt: text("created_at").notNull(),
 });
@@ -70,6 +70,8 @@ export const messages = sqliteTable(
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
     content: text("content").notNull(),
+    // The files it carries, as JSON: they never change once attached, so they travel with it.
+    attachments: text("attachments"),
     seq: integer("seq").notNull(),
     createdAt: text("created_at").notNull(),
     editedAt: text("edited_at"),
@@ -105,6 +107,30 @@ export const conversationEvents = sqliteTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.seq] }), index("conversation_events_created_at_idx").on(t.createdAt)],
+);
+
+/**
+ * Uploaded files. One belongs to its uploader alone until a message of theirs carries it; from
+ * then on to the members of that message's conversation. The bytes are in storage, under the id.
+ */
+export const uploads = sqliteTable(
+  "uploads",
+  {
+    id: text("id").primaryKey(),
+    uploaderId: text("uploader_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    messageId: text("message_id").references(() => messages.id, { onDelete: "cascade" }),
+    conversationId: text("conversation_id").references(() => conversations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    size: integer("size").notNull(),
+    contentType: text("content_type").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    hasThumbnail: integer("has_thumbnail", { mode: "boolean" }).notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("uploads_message_idx").on(t.messageId), index("uploads_created_at_idx").on(t.createdAt)],
 );
 
 /** Running server instances, each alive while it keeps `seen_at` fresh. */
