@@ -1,13 +1,18 @@
 "use client";
 
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 
 import type { MessageDto, UserDto } from "@/lib/chat/present";
 import type { PendingMessage } from "@/lib/web/chat-store";
-import { displayName, formatMessageTime } from "@/lib/web/display";
+import { displayName, formatDay } from "@/lib/web/display";
 import type { MentionContext } from "@/lib/web/markdown";
+import { placeMessages } from "@/lib/web/message-layout";
+import { useStableHandlers } from "@/lib/web/use-stable-handlers";
+import { useInView, usePageVisible } from "@/lib/web/use-visible";
 
-import { MessageItem, type MessageHandlers } from "./MessageItem";
+import { LocalTime } from "./LocalTime";
+import type { MessageHandlers } from "./MessageItem";
+import { MessageRow } from "./MessageRow";
 
 interface MessageListProps {
   me: UserDto;
@@ -22,6 +27,12 @@ interface MessageListProps {
   onLoadOlder: () => Promise<void>;
   onRetry: (message: PendingMessage) => void;
   handlers: MessageHandlers;
+  /** The reader's read marker: the "new messages" line goes after it (as it was on opening). */
+  readSeq?: number | null;
+  /** How far the other person of a 1-on-1 has read: "Seen" goes under the user's last message they read. */
+  seenSeq?: number | null;
+  /** The newest message was on screen in a visible tab: everything up to seq is read. */
+  onSeen?: (seq: number) => void;
 }
 
 /** How long a message jumped to stays highlighted. */
@@ -55,24 +66,18 @@ function look(bubble: Bubble): keyof typeof BUBBLE_LOOK {
   return bubble.state === "sent" ? "mine" : bubble.state;
 }
 
-const noSubscription = () => () => undefined;
+const MESSAGE_COLUMN = "max-w-[85%] sm:max-w-[70%] xl:max-w-[42rem]";
 
-/**
- * The reader's local time exists only in the browser: the server render leaves it empty and
- * hydration fills it in, rather than showing the server's time zone.
- */
-function LocalTime({ iso }: { iso: string }) {
-  const text = useSyncExternalStore(
-    noSubscription,
-    () => formatMessageTime(iso),
-    () => "",
-  );
-  return <time dateTime={iso}>{text}</time>;
-}
-
-export function MessageList({ me, members, messages, pending, hasOlder, moderates, focusId, onLoadOlder, onRetry, handlers }: MessageListProps) {
+export function MessageList({ me, members, messages, pending, hasOlder, moderates, focusId, onLoadOlder, onRetry, handlers, readSeq = null, seenSeq = null, onSeen }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
+  const bottom = useRef<HTMLDivElement>(null);
   const following = useRef(true);
+  const [awayFromBottom, setAwayFromBottom] = useState(false);
+  // The line stays where the unread began while the conversation is open, even once it is read.
+  const [lineAfter] = useState(readSeq);
+  const stableHandlers = useStableHandlers(handlers);
+  const bottomInView = useInView(bottom, scroller);
+  const pageVisible = usePageVisible();
   const anchor = useRef<{ firstId: string | undefined; fromBottom: number } | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
 
@@ -103,6 +108,13 @@ export function MessageList({ me, members, messages, pending, hasOlder, moderate
       pending: message,
     })),
   ];
+  const placements = useMemo(
+    () => placeMessages([...messages.map((m) => ({ senderId: m.sender_id, createdAt: m.created_at, seq: m.seq })), ...pending.map((m) => ({ senderId: me.id, createdAt: m.created_at }))], me.id, lineAfter),
+    [messages, pending, me.id, lineAfter],
+  );
+  const newestSeq = messages.at(-1)?.seq ?? 0;
+  const lastSeenMine = seenSeq === null ? undefined : messages.findLast((message) => message.sender_id === me.id && message.seq <= seenSeq)?.id;
+  const lastMineId = messages.findLast((message) => message.sender_id === me.id)?.id;
   const firstId = messages[0]?.id;
   const lastKey = bubbles.at(-1)?.key;
   const lastMine = bubbles.at(-1)?.mine ?? false;
@@ -120,6 +132,10 @@ export function MessageList({ me, members, messages, pending, hasOlder, moderate
     }
     if (following.current || lastMine) element.scrollTop = element.scrollHeight;
   }, [firstId, lastKey, lastMine]);
+
+  useEffect(() => {
+    if (bottomInView && pageVisible && newestSeq > 0) onSeen?.(newestSeq);
+  }, [bottomInView, pageVisible, newestSeq, onSeen]);
 
   const focusLoaded = focusId !== null && byId.has(focusId);
   useEffect(() => {
@@ -152,80 +168,132 @@ export function MessageList({ me, members, messages, pending, hasOlder, moderate
     const element = scroller.current;
     if (!element) return;
     following.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_THRESHOLD_PX;
+    setAwayFromBottom(!following.current);
     if (element.scrollTop < LOAD_OLDER_THRESHOLD_PX) void loadOlder();
   }
 
+  function jumpToLatest() {
+    const element = scroller.current;
+    if (!element) return;
+    following.current = true;
+    setAwayFromBottom(false);
+    element.scrollTop = element.scrollHeight;
+  }
+
   return (
-    <div ref={scroller} onScroll={onScroll} className="flex-1 overflow-y-auto bg-slate-50 px-3 py-4 sm:px-6">
-      {hasOlder ? (
-        <div className="mb-3 flex justify-center">
+    <div className="relative flex min-h-0 flex-1 flex-col">
+      <div
+        ref={scroller}
+        onScroll={onScroll}
+        // Focusable, so the history scrolls with the keyboard too.
+        tabIndex={0}
+        role="region"
+        aria-label="Message history"
+        className="flex-1 overflow-y-auto bg-slate-50 px-3 py-4 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600 sm:px-6"
+      >
+        {hasOlder ? (
+          <div className="mb-3 flex justify-center">
+            <button
+              type="button"
+              onClick={() => void loadOlder()}
+              disabled={loadingOlder}
+              className="rounded-full bg-white px-3 py-1 text-xs font-medium text-slate-600 shadow-sm ring-1 ring-slate-200 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            >
+              {loadingOlder ? "Loading…" : "Load older messages"}
+            </button>
+          </div>
+        ) : null}
+        {bubbles.length === 0 ? <p className="mt-16 text-center text-sm text-slate-600">No messages yet. Say hello! 👋</p> : null}
+        <div role="log" aria-label="Messages" aria-live="polite">
+          <ol className="space-y-1">
+            {bubbles.map((bubble, index) => {
+              const placement = placements[index]!;
+              const stored = bubble.message;
+              const original = stored?.reply_to ? byId.get(stored.reply_to) : undefined;
+              return (
+                <Fragment key={bubble.key}>
+                  {placement.newDay ? (
+                    <li data-testid="day-separator" className="flex items-center gap-3 py-2 text-xs font-medium text-slate-600">
+                      <span aria-hidden="true" className="h-px flex-1 bg-slate-200" />
+                      <LocalTime iso={bubble.createdAt} format={formatDay} />
+                      <span aria-hidden="true" className="h-px flex-1 bg-slate-200" />
+                    </li>
+                  ) : null}
+                  {placement.firstUnread ? (
+                    <li data-testid="new-messages" className="flex items-center gap-3 py-1 text-xs font-semibold text-red-700">
+                      <span aria-hidden="true" className="h-px flex-1 bg-red-200" />
+                      New messages
+                      <span aria-hidden="true" className="h-px flex-1 bg-red-200" />
+                    </li>
+                  ) : null}
+                  {stored ? (
+                    <MessageRow
+                      message={stored}
+                      meId={me.id}
+                      mine={bubble.mine}
+                      sender={bubble.sender}
+                      quoted={original ? { sender: senderName(original.sender_id), content: original.content, deleted: original.deleted } : null}
+                      canDelete={bubble.mine || moderates}
+                      mentions={mentionContext}
+                      bubbleClass={BUBBLE_LOOK[look(bubble)]}
+                      handlers={stableHandlers}
+                      grouped={placement.grouped}
+                    />
+                  ) : (
+                    <PendingRow bubble={bubble} onRetry={onRetry} />
+                  )}
+                  {stored && stored.id === lastSeenMine && lastSeenMine === lastMineId ? (
+                    <li data-testid="seen" className="pr-1 text-right text-xs text-slate-600">
+                      Seen
+                    </li>
+                  ) : null}
+                </Fragment>
+              );
+            })}
+          </ol>
+        </div>
+        <div ref={bottom} aria-hidden="true" className="h-px" />
+      </div>
+      {awayFromBottom ? (
+        <button
+          type="button"
+          onClick={jumpToLatest}
+          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white shadow-lg hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+        >
+          ↓ Jump to latest
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** A message the server has not confirmed yet: being sent, or failed with a way to retry. */
+function PendingRow({ bubble, onRetry }: { bubble: Bubble; onRetry: (message: PendingMessage) => void }) {
+  return (
+    <li className="flex justify-end" data-testid="message" data-state={bubble.state}>
+      <div className={`${MESSAGE_COLUMN} flex min-w-0 flex-col items-end`}>
+        <div className="mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-600">
+          <span className="font-medium text-slate-700">{bubble.sender}</span>
+          <LocalTime iso={bubble.createdAt} />
+          {bubble.state === "sending" ? <span className="italic">sending…</span> : null}
+        </div>
+        <p
+          data-testid="message-body"
+          dir="auto"
+          className={`whitespace-pre-wrap [overflow-wrap:anywhere] rounded-2xl px-3.5 py-2 text-[15px] leading-snug shadow-sm ${BUBBLE_LOOK[look(bubble)]}`}
+        >
+          {bubble.content}
+        </p>
+        {bubble.state === "failed" && bubble.pending ? (
           <button
             type="button"
-            onClick={() => void loadOlder()}
-            disabled={loadingOlder}
-            className="rounded-full bg-white px-3 py-1 text-xs font-medium text-slate-600 shadow-sm ring-1 ring-slate-200 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            onClick={() => onRetry(bubble.pending!)}
+            className="mt-1 text-xs font-medium text-red-700 underline focus-visible:outline-2 focus-visible:outline-red-600"
           >
-            {loadingOlder ? "Loading…" : "Load older messages"}
+            Not sent — retry
           </button>
-        </div>
-      ) : null}
-      {bubbles.length === 0 ? (
-        <p className="mt-16 text-center text-sm text-slate-500">No messages yet. Say hello! 👋</p>
-      ) : null}
-      <ol role="log" aria-label="Messages" aria-live="polite" className="space-y-2">
-        {bubbles.map((bubble) => {
-          const stored = bubble.message;
-          if (stored) {
-            const original = stored.reply_to ? byId.get(stored.reply_to) : undefined;
-            return (
-              <MessageItem
-                key={bubble.key}
-                message={stored}
-                meId={me.id}
-                mine={bubble.mine}
-                sender={bubble.sender}
-                quoted={original ? { sender: senderName(original.sender_id), content: original.content, deleted: original.deleted } : null}
-                canDelete={bubble.mine || moderates}
-                mentions={mentionContext}
-                bubbleClass={BUBBLE_LOOK[look(bubble)]}
-                handlers={handlers}
-                time={<LocalTime iso={bubble.createdAt} />}
-              />
-            );
-          }
-          return (
-            <li
-              key={bubble.key}
-              className={`flex ${bubble.mine ? "justify-end" : "justify-start"}`}
-              data-testid="message"
-              data-state={bubble.state}
-            >
-              <div className={`max-w-[85%] sm:max-w-[70%] ${bubble.mine ? "items-end" : "items-start"} flex flex-col`}>
-                <div className="mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500">
-                  <span className="font-medium text-slate-700">{bubble.sender}</span>
-                  <LocalTime iso={bubble.createdAt} />
-                  {bubble.state === "sending" ? <span className="italic">sending…</span> : null}
-                </div>
-                <p
-                  data-testid="message-body"
-                  className={`whitespace-pre-wrap [overflow-wrap:anywhere] rounded-2xl px-3.5 py-2 text-[15px] leading-snug shadow-sm ${BUBBLE_LOOK[look(bubble)]}`}
-                >
-                  {bubble.content}
-                </p>
-                {bubble.state === "failed" && bubble.pending ? (
-                  <button
-                    type="button"
-                    onClick={() => onRetry(bubble.pending!)}
-                    className="mt-1 text-xs font-medium text-red-600 underline focus-visible:outline-2 focus-visible:outline-red-600"
-                  >
-                    Not sent — retry
-                  </button>
-                ) : null}
-              </div>
-            </li>
-          );
-        })}
-      </ol>
-    </div>
+        ) : null}
+      </div>
+    </li>
   );
 }
