@@ -1,5 +1,6 @@
 "use server";
 
+import { markRead } from "@/lib/chat/awareness";
 import { createConversation, getConversation } from "@/lib/chat/conversations";
 import { deleteMessage, editMessage, reactToMessage } from "@/lib/chat/message-actions";
 import { listMessages, sendMessage } from "@/lib/chat/messages";
@@ -12,6 +13,7 @@ import {
   messageRefSchema,
   olderMessagesSchema,
   reactionSchema,
+  readMarkerSchema,
   searchSchema,
   sendMessageSchema,
 } from "@/lib/chat/schemas";
@@ -91,4 +93,12 @@ export async function reactAction(input: unknown): Promise<ActionResult<MessageD
 
 export async function searchAction(input: unknown): Promise<ActionResult<MessageDto[]>> {
   return userActionResult(async (user) => searchMessages(user.id, parseActionInput(searchSchema, input)));
+}
+
+/** Moves the read marker where no WebSocket carries it (the event stream only listens). */
+export async function markReadAction(input: unknown): Promise<ActionResult<number>> {
+  return userActionResult(async (user) => {
+    const { conversation_id, seq } = parseActionInput(readMarkerSchema.extend(conversationRefSchema.shape), input);
+    return (await markRead(user.id, conversation_id, seq)).receipt.seq;
+  });
 }

@@ -1,4 +1,4 @@
-import type { MessageDto } from "@/lib/chat/present";
+import type { MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
 import { CLOSE_CODES, type EventFrame, type MessageUpdatedFrame, type SyncedFrame, type SyncRequest } from "@/lib/realtime/wire";
 import type { ConnectionStatus } from "@/lib/web/chat-store";
 
@@ -16,6 +16,8 @@ export interface LiveConnectionOptions {
   onMessage: (message: MessageDto) => void;
   /** An edit, deletion or reaction: the message's whole new state under the event's seq. */
   onMessageUpdated: (frame: MessageUpdatedFrame) => void;
+  /** Who read how far, who is typing, who came online: frames that are not events of a stream. */
+  onAwareness?: (frame: AwarenessFrame) => void;
   onStatus: (status: ConnectionStatus) => void;
   /**
    * The server closed the socket because its session expired or was revoked (4001). Resolves
@@ -26,7 +28,12 @@ export interface LiveConnectionOptions {
   maxDelayMs?: number;
 }
 
-type IncomingFrame = EventFrame | Pick<SyncedFrame, "type" | "more"> | { type: "other" };
+export type AwarenessFrame = ReadReceiptDto | TypingDto | PresenceDto;
+
+/** What the client sends besides sync: its read marker and that the user is typing. */
+export type OutgoingFrame = { type: "read"; conversation_id: string; seq: number } | { type: "typing"; conversation_id: string };
+
+type IncomingFrame = EventFrame | AwarenessFrame | Pick<SyncedFrame, "type" | "more"> | { type: "other" };
 
 function isMessage(value: unknown): value is MessageDto {
   if (typeof value !== "object" || value === null) return false;
@@ -54,10 +61,17 @@ function parseFrame(data: unknown): IncomingFrame {
     return { type: "other" };
   }
   if (typeof frame !== "object" || frame === null) return { type: "other" };
-  const { type, message, more, seq, conversation_id } = frame as Record<string, unknown>;
+  const { type, message, more, seq, conversation_id, user_id, online, last_seen_at } = frame as Record<string, unknown>;
   if (type === "message" && isMessage(message)) return { type, message };
   if (type === "message_updated" && isMessage(message) && typeof seq === "number" && typeof conversation_id === "string") {
     return { type, seq, conversation_id, message };
+  }
+  if (type === "read" && typeof conversation_id === "string" && typeof user_id === "string" && typeof seq === "number") {
+    return { type, conversation_id, user_id, seq };
+  }
+  if (type === "typing" && typeof conversation_id === "string" && typeof user_id === "string") return { type, conversation_id, user_id };
+  if (type === "presence" && typeof user_id === "string" && typeof online === "boolean") {
+    return { type, user_id, online, last_seen_at: typeof last_seen_at === "string" ? last_seen_at : null };
   }
   if (type === "synced") return { type, more: Array.isArray(more) ? more.filter((id) => typeof id === "string") : [] };
   return { type: "other" };
@@ -124,6 +138,16 @@ export class LiveConnection {
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.connect();
+  }
+
+  /**
+   * Sends a frame over the open WebSocket; false when there is none (between reconnections, or
+   * on the event stream, which only listens), so the caller can use another way or drop it.
+   */
+  send(frame: OutgoingFrame): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN || this.status !== "online") return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
   }
 
   private setStatus(status: ConnectionStatus): void {
@@ -214,6 +238,8 @@ export class LiveConnection {
       this.options.onMessage(frame.message);
     } else if (frame.type === "message_updated") {
       this.options.onMessageUpdated(frame);
+    } else if (frame.type === "read" || frame.type === "typing" || frame.type === "presence") {
+      this.options.onAwareness?.(frame);
     } else if (frame.type === "synced") {
       // The server replays a bounded number per conversation; `more` asks for another round
       // (the event stream starts the next round itself).
