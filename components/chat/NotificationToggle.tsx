@@ -23,7 +23,7 @@ export function NotificationToggle() {
       onClick={() => void Notification.requestPermission().then(setAsked)}
       className="w-full rounded-xl px-3 py-1.5 text-left text-xs font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
     >
-      🔔 Notify me when I am mentioned
+      💬 Notify me of new messages while this tab is hidden
     </button>
   );
 }
