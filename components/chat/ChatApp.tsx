@@ -3,30 +3,42 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { getSession, signOut } from "next-auth/react";
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 
 import {
   deleteMessageAction,
   editMessageAction,
   loadConversation,
   loadOlderMessages,
+  markReadAction,
   openDirectConversation,
   postMessage,
   reactAction,
 } from "@/app/chat/actions";
-import type { ConversationDto, MessageDto, UserDto } from "@/lib/chat/present";
+import type { ConversationDto, MessageDto, PersonDto, UserDto } from "@/lib/chat/present";
 import { DEFAULT_PAGE_SIZE } from "@/lib/chat/limits";
-import { reachable, SESSION_ENDED, type ActionResult } from "@/lib/web/action-result";
+import { reachable, SESSION_ENDED, UNREACHABLE_ERROR, type ActionResult } from "@/lib/web/action-result";
+import { chime, notify } from "@/lib/web/alerts";
+import { AwarenessStore, unreadTotal } from "@/lib/web/awareness-store";
 import { ChatStore, type PendingMessage } from "@/lib/web/chat-store";
 import { conversationLabel, displayName, newMessageId } from "@/lib/web/display";
-import { LiveConnection, sameOriginSocketUrl } from "@/lib/web/live-connection";
+import { LiveConnection, sameOriginSocketUrl, type AwarenessFrame } from "@/lib/web/live-connection";
+import { typingSender } from "@/lib/web/typing-sender";
+import { useUnreadBadge } from "@/lib/web/unread-badge";
+import { useBrowserOnline } from "@/lib/web/use-online";
+import { useSendRetry } from "@/lib/web/use-send-retry";
+import { useShortcuts } from "@/lib/web/use-shortcuts";
 
 import { Composer, type ReplyTarget } from "./Composer";
+import { ConnectionBadge } from "./ConnectionBadge";
 import type { MessageHandlers } from "./MessageItem";
 import { MessageList } from "./MessageList";
 import { NotificationToggle } from "./NotificationToggle";
+import { PresenceDot, PresenceText } from "./PresenceDot";
 import { SearchBox } from "./SearchBox";
-import { Sidebar } from "./Sidebar";
+import { FILTER_INPUT_ID, Sidebar } from "./Sidebar";
+import { SoundToggle } from "./SoundToggle";
+import { TypingIndicator } from "./TypingIndicator";
 
 export interface OpenConversation {
   conversation: ConversationDto;
@@ -37,7 +49,7 @@ export interface OpenConversation {
 export interface ChatAppProps {
   me: UserDto;
   conversations: ConversationDto[];
-  users: UserDto[];
+  users: PersonDto[];
   open: OpenConversation | null;
   /** Shown instead of a conversation, e.g. when the address named one that is not the user's. */
   notice?: string;
@@ -58,6 +70,12 @@ function absorbServerRender(store: ChatStore, { conversations, open }: ChatAppPr
   return store;
 }
 
+function absorbAwareness(awareness: AwarenessStore, { conversations, users }: ChatAppProps): AwarenessStore {
+  awareness.absorbConversations(conversations);
+  awareness.absorbPeople(users);
+  return awareness;
+}
+
 /**
  * The chat screen. The server render supplies the conversation list and the open
  * conversation's recent history; from then on a WebSocket keeps both current.
@@ -67,6 +85,13 @@ export function ChatApp(props: ChatAppProps) {
   const router = useRouter();
   const [store] = useState(() => absorbServerRender(new ChatStore(me.id), props));
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const [awareness] = useState(() => absorbAwareness(new AwarenessStore(me.id), props));
+  const aware = useSyncExternalStore(awareness.subscribe, awareness.getSnapshot, awareness.getSnapshot);
+  const connection = useRef<LiveConnection | null>(null);
+  const browserOnline = useBrowserOnline();
+  // The socket may not have noticed yet that the network is gone; the browser has.
+  const status = browserOnline ? snapshot.status : "offline";
+  useUnreadBadge(unreadTotal(aware.unread));
   const [error, setError] = useState<string | null>(null);
   // A reply being written belongs to its conversation; opening another one leaves it behind.
   const [reply, setReply] = useState<{ conversationId: string; target: ReplyTarget } | null>(null);
@@ -91,7 +116,8 @@ export function ChatApp(props: ChatAppProps) {
   // Each navigation re-renders on the server; what it brings is merged, never replacing live state.
   useLayoutEffect(() => {
     absorbServerRender(store, props);
-  }, [store, props]);
+    absorbAwareness(awareness, props);
+  }, [store, awareness, props]);
 
   const learnConversation = useCallback(
     async (conversationId: string) => {
@@ -105,53 +131,85 @@ export function ChatApp(props: ChatAppProps) {
   );
 
   useEffect(() => {
-    const connection = new LiveConnection({
+    const live = new LiveConnection({
       url: sameOriginSocketUrl(window.location),
       eventStreamUrl: "/events",
       cursors: () => store.cursors(),
-      onStatus: (status) => store.setStatus(status),
+      onStatus: (status) => {
+        store.setStatus(status);
+        // What failed while the server was out of reach is stale once it answers again.
+        if (status === "online") setError((shown) => (shown === UNREACHABLE_ERROR ? null : shown));
+      },
       onMessage: (message) => {
         if (!store.receive(message)) void learnConversation(message.conversation_id);
-        if (message.sender_id !== me.id && message.mentions.includes(me.id)) noticeMention(message);
+        awareness.receiveMessage(message);
+        if (message.sender_id !== me.id) alertAbout(message);
       },
+      onAwareness: receiveAwareness,
       onMessageUpdated: (frame) => {
         if (!store.receiveUpdate(frame)) void learnConversation(frame.conversation_id);
       },
       // Asking for the session renews the cookie if it still stands; a revoked one sends the
       // user to log in, and the draft waits for them in session storage.
-      onSessionEnded: async () => {
-        if (await getSession()) return true;
-        router.replace("/");
-        return false;
-      },
+      onSessionEnded: renewSession,
     });
-    const retry = () => connection.retryNow();
+    connection.current = live;
+    const retry = () => live.retryNow();
     window.addEventListener("online", retry);
-    connection.start();
+    live.start();
     return () => {
       window.removeEventListener("online", retry);
-      connection.stop();
+      live.stop();
+      connection.current = null;
     };
-    // noticeMention reads only refs and the store, so the connection need not restart for it.
+    // alertAbout and receiveAwareness read only refs and the stores, so the connection need not restart for them.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store, learnConversation, router]);
+  }, [store, awareness, learnConversation, router]);
 
-  /** A mention is marked on its conversation unless it is being read, and notified when the tab is hidden. */
-  function noticeMention(message: MessageDto) {
-    if (document.hidden || message.conversation_id !== openIdRef.current) store.markMentioned(message.conversation_id);
-    if (!document.hidden || !("Notification" in window) || Notification.permission !== "granted") return;
-    const sender = store.getSnapshot().conversations.find((item) => item.id === message.conversation_id)?.members.find((member) => member.id === message.sender_id);
-    const notification = new Notification(`${sender ? displayName(sender) : "Someone"} mentioned you`, { body: message.content, tag: message.id });
-    notification.onclick = () => {
-      window.focus();
-      jumpTo(message);
-    };
+  /**
+   * Asking for the session renews the cookie if it still stands; a revoked one sends the user to
+   * log in, and drafts wait for them in session storage.
+   */
+  async function renewSession(): Promise<boolean> {
+    if (await getSession()) return true;
+    router.replace("/");
+    return false;
   }
 
-  /** An action refused for want of a session sends the user to log in again; other refusals are shown. */
+  function receiveAwareness(frame: AwarenessFrame) {
+    if (frame.type === "read") {
+      const stillUnread = (seq: number) =>
+        store.messagesOf(frame.conversation_id).filter((message) => message.sender_id !== me.id && !message.deleted && message.seq > seq).length;
+      awareness.receiveRead(frame, stillUnread);
+      if (frame.user_id === me.id) store.clearMentioned(frame.conversation_id);
+    } else if (frame.type === "typing") {
+      awareness.receiveTyping(frame);
+    } else {
+      awareness.receivePresence(frame);
+    }
+  }
+
+  /**
+   * A message someone else wrote, unless it is being read: a mention is marked on its
+   * conversation, a chime sounds, and a notification appears while the tab is hidden.
+   */
+  function alertAbout(message: MessageDto) {
+    if (!document.hidden && message.conversation_id === openIdRef.current) return;
+    const mentioned = message.mentions.includes(me.id);
+    if (mentioned) store.markMentioned(message.conversation_id);
+    chime();
+    if (!document.hidden) return;
+    const conversation = store.getSnapshot().conversations.find((item) => item.id === message.conversation_id);
+    const sender = conversation?.members.find((member) => member.id === message.sender_id);
+    const who = sender ? displayName(sender) : "Someone";
+    const where = conversation?.is_group ? ` in ${conversationLabel(conversation, me.id).name}` : "";
+    notify(mentioned ? `${who} mentioned you${where}` : `${who}${where}`, message.content, message.id, () => jumpTo(message));
+  }
+
+  /** An action refused for want of a session renews it if it can, else sends the user to log in; other refusals are shown. */
   function report(result: ActionResult<unknown>) {
     if (result.ok) return;
-    if (result.error === SESSION_ENDED) return router.replace("/");
+    if (result.error === SESSION_ENDED) return void renewSession();
     setError(result.error);
   }
 
@@ -176,7 +234,10 @@ export function ChatApp(props: ChatAppProps) {
         reply_to: message.reply_to,
       }),
     );
-    if (result.ok) return store.absorbMessages(message.conversation_id, [result.data]);
+    if (result.ok) {
+      setError((shown) => (shown === UNREACHABLE_ERROR ? null : shown));
+      return store.absorbMessages(message.conversation_id, [result.data]);
+    }
     store.markPending(message.message_id, true);
     report(result);
   }
@@ -238,6 +299,41 @@ export function ChatApp(props: ChatAppProps) {
     void deliver(message);
   }
 
+  const failed = useMemo(() => snapshot.pending.filter((message) => message.failed), [snapshot.pending]);
+  useSendRetry(failed, status === "online", retry);
+
+  const onSeen = useCallback(
+    (seq: number) => {
+      if (!openId || seq <= (awareness.getSnapshot().readSeq.get(openId) ?? 0)) return;
+      awareness.receiveRead({ conversation_id: openId, user_id: me.id, seq }, () => 0);
+      store.clearMentioned(openId);
+      if (!connection.current?.send({ type: "read", conversation_id: openId, seq })) {
+        void reachable(markReadAction({ conversation_id: openId, seq }));
+      }
+    },
+    [openId, awareness, store, me.id],
+  );
+
+  const sendTyping = useMemo(() => typingSender((conversationId) => connection.current?.send({ type: "typing", conversation_id: conversationId })), []);
+
+  useShortcuts({
+    onFilter: () => {
+      const filter = document.getElementById(FILTER_INPUT_ID);
+      // On a phone the list is hidden while a conversation is open: go back to it first.
+      if (filter && filter.offsetParent === null) router.push("/chat");
+      filter?.focus();
+    },
+    onMove: (step) => {
+      const list = snapshot.conversations;
+      const index = list.findIndex((item) => item.id === openId);
+      const next = list[index < 0 ? (step > 0 ? 0 : list.length - 1) : index + step];
+      if (next) router.push(`/chat?c=${next.id}`);
+    },
+    onEscape: () => {
+      if (document.activeElement === document.body || document.activeElement === null) document.getElementById("composer")?.focus();
+    },
+  });
+
   async function loadOlder(conversationId: string) {
     const first = store.messagesOf(conversationId)[0];
     if (!first) return;
@@ -257,26 +353,34 @@ export function ChatApp(props: ChatAppProps) {
   const conversation = openId ? (snapshot.conversations.find((item) => item.id === openId) ?? open!.conversation) : null;
   const messages = openId ? (snapshot.messages[openId] ?? []) : [];
   const label = conversation ? conversationLabel(conversation, me.id) : null;
+  const other = conversation && !conversation.is_group ? conversation.members.find((member) => member.id !== me.id) : undefined;
+  const typingNames = (openId ? (aware.typing.get(openId) ?? []) : []).map((id) => {
+    const member = conversation?.members.find((item) => item.id === id);
+    return member ? displayName(member) : "Someone";
+  });
 
   return (
-    <div className="mx-auto flex h-dvh max-w-6xl overflow-hidden bg-white shadow-xl">
+    <div className="mx-auto flex h-dvh max-w-[112rem] overflow-hidden bg-white shadow-xl">
       <aside
         aria-label="Chats"
-        className={`${conversation ? "hidden md:flex" : "flex"} w-full flex-col border-r border-slate-200 bg-slate-50 md:w-80 md:shrink-0`}
+        className={`${conversation ? "hidden md:flex" : "flex"} w-full flex-col border-r border-slate-200 bg-slate-50 md:w-80 md:shrink-0 xl:w-96`}
       >
         <Sidebar
           me={me}
           conversations={snapshot.conversations}
           users={users}
           openId={openId}
-          status={snapshot.status}
+          status={status}
           onOpenUser={(user) => void openUser(user)}
           onGroupCreated={show}
           onLogout={() => void logout()}
           mentioned={snapshot.mentioned}
+          unread={aware.unread}
+          presence={aware.presence}
         >
           <SearchBox me={me} conversations={snapshot.conversations} onOpen={jumpTo} />
           <NotificationToggle />
+          <SoundToggle />
         </Sidebar>
       </aside>
 
@@ -299,16 +403,20 @@ export function ChatApp(props: ChatAppProps) {
               >
                 ←
               </Link>
-              <div className="min-w-0">
-                <h1 className="truncate text-base font-semibold text-slate-900" data-testid="conversation-title">
+              <div className="min-w-0 flex-1">
+                <h1 className="flex items-center gap-2 truncate text-base font-semibold text-slate-900" data-testid="conversation-title">
                   {label.name}
+                  {other ? <PresenceDot presence={aware.presence.get(other.id)} /> : null}
+                  {other ? <PresenceText presence={aware.presence.get(other.id)} /> : null}
                 </h1>
-                <p className="truncate text-xs text-slate-500">
+                <p className="truncate text-xs text-slate-600">
                   {conversation.is_group
                     ? `${label.detail} · ${conversation.members.map((member) => member.username).join(", ")}`
                     : label.detail}
                 </p>
               </div>
+              {/* On a phone the sidebar, and its badge, is hidden while a conversation is open. */}
+              <ConnectionBadge status={status} className="bg-slate-100 text-slate-700 md:hidden" />
             </header>
             <MessageList
               key={conversation.id}
@@ -322,13 +430,18 @@ export function ChatApp(props: ChatAppProps) {
               onLoadOlder={() => loadOlder(conversation.id)}
               onRetry={retry}
               handlers={handlers}
+              readSeq={aware.readSeq.get(conversation.id) ?? null}
+              seenSeq={other ? (aware.readBy.get(conversation.id)?.get(other.id) ?? null) : null}
+              onSeen={onSeen}
             />
+            <TypingIndicator names={typingNames} />
             <Composer
               conversationId={conversation.id}
               members={conversation.members.filter((member) => member.id !== me.id)}
               replyingTo={replyingTo}
               onCancelReply={() => setReply(null)}
               onSend={(content) => send(conversation.id, content)}
+              onTyping={() => sendTyping(conversation.id)}
             />
           </>
         ) : (
@@ -337,7 +450,7 @@ export function ChatApp(props: ChatAppProps) {
               💬
             </p>
             <h1 className="text-lg font-semibold text-slate-800">{notice ?? "Pick a conversation"}</h1>
-            <p className="max-w-xs text-sm text-slate-500">
+            <p className="max-w-xs text-sm text-slate-600">
               Choose a conversation on the left, click someone to start a 1-on-1, or create a group chat.
             </p>
           </div>
