@@ -384,7 +384,8 @@ export function ChatApp(props: ChatAppProps) {
         </Sidebar>
       </aside>
 
-      <main className={`${conversation ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
+      {/* On a phone's list the pane is out of sight, but stays the page's main landmark and heading. */}
+      <main className={`${conversation ? "flex" : "sr-only md:not-sr-only md:flex"} min-w-0 flex-1 flex-col`}>
         {error ? (
           <div role="alert" className="flex items-center justify-between gap-2 bg-red-50 px-4 py-2 text-sm text-red-700">
             <span>{error}</span>

@@ -66,7 +66,7 @@ export function Sidebar({ me, conversations, users, openId, status, onOpenUser, 
       </header>
 
       <div className="flex-1 space-y-5 overflow-y-auto p-3">
-        <div role="search" className="relative">
+        <div role="search" aria-label="Conversations and people" className="relative">
           <label htmlFor={FILTER_INPUT_ID} className="sr-only">
             Filter conversations and people
           </label>
