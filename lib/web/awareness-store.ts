@@ -84,16 +84,19 @@ export class AwarenessStore {
 
   /** A new message delivered live: unread if someone else wrote it after the marker; they stopped typing. */
   receiveMessage(message: MessageDto): void {
+    let changed = false;
     const typists = this.typing.get(message.conversation_id);
     const timer = typists?.get(message.sender_id);
     if (timer) {
       clearTimeout(timer);
       typists!.delete(message.sender_id);
+      changed = true;
     }
     if (message.sender_id !== this.userId && !message.deleted && message.seq > (this.readSeq.get(message.conversation_id) ?? 0)) {
       this.unread.set(message.conversation_id, (this.unread.get(message.conversation_id) ?? 0) + 1);
+      changed = true;
     }
-    this.changed();
+    if (changed) this.changed();
   }
 
   /**
