@@ -44,6 +44,8 @@ export interface OpenConversation {
   conversation: ConversationDto;
   /** The most recent page of its history, oldest first. */
   messages: MessageDto[];
+  /** How far each other member has read, by user id. */
+  readBy?: Record<string, number>;
 }
 
 export interface ChatAppProps {
@@ -70,9 +72,10 @@ function absorbServerRender(store: ChatStore, { conversations, open }: ChatAppPr
   return store;
 }
 
-function absorbAwareness(awareness: AwarenessStore, { conversations, users }: ChatAppProps): AwarenessStore {
+function absorbAwareness(awareness: AwarenessStore, { conversations, users, open }: ChatAppProps): AwarenessStore {
   awareness.absorbConversations(conversations);
   awareness.absorbPeople(users);
+  if (open?.readBy) awareness.absorbReadMarkers(open.conversation.id, open.readBy);
   return awareness;
 }
 

@@ -117,6 +117,16 @@ export class AwarenessStore {
     this.changed();
   }
 
+  /** The others' read markers from a server render; a marker only ever moves forwards. */
+  absorbReadMarkers(conversationId: string, markers: Readonly<Record<string, number>>): void {
+    const readers = new Map(this.readBy.get(conversationId));
+    for (const [userId, seq] of Object.entries(markers)) {
+      if (userId !== this.userId && seq > (readers.get(userId) ?? 0)) readers.set(userId, seq);
+    }
+    this.readBy.set(conversationId, readers);
+    this.changed();
+  }
+
   receiveTyping({ conversation_id, user_id }: Omit<TypingDto, "type">): void {
     if (user_id === this.userId) return;
     const typists = this.typing.get(conversation_id) ?? new Map<string, ReturnType<typeof setTimeout>>();

@@ -100,7 +100,7 @@ describe("unread state in the browser", { timeout: 90_000 }, () => {
     await phone.context.close();
   });
 
-  it("shows 'Seen' under the user's last 1-on-1 message once the other person has read it", async () => {
+  it("shows 'Seen' under the user's last 1-on-1 message once the other person has read it, also after a reload", async () => {
     const [alice, bob] = await Promise.all([createUser(server.url, "alice", "Alice Archer"), createUser(server.url, "bob", "Bob Baker")]);
     const direct = await createConversation(server.url, alice, [bob]);
     const a = await openAs(alice, `/chat?c=${direct}`, PHONE);
@@ -111,6 +111,9 @@ describe("unread state in the browser", { timeout: 90_000 }, () => {
     await expectMessages(b.page, ["are you there?"]);
     await a.page.getByTestId("seen").waitFor();
     await expect(a.page.getByTestId("message").last().innerText()).resolves.toContain("are you there?");
+    await a.page.reload();
+    await expectMessages(a.page, ["are you there?"]);
+    await a.page.getByTestId("seen").waitFor();
     await screenshot(a.page, "seen-phone");
     await a.context.close();
     await b.context.close();

@@ -87,6 +87,13 @@ describe("AwarenessStore", () => {
     expect(store.getSnapshot().readBy.get("c1")?.get(OTHER)).toBe(4);
   });
 
+  it("takes the others' read markers from the server render without moving one back", () => {
+    const store = new AwarenessStore(ME);
+    store.receiveRead({ conversation_id: "c1", user_id: OTHER, seq: 4 }, () => 0);
+    store.absorbReadMarkers("c1", { [OTHER]: 2, [ME]: 9 });
+    expect([...(store.getSnapshot().readBy.get("c1") ?? [])]).toEqual([[OTHER, 4]]);
+  });
+
   it("shows someone typing for a few seconds, or until their message arrives", () => {
     vi.useFakeTimers();
     const store = new AwarenessStore(ME);

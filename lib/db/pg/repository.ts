@@ -239,6 +239,12 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         .where(eq(conversationMembers.conversationId, conversationId));
       return rows.map((row) => row.userId);
     },
+    async readMarkersOf(conversationId) {
+      return db
+        .select({ userId: conversationMembers.userId, lastReadSeq: conversationMembers.lastReadSeq })
+        .from(conversationMembers)
+        .where(eq(conversationMembers.conversationId, conversationId));
+    },
 
     async insertMessage(message) {
       const existing = await findStoredMessage(message.senderId, message.messageId);

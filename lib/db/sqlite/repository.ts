@@ -230,6 +230,13 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
         .all()
         .map((row) => row.userId);
     },
+    async readMarkersOf(conversationId) {
+      return db
+        .select({ userId: conversationMembers.userId, lastReadSeq: conversationMembers.lastReadSeq })
+        .from(conversationMembers)
+        .where(eq(conversationMembers.conversationId, conversationId))
+        .all();
+    },
 
     async insertMessage(message) {
       const result = db.transaction(
