@@ -12,7 +12,7 @@ export function PresenceDot({ presence, className = "" }: { presence: Presence |
       aria-hidden="true"
       data-testid="presence"
       data-online={online}
-      className={`inline-block h-2.5 w-2.5 shrink-0 rounded-full ring-2 ring-white ${online ? "bg-emerald-500" : "bg-slate-400"} ${className}`}
+      className={`inline-block h-2.5 w-2.5 shrink-0 rounded-full ring-2 ring-slate-50 ${online ? "bg-emerald-500" : "bg-slate-400"} ${className}`}
     />
   );
 }
