@@ -1,4 +1,4 @@
-import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
@@ -118,6 +118,34 @@ describe("connection state", { timeout: 90_000 }, () => {
     expect(stored.body.messages.filter((message) => message.content === "sent while offline")).toHaveLength(1);
     await a.context.close();
     await b.context.close();
+  });
+});
+
+describe("an expired session", { timeout: 90_000 }, () => {
+  it("is renewed when the server closes the socket for it, keeping what was being typed", async () => {
+    const [alice, bob] = await Promise.all([createUser(server.url, "alice"), createUser(server.url, "bob")]);
+    const direct = await createConversation(server.url, alice, [bob]);
+    const { context, page } = await newPage(browser, server.url, PHONE);
+    const sockets: WebSocketRoute[] = [];
+    await context.routeWebSocket(/\/ws$/, (socket) => {
+      socket.connectToServer();
+      sockets.push(socket);
+    });
+    await logIn(page, alice.username, alice.password);
+    await page.goto(`/chat?c=${direct}`);
+    await expectLive(page);
+    const composer = page.getByRole("textbox", { name: "Message" });
+    await composer.fill("a thought in progress");
+
+    const before = sockets.length;
+    await sockets.at(-1)!.close({ code: 4001, reason: "token expired" });
+    await expect.poll(() => sockets.length).toBeGreaterThan(before);
+    await expectLive(page);
+    expect(new URL(page.url()).pathname).toBe("/chat");
+    await expect(composer.inputValue()).resolves.toBe("a thought in progress");
+    await postMessage(server.url, bob, direct, "still live");
+    await expectMessages(page, ["still live"]);
+    await context.close();
   });
 });
 
