@@ -103,6 +103,8 @@ export function ChatApp(props: ChatAppProps) {
   const fetching = useRef(new Set<string>());
   const openId = open?.conversation.id ?? null;
   const openIdRef = useRef(openId);
+  /** The open conversation's newest message is on screen in a visible tab. */
+  const reading = useRef(false);
   const replyingTo = reply && reply.conversationId === openId ? reply.target : null;
 
   useEffect(() => {
@@ -145,7 +147,10 @@ export function ChatApp(props: ChatAppProps) {
       },
       onMessage: (message) => {
         if (!store.receive(message)) void learnConversation(message.conversation_id);
-        awareness.receiveMessage(message);
+        // A message arriving under the reader's eyes is read as it lands, never counted as unread.
+        const seen = reading.current && !document.hidden && message.conversation_id === openIdRef.current;
+        awareness.receiveMessage(message, seen);
+        if (seen) markRead(message.conversation_id, message.seq);
         if (message.sender_id !== me.id) alertAbout(message);
       },
       onAwareness: receiveAwareness,
@@ -177,6 +182,16 @@ export function ChatApp(props: ChatAppProps) {
     if (await getSession()) return true;
     router.replace("/");
     return false;
+  }
+
+  /** Everything up to seq was on screen: the marker moves here at once, and on the server. */
+  function markRead(conversationId: string, seq: number) {
+    if (seq <= (awareness.getSnapshot().readSeq.get(conversationId) ?? 0)) return;
+    awareness.receiveRead({ conversation_id: conversationId, user_id: me.id, seq }, () => 0);
+    store.clearMentioned(conversationId);
+    if (!connection.current?.send({ type: "read", conversation_id: conversationId, seq })) {
+      void reachable(markReadAction({ conversation_id: conversationId, seq }));
+    }
   }
 
   function receiveAwareness(frame: AwarenessFrame) {
@@ -305,17 +320,14 @@ export function ChatApp(props: ChatAppProps) {
   const failed = useMemo(() => snapshot.pending.filter((message) => message.failed), [snapshot.pending]);
   useSendRetry(failed, status === "online", retry);
 
-  const onSeen = useCallback(
-    (seq: number) => {
-      if (!openId || seq <= (awareness.getSnapshot().readSeq.get(openId) ?? 0)) return;
-      awareness.receiveRead({ conversation_id: openId, user_id: me.id, seq }, () => 0);
-      store.clearMentioned(openId);
-      if (!connection.current?.send({ type: "read", conversation_id: openId, seq })) {
-        void reachable(markReadAction({ conversation_id: openId, seq }));
-      }
-    },
-    [openId, awareness, store, me.id],
-  );
+  const onSeen = useCallback((seq: number) => {
+    if (openIdRef.current) markRead(openIdRef.current, seq);
+    // markRead uses only the stores and refs.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const onReading = useCallback((now: boolean) => {
+    reading.current = now;
+  }, []);
 
   const sendTyping = useMemo(() => typingSender((conversationId) => connection.current?.send({ type: "typing", conversation_id: conversationId })), []);
 
@@ -437,6 +449,7 @@ export function ChatApp(props: ChatAppProps) {
               readSeq={aware.readSeq.get(conversation.id) ?? null}
               seenSeq={other ? (aware.readBy.get(conversation.id)?.get(other.id) ?? null) : null}
               onSeen={onSeen}
+              onReading={onReading}
             />
             <TypingIndicator names={typingNames} />
             <Composer

@@ -33,6 +33,8 @@ interface MessageListProps {
   seenSeq?: number | null;
   /** The newest message was on screen in a visible tab: everything up to seq is read. */
   onSeen?: (seq: number) => void;
+  /** Whether the newest message is on screen in a visible tab, as it changes. */
+  onReading?: (reading: boolean) => void;
 }
 
 /** How long a message jumped to stays highlighted. */
@@ -68,7 +70,7 @@ function look(bubble: Bubble): keyof typeof BUBBLE_LOOK {
 
 const MESSAGE_COLUMN = "max-w-[85%] sm:max-w-[70%] xl:max-w-[42rem]";
 
-export function MessageList({ me, members, messages, pending, hasOlder, moderates, focusId, onLoadOlder, onRetry, handlers, readSeq = null, seenSeq = null, onSeen }: MessageListProps) {
+export function MessageList({ me, members, messages, pending, hasOlder, moderates, focusId, onLoadOlder, onRetry, handlers, readSeq = null, seenSeq = null, onSeen, onReading }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const bottom = useRef<HTMLDivElement>(null);
   const following = useRef(true);
@@ -133,9 +135,14 @@ export function MessageList({ me, members, messages, pending, hasOlder, moderate
     if (following.current || lastMine) element.scrollTop = element.scrollHeight;
   }, [firstId, lastKey, lastMine]);
 
+  const reading = bottomInView && pageVisible;
   useEffect(() => {
-    if (bottomInView && pageVisible && newestSeq > 0) onSeen?.(newestSeq);
-  }, [bottomInView, pageVisible, newestSeq, onSeen]);
+    onReading?.(reading);
+    return () => onReading?.(false);
+  }, [reading, onReading]);
+  useEffect(() => {
+    if (reading && newestSeq > 0) onSeen?.(newestSeq);
+  }, [reading, newestSeq, onSeen]);
 
   const focusLoaded = focusId !== null && byId.has(focusId);
   useEffect(() => {

@@ -82,8 +82,11 @@ export class AwarenessStore {
     this.presence.set(person.id, { online: person.online, last_seen_at: person.last_seen_at });
   }
 
-  /** A new message delivered live: unread if someone else wrote it after the marker; they stopped typing. */
-  receiveMessage(message: MessageDto): void {
+  /**
+   * A new message delivered live: its sender stopped typing, and it is unread if someone else
+   * wrote it after the marker, unless it arrived `seen`, under the reader's eyes.
+   */
+  receiveMessage(message: MessageDto, seen = false): void {
     let changed = false;
     const typists = this.typing.get(message.conversation_id);
     const timer = typists?.get(message.sender_id);
@@ -92,7 +95,7 @@ export class AwarenessStore {
       typists!.delete(message.sender_id);
       changed = true;
     }
-    if (message.sender_id !== this.userId && !message.deleted && message.seq > (this.readSeq.get(message.conversation_id) ?? 0)) {
+    if (!seen && message.sender_id !== this.userId && !message.deleted && message.seq > (this.readSeq.get(message.conversation_id) ?? 0)) {
       this.unread.set(message.conversation_id, (this.unread.get(message.conversation_id) ?? 0) + 1);
       changed = true;
     }
@@ -105,9 +108,12 @@ export class AwarenessStore {
    */
   receiveRead({ conversation_id, user_id, seq }: Omit<ReadReceiptDto, "type">, stillUnread: (seq: number) => number): void {
     if (user_id === this.userId) {
-      if (seq < (this.readSeq.get(conversation_id) ?? 0)) return;
+      const unread = this.unread.get(conversation_id) ?? 0;
+      const known = this.readSeq.get(conversation_id) ?? 0;
+      // The echo of the user's own read, from this page or another tab, usually changes nothing.
+      if (seq < known || (seq === known && unread === 0)) return;
       this.readSeq.set(conversation_id, seq);
-      this.unread.set(conversation_id, Math.min(this.unread.get(conversation_id) ?? 0, stillUnread(seq)));
+      this.unread.set(conversation_id, Math.min(unread, stillUnread(seq)));
     } else {
       const readers = new Map(this.readBy.get(conversation_id));
       if (seq <= (readers.get(user_id) ?? 0)) return;

@@ -64,6 +64,13 @@ describe("AwarenessStore", () => {
     expect(store.getSnapshot().unread.get("c1")).toBe(1);
   });
 
+  it("does not count a message that arrived under the reader's eyes", () => {
+    const store = new AwarenessStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    store.receiveMessage(message(1), true);
+    expect(store.getSnapshot().unread.get("c1")).toBe(0);
+  });
+
   it("clears what the user's own read marker passed, from this device or another", () => {
     const store = new AwarenessStore(ME);
     store.absorbConversations([conversation("c1", { unread_count: 3 })]);
