@@ -4,8 +4,16 @@ import { useState, useSyncExternalStore } from "react";
 
 const noSubscription = () => () => undefined;
 
+let permissionOnLoad: NotificationPermission | "unsupported" | null = null;
+
+/**
+ * Read once per page: the browser answers Notification.permission by asking its own process,
+ * which cost a millisecond on every render of the chat screen. A change made here is kept in
+ * the toggle's state.
+ */
 function currentPermission(): NotificationPermission | "unsupported" {
-  return "Notification" in window ? Notification.permission : "unsupported";
+  permissionOnLoad ??= "Notification" in window ? Notification.permission : "unsupported";
+  return permissionOnLoad;
 }
 
 /**
