@@ -10,11 +10,17 @@ export function titleWithUnread(title: string, total: number): string {
 
 const ICON_SIZE = 64;
 
+/** Drawn icons by the text on their badge: at most ten, each encoded once. */
+const drawn = new Map<string, string>();
+
 /**
  * The favicon with a red count drawn on it, as a data: URL (the page's CSP allows data: images).
  * Null where a canvas cannot be drawn on.
  */
 function badgedIcon(base: HTMLImageElement | null, total: number): string | null {
+  const label = total > 9 ? "9+" : String(total);
+  const known = drawn.get(label);
+  if (known) return known;
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = ICON_SIZE;
   const context = canvas.getContext("2d");
@@ -28,8 +34,10 @@ function badgedIcon(base: HTMLImageElement | null, total: number): string | null
   context.font = `bold ${ICON_SIZE * 0.4}px sans-serif`;
   context.textAlign = "center";
   context.textBaseline = "middle";
-  context.fillText(total > 9 ? "9+" : String(total), ICON_SIZE * 0.68, ICON_SIZE * 0.34);
-  return canvas.toDataURL("image/png");
+  context.fillText(label, ICON_SIZE * 0.68, ICON_SIZE * 0.34);
+  const url = canvas.toDataURL("image/png");
+  drawn.set(label, url);
+  return url;
 }
 
 /** Keeps the tab title and favicon showing the unread total; both return to normal at zero. */
@@ -45,6 +53,11 @@ export function useUnreadBadge(total: number): void {
     const plain = links[0]?.dataset.plainHref;
     if (total === 0 || !plain) {
       for (const link of links) link.href = link.dataset.plainHref ?? link.href;
+      return;
+    }
+    const known = drawn.get(total > 9 ? "9+" : String(total));
+    if (known) {
+      for (const link of links) link.href = known;
       return;
     }
     const base = new Image();
