@@ -78,7 +78,14 @@ try {
     await older.click();
     await page.waitForFunction((count) => document.querySelectorAll('[data-testid="message"]').length > count, shown);
   }
+  // Loading history keeps the view where it was; the reader goes back down to follow the conversation.
+  await page.getByRole("button", { name: "Jump to latest" }).click();
 
+  // The renderer's own accounting, to tell script from style and layout work per message.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const metrics = async () => Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map(({ name, value }) => [name, value]));
+  const before = await metrics();
   for (let i = 1; i <= SAMPLES; i++) {
     const text = `benchmark message ${i}`;
     await page.evaluate((waitingFor) => {
@@ -89,12 +96,17 @@ try {
     await page.waitForFunction((count) => (window as unknown as { __bench: { timings: unknown[] } }).__bench.timings.length >= count, i);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const after = await metrics();
+  const perMessage = (name: string) => (((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / SAMPLES;
   const timings = await page.evaluate(() => (window as unknown as { __bench: { timings: Timing[] } }).__bench.timings);
   const shown = await page.getByTestId("message").count();
   console.log(`receive-to-paint with ${shown - SAMPLES}..${shown} messages open, ${SAMPLES} messages received one at a time`);
   console.log(summary("frame -> DOM", timings.map((timing) => timing.dom)));
   console.log(summary("frame -> layout", timings.map((timing) => timing.layout)));
   console.log(summary("frame -> paint", timings.map((timing) => timing.paint)));
+  console.log(
+    `renderer work per message: script ${perMessage("ScriptDuration").toFixed(1)} ms  style ${perMessage("RecalcStyleDuration").toFixed(1)} ms  layout ${perMessage("LayoutDuration").toFixed(1)} ms`,
+  );
 } finally {
   await browser.close();
   await server.stop();
