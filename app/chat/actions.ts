@@ -1,5 +1,6 @@
 "use server";
 
+import { markRead } from "@/lib/chat/awareness";
 import { createConversation, getConversation } from "@/lib/chat/conversations";
 import { addMembers, removeMember, renameGroup } from "@/lib/chat/groups";
 import { listHistory, type HistoryPage } from "@/lib/chat/history";
@@ -15,6 +16,7 @@ import {
   messageRefSchema,
   olderMessagesSchema,
   reactionSchema,
+  readMarkerSchema,
   removeMemberSchema,
   renameGroupFormSchema,
   searchSchema,
@@ -124,4 +126,12 @@ export async function reactAction(input: unknown): Promise<ActionResult<MessageD
 
 export async function searchAction(input: unknown): Promise<ActionResult<MessageDto[]>> {
   return userActionResult(async (user) => searchMessages(user.id, parseActionInput(searchSchema, input)));
+}
+
+/** Moves the read marker where no WebSocket carries it (the event stream only listens). */
+export async function markReadAction(input: unknown): Promise<ActionResult<number>> {
+  return userActionResult(async (user) => {
+    const { conversation_id, seq } = parseActionInput(readMarkerSchema.extend(conversationRefSchema.shape), input);
+    return (await markRead(user.id, conversation_id, seq)).receipt.seq;
+  });
 }

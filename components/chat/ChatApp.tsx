@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { getSession, signOut } from "next-auth/react";
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 
 import {
   addGroupMembers,
@@ -11,6 +11,7 @@ import {
   editMessageAction,
   loadConversation,
   loadOlderMessages,
+  markReadAction,
   openDirectConversation,
   postMessage,
   reactAction,
@@ -18,31 +19,44 @@ import {
   renameGroupConversation,
 } from "@/app/chat/actions";
 import type { HistoryPage } from "@/lib/chat/history";
-import type { AttachmentDto, ConversationDto, MessageDto, UserDto } from "@/lib/chat/present";
+import type { AttachmentDto, ConversationDto, MessageDto, PersonDto, UserDto } from "@/lib/chat/present";
 import { DEFAULT_PAGE_SIZE } from "@/lib/chat/limits";
-import { reachable, SESSION_ENDED, type ActionResult } from "@/lib/web/action-result";
+import { reachable, SESSION_ENDED, UNREACHABLE_ERROR, type ActionResult } from "@/lib/web/action-result";
+import { chime, notify } from "@/lib/web/alerts";
+import { AwarenessStore, unreadTotal } from "@/lib/web/awareness-store";
 import { ChatStore, type PendingMessage } from "@/lib/web/chat-store";
 import { conversationLabel, displayName, newMessageId } from "@/lib/web/display";
-import { LiveConnection, sameOriginSocketUrl } from "@/lib/web/live-connection";
+import { LiveConnection, sameOriginSocketUrl, type AwarenessFrame } from "@/lib/web/live-connection";
+import { typingSender } from "@/lib/web/typing-sender";
+import { useUnreadBadge } from "@/lib/web/unread-badge";
+import { useBrowserOnline } from "@/lib/web/use-online";
+import { useSendRetry } from "@/lib/web/use-send-retry";
+import { useShortcuts } from "@/lib/web/use-shortcuts";
 
 import { Composer, type ReplyTarget } from "./Composer";
+import { ConnectionBadge } from "./ConnectionBadge";
 import { GroupInfo } from "./GroupInfo";
 import type { MessageHandlers } from "./MessageItem";
 import { MessageList } from "./MessageList";
 import { NotificationToggle } from "./NotificationToggle";
+import { PresenceDot, PresenceText } from "./PresenceDot";
 import { SearchBox } from "./SearchBox";
-import { Sidebar } from "./Sidebar";
+import { FILTER_INPUT_ID, Sidebar } from "./Sidebar";
+import { SoundToggle } from "./SoundToggle";
+import { TypingIndicator } from "./TypingIndicator";
 
 export interface OpenConversation {
   conversation: ConversationDto;
   /** The most recent page of its history, oldest first. */
   history: HistoryPage;
+  /** How far each other member has read, by user id. */
+  readBy?: Record<string, number>;
 }
 
 export interface ChatAppProps {
   me: UserDto;
   conversations: ConversationDto[];
-  users: UserDto[];
+  users: PersonDto[];
   open: OpenConversation | null;
   /** Shown instead of a conversation, e.g. when the address named one that is not the user's. */
   notice?: string;
@@ -63,6 +77,13 @@ function absorbServerRender(store: ChatStore, { conversations, open }: ChatAppPr
   return store;
 }
 
+function absorbAwareness(awareness: AwarenessStore, { conversations, users, open }: ChatAppProps): AwarenessStore {
+  awareness.absorbConversations(conversations);
+  awareness.absorbPeople(users);
+  if (open?.readBy) awareness.absorbReadMarkers(open.conversation.id, open.readBy);
+  return awareness;
+}
+
 /**
  * The chat screen. The server render supplies the conversation list and the open
  * conversation's recent history; from then on a WebSocket keeps both current.
@@ -72,6 +93,13 @@ export function ChatApp(props: ChatAppProps) {
   const router = useRouter();
   const [store] = useState(() => absorbServerRender(new ChatStore(me.id), props));
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const [awareness] = useState(() => absorbAwareness(new AwarenessStore(me.id), props));
+  const aware = useSyncExternalStore(awareness.subscribe, awareness.getSnapshot, awareness.getSnapshot);
+  const connection = useRef<LiveConnection | null>(null);
+  const browserOnline = useBrowserOnline();
+  // The socket may not have noticed yet that the network is gone; the browser has.
+  const status = browserOnline ? snapshot.status : "offline";
+  useUnreadBadge(unreadTotal(aware.unread));
   const [error, setError] = useState<string | null>(null);
   const [infoOpen, setInfoOpen] = useState(false);
   // A reply being written belongs to its conversation; opening another one leaves it behind.
@@ -81,6 +109,8 @@ export function ChatApp(props: ChatAppProps) {
   const fetching = useRef(new Set<string>());
   const openId = open?.conversation.id ?? null;
   const openIdRef = useRef(openId);
+  /** The open conversation's newest message is on screen in a visible tab. */
+  const reading = useRef(false);
   const replyingTo = reply && reply.conversationId === openId ? reply.target : null;
 
   useEffect(() => {
@@ -97,7 +127,8 @@ export function ChatApp(props: ChatAppProps) {
   // Each navigation re-renders on the server; what it brings is merged, never replacing live state.
   useLayoutEffect(() => {
     absorbServerRender(store, props);
-  }, [store, props]);
+    absorbAwareness(awareness, props);
+  }, [store, awareness, props]);
 
   const learnConversation = useCallback(
     async (conversationId: string) => {
@@ -111,21 +142,30 @@ export function ChatApp(props: ChatAppProps) {
   );
 
   useEffect(() => {
-    const connection = new LiveConnection({
+    const live = new LiveConnection({
       url: sameOriginSocketUrl(window.location),
       eventStreamUrl: "/events",
       cursors: () => store.cursors(),
-      onStatus: (status) => store.setStatus(status),
+      onStatus: (status) => {
+        store.setStatus(status);
+        // What failed while the server was out of reach is stale once it answers again.
+        if (status === "online") setError((shown) => (shown === UNREACHABLE_ERROR ? null : shown));
+      },
       onMessage: (message) => {
         const mentioned = store.mentionsAnew(message, true);
         if (!store.receive(message)) void learnConversation(message.conversation_id);
-        if (mentioned) noticeMention(message);
+        // A message arriving under the reader's eyes is read as it lands, never counted as unread.
+        const seen = reading.current && !document.hidden && message.conversation_id === openIdRef.current;
+        awareness.receiveMessage(message, seen);
+        if (seen) markRead(message.conversation_id, message.seq);
+        if (message.sender_id !== me.id) alertAbout(message, mentioned);
       },
+      onAwareness: receiveAwareness,
       // An edit that adds a mention of the user notifies them as a new message naming them does.
       onMessageUpdated: (frame) => {
         const mentioned = store.mentionsAnew(frame.message, false);
         if (!store.receiveUpdate(frame)) void learnConversation(frame.conversation_id);
-        if (mentioned) noticeMention(frame.message);
+        if (mentioned) alertAbout(frame.message, true);
       },
       // An addition of this user is how a conversation appears live: it is loaded then.
       onChange: (change) => {
@@ -135,42 +175,78 @@ export function ChatApp(props: ChatAppProps) {
         store.forget(conversationId);
         if (openIdRef.current === conversationId) router.push("/chat");
       },
-      onPresence: (presence) => store.applyPresence(presence.user_id, presence.online, presence.last_seen_at),
       // Asking for the session renews the cookie if it still stands; a revoked one sends the
       // user to log in, and the draft waits for them in session storage.
-      onSessionEnded: async () => {
-        if (await getSession()) return true;
-        router.replace("/");
-        return false;
-      },
+      onSessionEnded: renewSession,
     });
-    const retry = () => connection.retryNow();
+    connection.current = live;
+    const retry = () => live.retryNow();
     window.addEventListener("online", retry);
-    connection.start();
+    live.start();
     return () => {
       window.removeEventListener("online", retry);
-      connection.stop();
+      live.stop();
+      connection.current = null;
     };
-    // noticeMention reads only refs and the store, so the connection need not restart for it.
+    // alertAbout and receiveAwareness read only refs and the stores, so the connection need not restart for them.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store, learnConversation, router]);
+  }, [store, awareness, learnConversation, router]);
 
-  /** A mention is marked on its conversation unless it is being read, and notified when the tab is hidden. */
-  function noticeMention(message: MessageDto) {
-    if (document.hidden || message.conversation_id !== openIdRef.current) store.markMentioned(message.conversation_id);
-    if (!document.hidden || !("Notification" in window) || Notification.permission !== "granted") return;
-    const sender = store.getSnapshot().conversations.find((item) => item.id === message.conversation_id)?.members.find((member) => member.id === message.sender_id);
-    const notification = new Notification(`${sender ? displayName(sender) : "Someone"} mentioned you`, { body: message.content, tag: message.id });
-    notification.onclick = () => {
-      window.focus();
-      jumpTo(message);
-    };
+  /**
+   * Asking for the session renews the cookie if it still stands; a revoked one sends the user to
+   * log in, and drafts wait for them in session storage.
+   */
+  async function renewSession(): Promise<boolean> {
+    if (await getSession()) return true;
+    router.replace("/");
+    return false;
   }
 
-  /** An action refused for want of a session sends the user to log in again; other refusals are shown. */
+  /** Everything up to seq was on screen: the marker moves here at once, and on the server. */
+  function markRead(conversationId: string, seq: number) {
+    if (seq <= (awareness.getSnapshot().readSeq.get(conversationId) ?? 0)) return;
+    awareness.receiveRead({ conversation_id: conversationId, user_id: me.id, seq }, () => 0);
+    store.clearMentioned(conversationId);
+    if (!connection.current?.send({ type: "read", conversation_id: conversationId, seq })) {
+      void reachable(markReadAction({ conversation_id: conversationId, seq }));
+    }
+  }
+
+  function receiveAwareness(frame: AwarenessFrame) {
+    if (frame.type === "read") {
+      const stillUnread = (seq: number) =>
+        store.messagesOf(frame.conversation_id).filter((message) => message.sender_id !== me.id && !message.deleted && message.seq > seq).length;
+      awareness.receiveRead(frame, stillUnread);
+      if (frame.user_id === me.id) store.clearMentioned(frame.conversation_id);
+    } else if (frame.type === "typing") {
+      awareness.receiveTyping(frame);
+    } else {
+      awareness.receivePresence(frame);
+      store.applyPresence(frame.user_id, frame.online, frame.last_seen_at);
+    }
+  }
+
+  /**
+   * A message someone else wrote (or an edit that newly names the user), unless it is being
+   * read: a mention is marked on its conversation, a chime sounds, and a notification appears
+   * while the tab is hidden.
+   */
+  function alertAbout(message: MessageDto, mentioned: boolean) {
+    if (!document.hidden && message.conversation_id === openIdRef.current) return;
+    if (mentioned) store.markMentioned(message.conversation_id);
+    chime();
+    if (!document.hidden) return;
+    const conversation = store.getSnapshot().conversations.find((item) => item.id === message.conversation_id);
+    const sender = conversation?.members.find((member) => member.id === message.sender_id);
+    const who = sender ? displayName(sender) : "Someone";
+    const where = conversation?.is_group ? ` in ${conversationLabel(conversation, me.id).name}` : "";
+    notify(mentioned ? `${who} mentioned you${where}` : `${who}${where}`, message.content, message.id, () => jumpTo(message));
+  }
+
+  /** An action refused for want of a session renews it if it can, else sends the user to log in; other refusals are shown. */
   function report(result: ActionResult<unknown>) {
     if (result.ok) return;
-    if (result.error === SESSION_ENDED) return router.replace("/");
+    if (result.error === SESSION_ENDED) return void renewSession();
     setError(result.error);
   }
 
@@ -196,7 +272,10 @@ export function ChatApp(props: ChatAppProps) {
         reply_to: message.reply_to,
       }),
     );
-    if (result.ok) return store.absorbMessages(message.conversation_id, [result.data]);
+    if (result.ok) {
+      setError((shown) => (shown === UNREACHABLE_ERROR ? null : shown));
+      return store.absorbMessages(message.conversation_id, [result.data]);
+    }
     store.markPending(message.message_id, true);
     report(result);
   }
@@ -260,6 +339,38 @@ export function ChatApp(props: ChatAppProps) {
     void deliver(message);
   }
 
+  const failed = useMemo(() => snapshot.pending.filter((message) => message.failed), [snapshot.pending]);
+  useSendRetry(failed, status === "online", retry);
+
+  const onSeen = useCallback((seq: number) => {
+    if (openIdRef.current) markRead(openIdRef.current, seq);
+    // markRead uses only the stores and refs.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const onReading = useCallback((now: boolean) => {
+    reading.current = now;
+  }, []);
+
+  const sendTyping = useMemo(() => typingSender((conversationId) => connection.current?.send({ type: "typing", conversation_id: conversationId })), []);
+
+  useShortcuts({
+    onFilter: () => {
+      const filter = document.getElementById(FILTER_INPUT_ID);
+      // On a phone the list is hidden while a conversation is open: go back to it first.
+      if (filter && filter.offsetParent === null) router.push("/chat");
+      filter?.focus();
+    },
+    onMove: (step) => {
+      const list = snapshot.conversations;
+      const index = list.findIndex((item) => item.id === openId);
+      const next = list[index < 0 ? (step > 0 ? 0 : list.length - 1) : index + step];
+      if (next) router.push(`/chat?c=${next.id}`);
+    },
+    onEscape: () => {
+      if (document.activeElement === document.body || document.activeElement === null) document.getElementById("composer")?.focus();
+    },
+  });
+
   async function loadOlder(conversationId: string) {
     const first = store.messagesOf(conversationId)[0];
     if (!first) return;
@@ -297,30 +408,39 @@ export function ChatApp(props: ChatAppProps) {
   const conversation = openId ? (snapshot.conversations.find((item) => item.id === openId) ?? open!.conversation) : null;
   const messages = openId ? (snapshot.messages[openId] ?? []) : [];
   const label = conversation ? conversationLabel(conversation, me.id) : null;
+  const other = conversation && !conversation.is_group ? conversation.members.find((member) => member.id !== me.id) : undefined;
+  const typingNames = (openId ? (aware.typing.get(openId) ?? []) : []).map((id) => {
+    const member = conversation?.members.find((item) => item.id === id);
+    return member ? displayName(member) : "Someone";
+  });
 
   return (
-    <div className="mx-auto flex h-dvh max-w-6xl overflow-hidden bg-white shadow-xl">
+    <div className="mx-auto flex h-dvh max-w-[112rem] overflow-hidden bg-white shadow-xl">
       <aside
         aria-label="Chats"
-        className={`${conversation ? "hidden md:flex" : "flex"} w-full flex-col border-r border-slate-200 bg-slate-50 md:w-80 md:shrink-0`}
+        className={`${conversation ? "hidden md:flex" : "flex"} w-full flex-col border-r border-slate-200 bg-slate-50 md:w-80 md:shrink-0 xl:w-96`}
       >
         <Sidebar
           me={me}
           conversations={snapshot.conversations}
           users={users}
           openId={openId}
-          status={snapshot.status}
+          status={status}
           onOpenUser={(user) => void openUser(user)}
           onGroupCreated={show}
           onLogout={() => void logout()}
           mentioned={snapshot.mentioned}
+          unread={aware.unread}
+          presence={aware.presence}
         >
           <SearchBox me={me} conversations={snapshot.conversations} onOpen={jumpTo} />
           <NotificationToggle />
+          <SoundToggle />
         </Sidebar>
       </aside>
 
-      <main className={`${conversation ? "flex" : "hidden md:flex"} relative min-w-0 flex-1 flex-col`}>
+      {/* On a phone's list the pane is out of sight, but stays the page's main landmark and heading. */}
+      <main className={`${conversation ? "flex" : "sr-only md:not-sr-only md:flex"} relative min-w-0 flex-1 flex-col`}>
         {error ? (
           <div role="alert" className="flex items-center justify-between gap-2 bg-red-50 px-4 py-2 text-sm text-red-700">
             <span>{error}</span>
@@ -340,10 +460,12 @@ export function ChatApp(props: ChatAppProps) {
                 ←
               </Link>
               <div className="min-w-0 flex-1">
-                <h1 className="truncate text-base font-semibold text-slate-900" data-testid="conversation-title">
+                <h1 className="flex items-center gap-2 truncate text-base font-semibold text-slate-900" data-testid="conversation-title">
                   {label.name}
+                  {other ? <PresenceDot presence={aware.presence.get(other.id)} /> : null}
+                  {other ? <PresenceText presence={aware.presence.get(other.id)} /> : null}
                 </h1>
-                <p className="truncate text-xs text-slate-500">
+                <p className="truncate text-xs text-slate-600">
                   {conversation.is_group
                     ? `${label.detail} · ${conversation.members.map((member) => member.username).join(", ")}`
                     : label.detail}
@@ -359,6 +481,8 @@ export function ChatApp(props: ChatAppProps) {
                   Group info
                 </button>
               ) : null}
+              {/* On a phone the sidebar, and its badge, is hidden while a conversation is open. */}
+              <ConnectionBadge status={status} className="bg-slate-100 text-slate-700 md:hidden" />
             </header>
             {infoOpen && conversation.is_group ? (
               <GroupInfo
@@ -387,13 +511,19 @@ export function ChatApp(props: ChatAppProps) {
               onLoadOlder={() => loadOlder(conversation.id)}
               onRetry={retry}
               handlers={handlers}
+              readSeq={aware.readSeq.get(conversation.id) ?? null}
+              seenSeq={other ? (aware.readBy.get(conversation.id)?.get(other.id) ?? null) : null}
+              onSeen={onSeen}
+              onReading={onReading}
             />
+            <TypingIndicator names={typingNames} />
             <Composer
               conversationId={conversation.id}
               members={conversation.members.filter((member) => member.id !== me.id)}
               replyingTo={replyingTo}
               onCancelReply={() => setReply(null)}
               onSend={(content, attachments) => send(conversation.id, content, attachments)}
+              onTyping={() => sendTyping(conversation.id)}
             />
           </>
         ) : (
@@ -402,7 +532,7 @@ export function ChatApp(props: ChatAppProps) {
               💬
             </p>
             <h1 className="text-lg font-semibold text-slate-800">{notice ?? "Pick a conversation"}</h1>
-            <p className="max-w-xs text-sm text-slate-500">
+            <p className="max-w-xs text-sm text-slate-600">
               Choose a conversation on the left, click someone to start a 1-on-1, or create a group chat.
             </p>
           </div>

@@ -23,6 +23,8 @@ interface ComposerProps {
   replyingTo?: ReplyTarget | null;
   onCancelReply?: () => void;
   onSend: (content: string, attachments: AttachmentDto[]) => void;
+  /** The user typed into the draft: others may be told (the caller decides how often). */
+  onTyping?: () => void;
 }
 
 const MAX_SUGGESTIONS = 6;
@@ -44,7 +46,7 @@ let stagedCount = 0;
  * Enter sends, Shift+Enter starts a new line; typing @ suggests the conversation's members.
  * Files come by button, drag-and-drop or paste.
  */
-export function Composer({ conversationId, members = [], replyingTo = null, onCancelReply, onSend }: ComposerProps) {
+export function Composer({ conversationId, members = [], replyingTo = null, onCancelReply, onSend, onTyping }: ComposerProps) {
   // The server render has no storage: it starts empty and the browser fills the kept draft in.
   const draft = useSyncExternalStore(subscribeDrafts, () => loadDraft(conversationId), () => "");
   const [mention, setMention] = useState<ActiveMention | null>(null);
@@ -109,6 +111,7 @@ export function Composer({ conversationId, members = [], replyingTo = null, onCa
 
   function track(text: string, caret: number) {
     edit(text);
+    if (text.trim()) onTyping?.();
     setMention(activeMention(text, caret));
     setSelected(0);
   }

@@ -27,7 +27,7 @@ export interface QuotedMessage {
   deleted: boolean;
 }
 
-interface MessageItemProps {
+export interface MessageItemProps {
   message: MessageDto;
   meId: string;
   mine: boolean;
@@ -41,6 +41,8 @@ interface MessageItemProps {
   /** Opens an attached image in the viewer. */
   onView: (image: AttachmentDto) => void;
   time: ReactNode;
+  /** Follows a message by the same sender in the same minute: name and time are left to screen readers. */
+  grouped?: boolean;
 }
 
 /** A touch held this long opens the actions, as a long-press does in phone chat apps. */
@@ -53,7 +55,7 @@ const ACTION_BUTTON =
  * One stored message: its quoted original, its body (or an editor in its place), its reactions
  * and the actions on it, shown on hover, on keyboard focus, or after a long-press.
  */
-export function MessageItem({ message, meId, mine, sender, quoted, canDelete, mentions, bubbleClass, handlers, onView, time }: MessageItemProps) {
+export function MessageItem({ message, meId, mine, sender, quoted, canDelete, mentions, bubbleClass, handlers, onView, time, grouped = false }: MessageItemProps) {
   const [showActions, setShowActions] = useState(false);
   const [picking, setPicking] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
@@ -98,7 +100,7 @@ export function MessageItem({ message, meId, mine, sender, quoted, canDelete, me
       onPointerCancel={cancelPress}
     >
       <div className={`relative flex max-w-[85%] flex-col sm:max-w-[70%] ${mine ? "items-end" : "items-start"}`}>
-        <div className="mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500">
+        <div className={grouped ? "sr-only" : "mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500"}>
           <span className="font-medium text-slate-700">{sender}</span>
           {time}
           {message.edited_at && !message.deleted ? (

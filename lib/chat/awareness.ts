@@ -27,6 +27,13 @@ export async function markRead(callerId: string, conversationId: string, seq: nu
   return { receipt, changed: result.changed };
 }
 
+/** How far each other member of a conversation has read, for the caller, who must be a member. */
+export async function othersReadMarkers(callerId: string, conversationId: string): Promise<Record<string, number>> {
+  await requireMembership(conversationId, callerId);
+  const markers = await (await getRepository()).readMarkersOf(conversationId);
+  return Object.fromEntries(markers.filter((marker) => marker.userId !== callerId).map((marker) => [marker.userId, marker.lastReadSeq]));
+}
+
 /** A user shows as typing in a conversation at most this often. */
 export const TYPING_INTERVAL_MS = 2_000;
 const TYPING_MEMORY = 10_000;

@@ -170,6 +170,8 @@ export interface ChatRepository {
    */
   markRead(conversationId: string, userId: string, seq: number): Promise<{ lastReadSeq: number; changed: boolean } | null>;
   memberIdsOf(conversationId: string): Promise<string[]>;
+  /** Every member's read marker: how far each has read. */
+  readMarkersOf(conversationId: string): Promise<{ userId: string; lastReadSeq: number }[]>;
 
   /**
    * Stores the message with its event, under the conversation's next seq, and announces the

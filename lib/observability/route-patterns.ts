@@ -20,6 +20,8 @@ export function builtRoutes(distDir: string): string[] {
 }
 
 const ROUTE_FILE = /^(route|page)\.(ts|tsx|js|jsx)$/;
+/** Metadata image files (app/icon.svg, app/favicon.ico…) are served under their own names. */
+const METADATA_IMAGE_FILE = /^(icon|apple-icon|favicon)\d*\.(ico|svg|png|jpe?g|gif)$/;
 
 /** App Router segments that do not appear in the URL: route groups and parallel-route slots. */
 const isHiddenSegment = (segment: string) => /^\(.*\)$/.test(segment) || segment.startsWith("@");
@@ -36,6 +38,8 @@ export function sourceRoutes(appDir: string): string[] {
         walk(path.join(dir, entry.name), isHiddenSegment(entry.name) ? segments : [...segments, entry.name]);
       } else if (entry.isFile() && ROUTE_FILE.test(entry.name)) {
         routes.push(`/${segments.join("/")}`);
+      } else if (entry.isFile() && METADATA_IMAGE_FILE.test(entry.name)) {
+        routes.push(`/${[...segments, entry.name].join("/")}`);
       }
     }
   };

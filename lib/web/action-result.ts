@@ -6,7 +6,9 @@ export type ActionResult<T> =
 
 export const SESSION_ENDED = "Your session has ended. Sign in again.";
 
-const UNREACHABLE = { ok: false, error: "Could not reach the server. Check your connection and try again." } as const;
+export const UNREACHABLE_ERROR = "Could not reach the server. Check your connection and try again.";
+
+const UNREACHABLE = { ok: false, error: UNREACHABLE_ERROR } as const;
 
 /** A server action call that fails in transit (offline, server restarting) becomes a message too. */
 export function reachable<T>(call: Promise<ActionResult<T>>): Promise<ActionResult<T>> {

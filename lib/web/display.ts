@@ -21,13 +21,56 @@ export function conversationLabel(conversation: ConversationDto, userId: string)
   return other ? { name: displayName(other), detail: `@${other.username}` } : { name: "Conversation", detail: "" };
 }
 
+const TIME_OF_DAY = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const DATE_AND_TIME = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const DAY = new Intl.DateTimeFormat(undefined, { weekday: "long", month: "long", day: "numeric" });
+const DAY_OF_ANOTHER_YEAR = new Intl.DateTimeFormat(undefined, { weekday: "long", year: "numeric", month: "long", day: "numeric" });
+
+/**
+ * Formatting a date is slow next to everything else a message row does, and a row's text
+ * changes only when the day turns; so each text is formatted once per timestamp and day.
+ */
+const formatted = new Map<string, string>();
+const MAX_FORMATTED = 5_000;
+
+function cached(key: string, format: () => string): string {
+  let text = formatted.get(key);
+  if (text === undefined) {
+    if (formatted.size >= MAX_FORMATTED) formatted.clear();
+    text = format();
+    formatted.set(key, text);
+  }
+  return text;
+}
+
+/** The local calendar day of a moment, as a key that sorts and compares. */
+export function localDayKey(date: Date): string {
+  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
+}
+
 /** Local time of day for today's messages, with the date for older ones. */
 export function formatMessageTime(iso: string, now: Date = new Date()): string {
   const date = new Date(iso);
-  const sameDay = date.toDateString() === now.toDateString();
-  return sameDay
-    ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-    : date.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  const sameDay = localDayKey(date) === localDayKey(now);
+  return cached(`${sameDay ? "t" : "d"}${iso}`, () => (sameDay ? TIME_OF_DAY : DATE_AND_TIME).format(date));
+}
+
+/** A day separator's words: "Today", "Yesterday", or the date. */
+export function formatDay(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  const day = localDayKey(date);
+  if (day === localDayKey(now)) return "Today";
+  if (day === localDayKey(yesterday)) return "Yesterday";
+  return cached(`D${day}`, () => (date.getFullYear() === now.getFullYear() ? DAY : DAY_OF_ANOTHER_YEAR).format(date));
+}
+
+/** A sidebar row's time: the time of day today, the date before. */
+export function formatListTime(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (localDayKey(date) === localDayKey(now)) return cached(`t${iso}`, () => TIME_OF_DAY.format(date));
+  return cached(`L${localDayKey(date)}`, () => date.toLocaleDateString(undefined, { month: "short", day: "numeric" }));
 }
 
 /** A random idempotency key; crypto.randomUUID needs a secure context, getRandomValues does not. */

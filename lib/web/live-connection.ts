@@ -1,4 +1,4 @@
-import type { MessageDto, PresenceDto } from "@/lib/chat/present";
+import type { MessageDto, PresenceDto, ReadReceiptDto, TypingDto } from "@/lib/chat/present";
 import { CLOSE_CODES, type ConversationRemovedFrame, type EventFrame, type MessageUpdatedFrame, type SyncedFrame, type SyncRequest } from "@/lib/realtime/wire";
 import type { ConnectionStatus, GroupChange } from "@/lib/web/chat-store";
 
@@ -18,7 +18,8 @@ export interface LiveConnectionOptions {
   onMessageUpdated: (frame: MessageUpdatedFrame) => void;
   onChange?: (change: GroupChange) => void;
   onRemoved?: (conversationId: string) => void;
-  onPresence?: (presence: PresenceDto) => void;
+  /** Who read how far, who is typing, who came online: frames that are not events of a stream. */
+  onAwareness?: (frame: AwarenessFrame) => void;
   onStatus: (status: ConnectionStatus) => void;
   /**
    * The server closed the socket because its session expired or was revoked (4001). Resolves
@@ -29,12 +30,12 @@ export interface LiveConnectionOptions {
   maxDelayMs?: number;
 }
 
-type IncomingFrame =
-  | EventFrame
-  | ConversationRemovedFrame
-  | PresenceDto
-  | Pick<SyncedFrame, "type" | "more">
-  | { type: "other" };
+export type AwarenessFrame = ReadReceiptDto | TypingDto | PresenceDto;
+
+/** What the client sends besides sync: its read marker and that the user is typing. */
+export type OutgoingFrame = { type: "read"; conversation_id: string; seq: number } | { type: "typing"; conversation_id: string };
+
+type IncomingFrame = EventFrame | ConversationRemovedFrame | AwarenessFrame | Pick<SyncedFrame, "type" | "more"> | { type: "other" };
 
 function isMessage(value: unknown): value is MessageDto {
   if (typeof value !== "object" || value === null) return false;
@@ -63,7 +64,7 @@ function parseFrame(data: unknown): IncomingFrame {
     return { type: "other" };
   }
   if (typeof frame !== "object" || frame === null) return { type: "other" };
-  const { type, message, more, conversation_id, seq, conversation, user_id } = frame as Record<string, unknown>;
+  const { type, message, more, seq, conversation_id, conversation, user_id, online, last_seen_at } = frame as Record<string, unknown>;
   if (type === "message" && isMessage(message)) return { type, message };
   if (type === "message_updated" && isMessage(message) && typeof seq === "number" && typeof conversation_id === "string") {
     return { type, seq, conversation_id, message };
@@ -73,7 +74,13 @@ function parseFrame(data: unknown): IncomingFrame {
     return frame as EventFrame;
   }
   if (type === "conversation_removed" && typeof conversation_id === "string") return frame as ConversationRemovedFrame;
-  if (type === "presence" && typeof user_id === "string") return frame as PresenceDto;
+  if (type === "read" && typeof conversation_id === "string" && typeof user_id === "string" && typeof seq === "number") {
+    return { type, conversation_id, user_id, seq };
+  }
+  if (type === "typing" && typeof conversation_id === "string" && typeof user_id === "string") return { type, conversation_id, user_id };
+  if (type === "presence" && typeof user_id === "string" && typeof online === "boolean") {
+    return { type, user_id, online, last_seen_at: typeof last_seen_at === "string" ? last_seen_at : null };
+  }
   if (type === "synced") return { type, more: Array.isArray(more) ? more.filter((id) => typeof id === "string") : [] };
   return { type: "other" };
 }
@@ -139,6 +146,16 @@ export class LiveConnection {
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.connect();
+  }
+
+  /**
+   * Sends a frame over the open WebSocket; false when there is none (between reconnections, or
+   * on the event stream, which only listens), so the caller can use another way or drop it.
+   */
+  send(frame: OutgoingFrame): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN || this.status !== "online") return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
   }
 
   private setStatus(status: ConnectionStatus): void {
@@ -233,8 +250,8 @@ export class LiveConnection {
       this.options.onChange?.(frame);
     } else if (frame.type === "conversation_removed") {
       this.options.onRemoved?.(frame.conversation_id);
-    } else if (frame.type === "presence") {
-      this.options.onPresence?.(frame);
+    } else if (frame.type === "read" || frame.type === "typing" || frame.type === "presence") {
+      this.options.onAwareness?.(frame);
     } else if (frame.type === "synced") {
       // The server replays a bounded number per conversation; `more` asks for another round
       // (the event stream starts the next round itself).

@@ -52,7 +52,6 @@ function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl =
     },
     onChange: (change) => recorder.changes.push(change),
     onRemoved: (conversationId) => recorder.removed.push(conversationId),
-    onPresence: () => undefined,
     onStatus: (status) => recorder.statuses.push(status),
     initialDelayMs: 50,
     maxDelayMs: 200,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
-import { expectMessages, launchBrowser, logIn, newPage, screenshot, sendMessage } from "./browser";
+import { expectLive, expectMessages, launchBrowser, logIn, newPage, screenshot, sendMessage } from "./browser";
 
 let server: TestServer;
 let browser: Browser;
@@ -22,8 +22,8 @@ async function openAs(user: TestUser, conversationId: string, options: Parameter
   const session = await newPage(browser, server.url, options);
   await logIn(session.page, user.username, user.password);
   await session.page.goto(`/chat?c=${conversationId}`);
-  // On a phone the open conversation hides the sidebar, and the connection badge with it.
-  await session.page.getByRole("status", { name: "Connection: Live", includeHidden: true }).waitFor({ state: "attached" });
+  // On a phone the open conversation hides the sidebar; the conversation's header shows the connection instead.
+  await expectLive(session.page);
   return session;
 }
 

@@ -243,6 +243,12 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     async memberIdsOf(conversationId) {
       return memberIdsIn(db, conversationId);
     },
+    async readMarkersOf(conversationId) {
+      return db
+        .select({ userId: conversationMembers.userId, lastReadSeq: conversationMembers.lastReadSeq })
+        .from(conversationMembers)
+        .where(eq(conversationMembers.conversationId, conversationId));
+    },
 
     async insertMessage(message) {
       const existing = await findStoredMessage(message.senderId, message.messageId);

@@ -232,6 +232,13 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
     async memberIdsOf(conversationId) {
       return memberIdsIn(db, conversationId);
     },
+    async readMarkersOf(conversationId) {
+      return db
+        .select({ userId: conversationMembers.userId, lastReadSeq: conversationMembers.lastReadSeq })
+        .from(conversationMembers)
+        .where(eq(conversationMembers.conversationId, conversationId))
+        .all();
+    },
 
     async insertMessage(message) {
       const result = db.transaction(

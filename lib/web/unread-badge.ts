@@ -1,0 +1,74 @@
+"use client";
+
+import { useEffect } from "react";
+
+/** The tab's title with the unread total in front, as mail and chat tabs show it. */
+export function titleWithUnread(title: string, total: number): string {
+  const bare = title.replace(/^\(\d+\+?\) /, "");
+  return total > 0 ? `(${total > 99 ? "99+" : total}) ${bare}` : bare;
+}
+
+const ICON_SIZE = 64;
+
+/** Drawn icons by the text on their badge: at most ten, each encoded once. */
+const drawn = new Map<string, string>();
+
+/**
+ * The favicon with a red count drawn on it, as a data: URL (the page's CSP allows data: images).
+ * Null where a canvas cannot be drawn on.
+ */
+function badgedIcon(base: HTMLImageElement | null, total: number): string | null {
+  const label = total > 9 ? "9+" : String(total);
+  const known = drawn.get(label);
+  if (known) return known;
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = ICON_SIZE;
+  const context = canvas.getContext("2d");
+  if (!context) return null;
+  if (base?.complete && base.naturalWidth > 0) context.drawImage(base, 0, 0, ICON_SIZE, ICON_SIZE);
+  context.fillStyle = "#dc2626";
+  context.beginPath();
+  context.arc(ICON_SIZE * 0.68, ICON_SIZE * 0.32, ICON_SIZE * 0.32, 0, Math.PI * 2);
+  context.fill();
+  context.fillStyle = "#ffffff";
+  context.font = `bold ${ICON_SIZE * 0.4}px sans-serif`;
+  context.textAlign = "center";
+  context.textBaseline = "middle";
+  context.fillText(label, ICON_SIZE * 0.68, ICON_SIZE * 0.34);
+  const url = canvas.toDataURL("image/png");
+  drawn.set(label, url);
+  return url;
+}
+
+/** Keeps the tab title and favicon showing the unread total; both return to normal at zero. */
+export function useUnreadBadge(total: number): void {
+  // After every render: a navigation puts the page's own title back.
+  useEffect(() => {
+    const title = titleWithUnread(document.title, total);
+    if (document.title !== title) document.title = title;
+  });
+  useEffect(() => {
+    const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel~="icon"]')];
+    for (const link of links) link.dataset.plainHref ??= link.href;
+    const plain = links[0]?.dataset.plainHref;
+    if (total === 0 || !plain) {
+      for (const link of links) link.href = link.dataset.plainHref ?? link.href;
+      return;
+    }
+    const known = drawn.get(total > 9 ? "9+" : String(total));
+    if (known) {
+      for (const link of links) link.href = known;
+      return;
+    }
+    const base = new Image();
+    let cancelled = false;
+    base.onload = base.onerror = () => {
+      const badged = cancelled ? null : badgedIcon(base, total);
+      if (badged) for (const link of links) link.href = badged;
+    };
+    base.src = plain;
+    return () => {
+      cancelled = true;
+    };
+  }, [total]);
+}
