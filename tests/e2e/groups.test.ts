@@ -108,7 +108,7 @@ describe("the group info panel", { timeout: 90_000 }, () => {
     await postMessage(server.url, alice, conversationId, "last words");
 
     const a = await open(alice, conversationId);
-    const timeline = a.page.getByRole("log", { name: "Messages" }).locator(":scope > li");
+    const timeline = a.page.getByRole("log", { name: "Messages" }).locator(':scope > ol > li:is([data-testid="message"], [data-testid="system-line"])');
     await timeline.filter({ hasText: "last words" }).waitFor();
     const lines = await timeline.evaluateAll((items) =>
       items.map((item) => (item.getAttribute("data-testid") === "system-line" ? item : item.querySelector('[data-testid="message-body"]'))?.textContent?.trim()),
