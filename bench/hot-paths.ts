@@ -16,9 +16,8 @@
  * builds first). Talks only to 127.0.0.1.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -147,10 +146,17 @@ async function postMessage(target: Target, client: number): Promise<void> {
   if (status !== 201) throw new Error(`${target.name}: POST /messages answered ${status} ${text}`);
 }
 
+/** Measurement windows on the monotonic clock CPU profiles use, for bench/cpu-profile-summary.ts to cut them out. */
+const profiledWindows: { target: string; workload: string; pid: number; startUs: number; endUs: number }[] = [];
+let currentWorkload = "";
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
 /** Runs `work` for one window and gives the server's CPU milliseconds it took. */
 async function window(target: Target, work: (until: number) => Promise<number>): Promise<{ count: number; cpuMs: number }> {
   const cpuBefore = cpuSeconds(target.server.pid);
+  const startUs = monotonicUs();
   const count = await work(performance.now() + WINDOW_MS);
+  profiledWindows.push({ target: target.name, workload: currentWorkload, pid: target.server.pid, startUs, endUs: monotonicUs() });
   return { count, cpuMs: (cpuSeconds(target.server.pid) - cpuBefore) * 1000 };
 }
 
@@ -299,7 +305,8 @@ function blank(): Pick<Target, "server" | "accounts" | "sockets" | "groups" | "p
 }
 
 function limitTarget(): Target {
-  const outfile = path.join(tmpdir(), `durable-limit-${process.pid}.mjs`);
+  // Beside the compiled server, where its packages resolve.
+  const outfile = path.resolve("dist/durable-limit.mjs");
   buildSync({ entryPoints: ["bench/durable-limit.ts"], bundle: true, platform: "node", format: "esm", packages: "external", outfile, logLevel: "warning" });
   return {
     name: "durable limit",
@@ -321,7 +328,7 @@ const WORKLOADS: [string, (target: Target) => Promise<Figures>][] = [
 ];
 
 /** Lower is better for these figures. */
-const COSTS = /ms|MiB|KiB/;
+const COSTS = / ms\b|MiB|KiB/;
 
 function report(targets: Target[], results: Map<string, Figures[]>): void {
   const limit = results.get("durable limit")!;
@@ -353,17 +360,23 @@ async function main(): Promise<void> {
   const results = new Map<string, Figures[]>(targets.map((target) => [target.name, []]));
   try {
     console.log(`hot paths: ${ROUNDS} rounds, ${WINDOW_MS / 1000} s windows; PostgreSQL ${cluster.adminUrl.replace(/\/[^/]*$/, "")} (the test cluster's settings)`);
-    for (const target of targets) await prepare(target);
+    for (const target of targets) {
+      const started = performance.now();
+      await prepare(target);
+      console.log(`${target.name}: ${target.accounts.length} accounts, ${target.groups.length} groups, ${target.pairs.length} pairs, ${target.sockets.length} sockets ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
     for (let round = 0; round < ROUNDS; round++) {
       const order = [...targets.slice(round % targets.length), ...targets.slice(0, round % targets.length)];
       const figures = new Map<string, Figures>(targets.map((target) => [target.name, {}]));
-      for (const [, workload] of WORKLOADS.filter(([name]) => !ONLY || name === ONLY)) {
+      for (const [name, workload] of WORKLOADS.filter(([name]) => !ONLY || name === ONLY)) {
+        currentWorkload = name;
         for (const target of order) Object.assign(figures.get(target.name)!, await workload(target));
       }
       for (const target of targets) results.get(target.name)!.push(figures.get(target.name)!);
       console.log(`round ${round + 1} done (${order.map((target) => target.name).join(", ")})`);
     }
     report(targets, results);
+    if (PROFILE_DIR) writeFileSync(path.join(PROFILE_DIR, "windows.json"), JSON.stringify(profiledWindows));
   } finally {
     for (const target of targets) {
       for (const socket of target.sockets) socket.terminate();
