@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, lte, ne, or, sql, type Placeholder } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 
@@ -57,15 +57,71 @@ const messageColumns = getTableColumns(messages);
 /** The newest message of the conversation in the query, found through the (conversation, seq) index. */
 const latestMessageSeq = sql`(select max(latest.seq) from ${messages} latest where latest.conversation_id = ${conversations.id})`;
 
-/** An event and the members who hear it, read in the event's own transaction. */
-function announcementOf(tx: Transaction, event: EventRow, message: MessageRecord): Announcement {
-  const memberIds = tx
-    .select({ userId: conversationMembers.userId })
-    .from(conversationMembers)
-    .where(eq(conversationMembers.conversationId, event.conversationId))
-    .all()
-    .map((row) => row.userId);
-  return { event: storedEvent({ event, message }), memberIds };
+type Db = BetterSQLite3Database<typeof schema>;
+
+/**
+ * The statements of every message sent, delivered or read, built and compiled once: rebuilding
+ * them through Drizzle and compiling them again in SQLite on each execution cost more than
+ * running them.
+ */
+function hotStatements(db: Db) {
+  const conversationId = sql.placeholder("conversationId");
+  const messagePages = new Map<string, ReturnType<typeof preparePage>>();
+  function preparePage(before: boolean, after: boolean) {
+    const conditions = [eq(messages.conversationId, conversationId)];
+    if (before) conditions.push(lt(messages.seq, sql.placeholder("before")));
+    if (after) conditions.push(gt(messages.seq, sql.placeholder("after")));
+    return db
+      .select()
+      .from(messages)
+      .where(and(...conditions))
+      .orderBy(after ? asc(messages.seq) : desc(messages.seq))
+      .limit(sql.placeholder("limit"))
+      .prepare();
+  }
+  return {
+    userById: db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare(),
+    member: db
+      .select({ userId: conversationMembers.userId })
+      .from(conversationMembers)
+      .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, sql.placeholder("userId"))))
+      .prepare(),
+    memberIds: db.select({ userId: conversationMembers.userId }).from(conversationMembers).where(eq(conversationMembers.conversationId, conversationId)).prepare(),
+    messageById: db.select().from(messages).where(eq(messages.id, sql.placeholder("id"))).prepare(),
+    messageBySenderKey: db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.senderId, sql.placeholder("senderId")), eq(messages.messageId, sql.placeholder("messageId"))))
+      .prepare(),
+    nextSeq: db
+      .update(conversations)
+      .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+      .where(eq(conversations.id, conversationId))
+      .returning({ seq: conversations.lastSeq })
+      .prepare(),
+    insertMessage: db.insert(messages).values(placeholders(getTableColumns(messages))).prepare(),
+    insertEvent: db.insert(conversationEvents).values(placeholders(getTableColumns(conversationEvents))).prepare(),
+    /** A page of a conversation's messages below `before` and/or above `after`, newest first unless paging up from `after`. */
+    messagePage(before: boolean, after: boolean) {
+      const key = `${before}:${after}`;
+      let page = messagePages.get(key);
+      if (!page) messagePages.set(key, (page = preparePage(before, after)));
+      return page;
+    },
+    eventsAfter: db
+      .select({ event: conversationEvents, message: messages })
+      .from(conversationEvents)
+      .leftJoin(messages, eq(messages.id, conversationEvents.messageId))
+      .where(and(eq(conversationEvents.conversationId, conversationId), gt(conversationEvents.seq, sql.placeholder("after"))))
+      .orderBy(asc(conversationEvents.seq))
+      .limit(sql.placeholder("limit"))
+      .prepare(),
+  };
+}
+
+/** A placeholder named after each column, for inserting a whole row through a prepared statement. */
+function placeholders<Columns extends Record<string, unknown>>(columns: Columns): { [Name in keyof Columns]: Placeholder } {
+  return Object.fromEntries(Object.keys(columns).map((name) => [name, sql.placeholder(name)])) as { [Name in keyof Columns]: Placeholder };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -79,6 +135,17 @@ function isUniqueViolation(error: unknown): boolean {
  */
 export function createSqliteRepository(client: Database.Database, announcer: Announcer): ChatRepository {
   const db = drizzle(client, { schema });
+  const hot = hotStatements(db);
+
+  /** An event and the members who hear it, read in the event's own transaction. */
+  function announcementOf(event: EventRow, message: MessageRecord): Announcement {
+    return { event: storedEvent({ event, message }), memberIds: hot.memberIds.all({ conversationId: event.conversationId }).map((row) => row.userId) };
+  }
+
+  /** Takes the conversation's next seq; undefined when there is no such conversation. */
+  function nextSeq(conversationId: string): number | undefined {
+    return hot.nextSeq.get({ conversationId })?.seq;
+  }
 
   function membersOf(conversationIds: string[]): Map<string, PublicUser[]> {
     const byConversation = new Map<string, PublicUser[]>();
@@ -116,7 +183,7 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       }
     },
     async findUserById(id) {
-      return db.select().from(users).where(eq(users.id, id)).get() ?? null;
+      return hot.userById.get({ id }) ?? null;
     },
     async findUserByUsername(username) {
       return (
@@ -215,43 +282,24 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       return current ? { lastReadSeq: current.lastReadSeq, changed: false } : null;
     },
     async isMember(conversationId, userId) {
-      const row = db
-        .select({ userId: conversationMembers.userId })
-        .from(conversationMembers)
-        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)))
-        .get();
-      return row !== undefined;
+      return hot.member.get({ conversationId, userId }) !== undefined;
     },
     async memberIdsOf(conversationId) {
-      return db
-        .select({ userId: conversationMembers.userId })
-        .from(conversationMembers)
-        .where(eq(conversationMembers.conversationId, conversationId))
-        .all()
-        .map((row) => row.userId);
+      return hot.memberIds.all({ conversationId }).map((row) => row.userId);
     },
 
     async insertMessage(message) {
       const result = db.transaction(
-        (tx) => {
-          const existing = tx
-            .select()
-            .from(messages)
-            .where(and(eq(messages.senderId, message.senderId), eq(messages.messageId, message.messageId)))
-            .get();
+        () => {
+          const existing = hot.messageBySenderKey.get({ senderId: message.senderId, messageId: message.messageId });
           if (existing) return { outcome: "existing", message: existing } as const;
-          const counter = tx
-            .update(conversations)
-            .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
-            .where(eq(conversations.id, message.conversationId))
-            .returning({ seq: conversations.lastSeq })
-            .get();
-          if (!counter) return { outcome: "no_conversation" } as const;
-          const stored: MessageRecord = { ...message, seq: counter.seq };
-          tx.insert(messages).values(stored).run();
+          const seq = nextSeq(message.conversationId);
+          if (seq === undefined) return { outcome: "no_conversation" } as const;
+          const stored: MessageRecord = { ...message, seq };
+          hot.insertMessage.run(stored);
           const event = messageEventRow(stored, stored.seq, "message", stored.createdAt);
-          tx.insert(conversationEvents).values(event).run();
-          return { outcome: "created", message: stored, announcement: announcementOf(tx, event, stored) } as const;
+          hot.insertEvent.run(event);
+          return { outcome: "created", message: stored, announcement: announcementOf(event, stored) } as const;
         },
         { behavior: "immediate" },
       );
@@ -260,27 +308,22 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       return { outcome: "created", message: result.message };
     },
     async findMessage(id) {
-      return db.select().from(messages).where(eq(messages.id, id)).get() ?? null;
+      return hot.messageById.get({ id }) ?? null;
     },
     async updateMessage(id, change) {
       const result = db.transaction(
         (tx) => {
-          const current = tx.select().from(messages).where(eq(messages.id, id)).get();
+          const current = hot.messageById.get({ id });
           if (!current) return { outcome: "not_found" } as const;
           const next = change(current);
           if (!next) return { outcome: "unchanged", message: current } as const;
-          const counter = tx
-            .update(conversations)
-            .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
-            .where(eq(conversations.id, current.conversationId))
-            .returning({ seq: conversations.lastSeq })
-            .get();
-          if (!counter) throw new Error(`message ${id} has no conversation`);
+          const seq = nextSeq(current.conversationId);
+          if (seq === undefined) throw new Error(`message ${id} has no conversation`);
           const stored: MessageRecord = { ...current, ...changedColumns(next) };
           tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id)).run();
-          const event = messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString());
-          tx.insert(conversationEvents).values(event).run();
-          return { outcome: "updated", message: stored, announcement: announcementOf(tx, event, stored) } as const;
+          const event = messageEventRow(stored, seq, "message_updated", new Date().toISOString());
+          hot.insertEvent.run(event);
+          return { outcome: "updated", message: stored, announcement: announcementOf(event, stored) } as const;
         },
         { behavior: "immediate" },
       );
@@ -310,30 +353,13 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
         .all();
     },
     async listMessages(conversationId, { limit, before, after }) {
-      const conditions = [eq(messages.conversationId, conversationId)];
-      if (before !== undefined) conditions.push(lt(messages.seq, before));
-      if (after !== undefined) conditions.push(gt(messages.seq, after));
       // Paging forward from a cursor reads oldest first; otherwise the newest page is wanted.
       const newestFirst = after === undefined;
-      const rows = db
-        .select()
-        .from(messages)
-        .where(and(...conditions))
-        .orderBy(newestFirst ? desc(messages.seq) : asc(messages.seq))
-        .limit(limit)
-        .all();
+      const rows = hot.messagePage(before !== undefined, after !== undefined).all({ conversationId, before, after, limit });
       return newestFirst ? rows.reverse() : rows;
     },
     async listEvents(conversationId, after, limit) {
-      return db
-        .select({ event: conversationEvents, message: messages })
-        .from(conversationEvents)
-        .leftJoin(messages, eq(messages.id, conversationEvents.messageId))
-        .where(and(eq(conversationEvents.conversationId, conversationId), gt(conversationEvents.seq, after)))
-        .orderBy(asc(conversationEvents.seq))
-        .limit(limit)
-        .all()
-        .map(storedEvent);
+      return hot.eventsAfter.all({ conversationId, after, limit }).map(storedEvent);
     },
     async broadcast(signal) {
       announcer.signal(signal);
