@@ -33,7 +33,7 @@ async function prepare(): Promise<void> {
   });
   if (config.tracing) {
     const { startTracing } = await import("@/lib/observability/tracing");
-    startTracing(config.tracing);
+    await startTracing(config.tracing);
   }
   if (config.database.dialect === "sqlite") {
     await getRepository();
