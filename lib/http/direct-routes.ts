@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
-
+import { MAX_BODY_BYTES } from "@/lib/http/body";
 import { log } from "@/lib/log";
 
 type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
@@ -11,7 +10,32 @@ export interface DirectRoute {
   handlers: Record<string, unknown>;
 }
 
-function toRequest(request: IncomingMessage): Request {
+/**
+ * The body, read up to one byte past the limit: enough for the handler to answer 413, with the
+ * rest left unread as the handler leaves it. A Web stream over Node's would cost more than
+ * the handler's own work.
+ */
+function readBody(request: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
+  if (Number(request.headers["content-length"] ?? "0") > MAX_BODY_BYTES) return Promise.resolve(new Uint8Array());
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = () => {
+      request.off("data", onData).off("end", finish).off("close", finish);
+      resolve(new Uint8Array(Buffer.concat(chunks)));
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return;
+      request.pause();
+      finish();
+    };
+    request.on("data", onData).once("end", finish).once("close", finish);
+  });
+}
+
+async function toRequest(request: IncomingMessage): Promise<Request> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (Array.isArray(value)) for (const each of value) headers.append(name, each);
@@ -21,7 +45,7 @@ function toRequest(request: IncomingMessage): Request {
   return new Request(`http://${request.headers.host ?? "localhost"}${request.url ?? "/"}`, {
     method: request.method,
     headers,
-    ...(withBody ? { body: Readable.toWeb(request) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    body: withBody ? await readBody(request) : null,
   });
 }
 
@@ -49,7 +73,7 @@ export function directRoute(routes: DirectRoute[], request: IncomingMessage): ((
     const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)]));
     return async (response) => {
       try {
-        await writeResponse(response, await (handler as RouteHandler)(toRequest(request), { params: Promise.resolve(params) }));
+        await writeResponse(response, await (handler as RouteHandler)(await toRequest(request), { params: Promise.resolve(params) }));
       } catch (error) {
         log("error", "direct route failed", { error: error instanceof Error ? error.message : String(error) });
         if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
