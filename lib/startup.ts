@@ -35,7 +35,7 @@ async function prepare(): Promise<void> {
   guardHttpServers(config.trustProxy);
   if (config.tracing) {
     const { startTracing } = await import("@/lib/observability/tracing");
-    startTracing(config.tracing);
+    await startTracing(config.tracing);
   }
   if (config.database.dialect === "sqlite") {
     await getRepository();

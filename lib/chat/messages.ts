@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { requireMembership } from "@/lib/chat/conversations";
 import { DomainError } from "@/lib/chat/errors";
-import { mentionedMemberIds } from "@/lib/chat/mentions";
+import { mentionedMemberIds, mentionedUsernames } from "@/lib/chat/mentions";
 import { presentMessage, type MessageDto } from "@/lib/chat/present";
 import type { MessagePageInput, SendMessageInput } from "@/lib/chat/schemas";
 import { getRepository } from "@/lib/db";
@@ -37,7 +37,11 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
       throw new DomainError("invalid", "reply_to: must be a message of the same conversation");
     }
   }
-  const conversation = await repository.findConversation(input.conversation_id);
+  // Only a message that names someone needs the members' names.
+  const mentions =
+    mentionedUsernames(input.content).length === 0
+      ? []
+      : mentionedMemberIds(input.content, (await repository.findConversation(input.conversation_id))?.members ?? []);
   const result = await repository.insertMessage({
     id: randomUUID(),
     messageId: input.message_id,
@@ -49,7 +53,7 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     editedAt: null,
     deleted: false,
     reactions: [],
-    mentions: mentionedMemberIds(input.content, conversation?.members ?? []),
+    mentions,
     replyTo,
   });
   if (result.outcome === "no_conversation") throw new DomainError("not_found", "Conversation not found");

@@ -13,6 +13,8 @@ import { createDatabase } from "./postgres";
 export interface TestServer {
   url: string;
   port: number;
+  /** The server process, for reading its CPU time and memory from /proc. */
+  pid: number;
   dataDir: string;
   env: Record<string, string | undefined>;
   /** The PostgreSQL database it uses, for starting another instance on it; undefined on SQLite. */
@@ -87,6 +89,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   return {
     url,
     port,
+    pid: child.pid!,
     dataDir,
     env,
     databaseUrl,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, or, sql, TransactionRollbackError } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, or, sql, TransactionRollbackError, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
@@ -80,11 +80,40 @@ const latestMessageSeq = sql`(select max(latest.seq) from ${messages} latest whe
 /** The expression the GIN index of the search_index migration is built on, word for word. */
 const searchVector = sql`to_tsvector('simple', ${messages.content})`;
 
-/** Stores the event row and NOTIFYs it, in the caller's transaction, so it is heard only if it commits. */
-async function storeAndNotify(tx: Transaction, event: EventRow, message: MessageRecord | null): Promise<void> {
-  await tx.insert(conversationEvents).values(event);
-  const payload = noticePayload({ event: storedEvent({ event, message }), memberIds: await memberIdsIn(tx, event.conversationId) });
-  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${payload})`);
+/** Takes the conversation's next seq (locking its counter row) and reads its members after the lock, in one round trip. */
+async function nextSeqAndMembers(tx: Transaction, conversationId: string): Promise<{ seq: number; memberIds: string[] } | null> {
+  const [counters, members] = await Promise.all([
+    tx
+      .update(conversations)
+      .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+      .where(eq(conversations.id, conversationId))
+      .returning({ seq: conversations.lastSeq }),
+    tx.select({ userId: conversationMembers.userId }).from(conversationMembers).where(eq(conversationMembers.conversationId, conversationId)),
+  ]);
+  const [counter] = counters;
+  return counter ? { seq: counter.seq, memberIds: members.map((row) => row.userId) } : null;
+}
+
+/**
+ * Stores what `change` writes (one INSERT or UPDATE, if any), the event row, and NOTIFYs the
+ * event, all in one statement of the caller's transaction, so it is heard only if it commits.
+ */
+async function storeAndNotify(tx: Transaction, change: SQL | null, event: EventRow, message: MessageRecord | null, memberIds: string[]): Promise<void> {
+  const payload = noticePayload({ event: storedEvent({ event, message }), memberIds });
+  const storeEvent = tx.insert(conversationEvents).values(event).getSQL();
+  await tx.execute(
+    change
+      ? sql`with changed as (${change}), stored_event as (${storeEvent}) select pg_notify(${EVENTS_CHANNEL}, ${payload})`
+      : sql`with stored_event as (${storeEvent}) select pg_notify(${EVENTS_CHANNEL}, ${payload})`,
+  );
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  // Drizzle wraps the driver's error in `cause`.
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth++) {
+    if ("code" in current && current.code === "23505") return true;
+  }
+  return false;
 }
 
 /**
@@ -251,21 +280,14 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     },
 
     async insertMessage(message) {
-      const existing = await findStoredMessage(message.senderId, message.messageId);
-      if (existing) return { outcome: "existing", message: existing };
       let refused: "not_member" | "invalid_attachments" | null = null;
       try {
         return await db.transaction(async (tx) => {
-          // The row lock on the conversation serialises writers, so seq follows commit order.
-          const [counter] = await tx
-            .update(conversations)
-            .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
-            .where(eq(conversations.id, message.conversationId))
-            .returning({ seq: conversations.lastSeq });
-          if (!counter) return { outcome: "no_conversation" } as const;
-          // Read under the conversation's lock, so a removal that committed first is seen.
-          const memberIds = await memberIdsIn(tx, message.conversationId);
-          if (!memberIds.includes(message.senderId)) {
+          // The row lock on the conversation serialises writers, so seq follows commit order;
+          // the members are read under it, so a removal that committed first is seen.
+          const next = await nextSeqAndMembers(tx, message.conversationId);
+          if (!next) return { outcome: "no_conversation" } as const;
+          if (!next.memberIds.includes(message.senderId)) {
             refused = "not_member";
             tx.rollback();
           }
@@ -276,24 +298,20 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
             refused = "invalid_attachments";
             tx.rollback();
           }
-          const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq: counter.seq };
-          const [inserted] = await tx
-            .insert(messages)
-            .values(stored)
-            .onConflictDoNothing({ target: [messages.senderId, messages.messageId] })
-            .returning({ id: messages.id });
-          // A concurrent retry stored it first: undo the seq increment so no gap is left.
-          if (!inserted) tx.rollback();
+          const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq: next.seq };
+          // A message_id the sender already used fails the insert, which rolls the seq back: no gap.
+          await storeAndNotify(tx, tx.insert(messages).values(stored).getSQL(), messageEventRow(stored, stored.seq, "message", stored.createdAt), stored, next.memberIds);
           if (claimed.length > 0) await tx.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable);
-          await storeAndNotify(tx, messageEventRow(stored, stored.seq, "message", stored.createdAt), stored);
           return { outcome: "created", message: stored } as const;
         });
       } catch (error) {
-        if (!(error instanceof TransactionRollbackError)) throw error;
-        if (refused) return { outcome: refused };
-        const winner = await findStoredMessage(message.senderId, message.messageId);
-        if (!winner) throw new Error(`message ${message.messageId} conflicted but is not stored`);
-        return { outcome: "existing", message: winner };
+        const refusal = error instanceof TransactionRollbackError ? refused : null;
+        if (!refusal && !isUniqueViolation(error)) throw error;
+        // A retry of a message already stored is answered with it, even once its sender has left.
+        const existing = await findStoredMessage(message.senderId, message.messageId);
+        if (existing) return { outcome: "existing", message: existing };
+        if (refusal) return { outcome: refusal };
+        throw error;
       }
     },
     async changeConversation(conversationId, actorId, change, now) {
@@ -321,7 +339,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
           .where(eq(conversationMembers.conversationId, conversationId))
           .orderBy(asc(users.username));
         const event = conversationChangeEvent(counter, members, change, actorId, userIds, counter.lastSeq, now);
-        await storeAndNotify(tx, event, null);
+        await storeAndNotify(tx, null, event, null, members.map((member) => member.id));
         return { outcome: "changed", seq: event.seq, conversation: changeDataOf(event).conversation } as const;
       });
     },
@@ -340,16 +358,12 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         if (!current) return { outcome: "not_found" } as const;
         const next = change(current);
         if (!next) return { outcome: "unchanged", message: current } as const;
-        const [counter] = await tx
-          .update(conversations)
-          .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
-          .where(eq(conversations.id, current.conversationId))
-          .returning({ seq: conversations.lastSeq });
+        const counter = await nextSeqAndMembers(tx, current.conversationId);
         if (!counter) throw new Error(`message ${id} has no conversation`);
         const stored: MessageRecord = { ...current, ...changedColumns(next) };
-        await tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id));
+        const update = tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id)).getSQL();
+        await storeAndNotify(tx, update, messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString()), stored, counter.memberIds);
         if (stored.attachments === null) await tx.update(uploads).set({ messageId: null, conversationId: null }).where(eq(uploads.messageId, id));
-        await storeAndNotify(tx, messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString()), stored);
         return { outcome: "updated", message: stored } as const;
       });
     },

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { and, eq, gt, inArray, isNotNull, isNull, lte, ne, or } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 
 import type { AccountStore } from "@/lib/db/accounts";
@@ -9,6 +9,8 @@ const { sessions, users } = schema;
 
 export function createSqliteAccountStore(client: Database.Database): AccountStore {
   const db = drizzle(client, { schema });
+  // Read on every authenticated request, so built and compiled once.
+  const sessionById = db.select().from(sessions).where(eq(sessions.id, sql.placeholder("id"))).prepare();
 
   return {
     async insertSession(session) {
@@ -18,7 +20,7 @@ export function createSqliteAccountStore(client: Database.Database): AccountStor
       });
     },
     async findSession(id) {
-      return db.select().from(sessions).where(eq(sessions.id, id)).get() ?? null;
+      return sessionById.get({ id }) ?? null;
     },
     async rotateRefresh(id, from, to, expiresAt, now) {
       const result = db

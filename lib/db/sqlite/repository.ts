@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, ne, or, sql, type Placeholder } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 
@@ -41,15 +41,6 @@ function onlineElsewhere(tx: Transaction, instanceId: string | null, userId: str
   return row !== undefined;
 }
 
-function memberIdsIn(tx: Transaction | BetterSQLite3Database<typeof schema>, conversationId: string): string[] {
-  return tx
-    .select({ userId: conversationMembers.userId })
-    .from(conversationMembers)
-    .where(eq(conversationMembers.conversationId, conversationId))
-    .all()
-    .map((row) => row.userId);
-}
-
 /**
  * A user as others see them; `online` is counted at the time of the query. (The user's id is
  * named with its table: Drizzle leaves the selected table's columns unqualified, and inside
@@ -70,9 +61,71 @@ const messageColumns = getTableColumns(messages);
 /** The newest message of the conversation in the query, found through the (conversation, seq) index. */
 const latestMessageSeq = sql`(select max(latest.seq) from ${messages} latest where latest.conversation_id = ${conversations.id})`;
 
-/** An event and the members who hear it, read in the event's own transaction. */
-function announcementOf(tx: Transaction, event: EventRow, message: MessageRecord): Announcement {
-  return { event: storedEvent({ event, message }), memberIds: memberIdsIn(tx, event.conversationId) };
+type Db = BetterSQLite3Database<typeof schema>;
+
+/**
+ * The statements of every message sent, delivered or read, built and compiled once: rebuilding
+ * them through Drizzle and compiling them again in SQLite on each execution cost more than
+ * running them.
+ */
+function hotStatements(db: Db) {
+  const conversationId = sql.placeholder("conversationId");
+  const messagePages = new Map<string, ReturnType<typeof preparePage>>();
+  function preparePage(before: boolean, after: boolean) {
+    const conditions = [eq(messages.conversationId, conversationId)];
+    if (before) conditions.push(lt(messages.seq, sql.placeholder("before")));
+    if (after) conditions.push(gt(messages.seq, sql.placeholder("after")));
+    return db
+      .select()
+      .from(messages)
+      .where(and(...conditions))
+      .orderBy(after ? asc(messages.seq) : desc(messages.seq))
+      .limit(sql.placeholder("limit"))
+      .prepare();
+  }
+  return {
+    userById: db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare(),
+    member: db
+      .select({ userId: conversationMembers.userId })
+      .from(conversationMembers)
+      .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, sql.placeholder("userId"))))
+      .prepare(),
+    memberIds: db.select({ userId: conversationMembers.userId }).from(conversationMembers).where(eq(conversationMembers.conversationId, conversationId)).prepare(),
+    messageById: db.select().from(messages).where(eq(messages.id, sql.placeholder("id"))).prepare(),
+    messageBySenderKey: db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.senderId, sql.placeholder("senderId")), eq(messages.messageId, sql.placeholder("messageId"))))
+      .prepare(),
+    nextSeq: db
+      .update(conversations)
+      .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
+      .where(eq(conversations.id, conversationId))
+      .returning({ seq: conversations.lastSeq })
+      .prepare(),
+    insertMessage: db.insert(messages).values(placeholders(getTableColumns(messages))).prepare(),
+    insertEvent: db.insert(conversationEvents).values(placeholders(getTableColumns(conversationEvents))).prepare(),
+    /** A page of a conversation's messages below `before` and/or above `after`, newest first unless paging up from `after`. */
+    messagePage(before: boolean, after: boolean) {
+      const key = `${before}:${after}`;
+      let page = messagePages.get(key);
+      if (!page) messagePages.set(key, (page = preparePage(before, after)));
+      return page;
+    },
+    eventsAfter: db
+      .select({ event: conversationEvents, message: messages })
+      .from(conversationEvents)
+      .leftJoin(messages, eq(messages.id, conversationEvents.messageId))
+      .where(and(eq(conversationEvents.conversationId, conversationId), gt(conversationEvents.seq, sql.placeholder("after"))))
+      .orderBy(asc(conversationEvents.seq))
+      .limit(sql.placeholder("limit"))
+      .prepare(),
+  };
+}
+
+/** A placeholder named after each column, for inserting a whole row through a prepared statement. */
+function placeholders<Columns extends Record<string, unknown>>(columns: Columns): { [Name in keyof Columns]: Placeholder } {
+  return Object.fromEntries(Object.keys(columns).map((name) => [name, sql.placeholder(name)])) as { [Name in keyof Columns]: Placeholder };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -86,6 +139,21 @@ function isUniqueViolation(error: unknown): boolean {
  */
 export function createSqliteRepository(client: Database.Database, announcer: Announcer): ChatRepository {
   const db = drizzle(client, { schema });
+  const hot = hotStatements(db);
+
+  function memberIdsOf(conversationId: string): string[] {
+    return hot.memberIds.all({ conversationId }).map((row) => row.userId);
+  }
+
+  /** An event and the members who hear it, read in the event's own transaction (unless it already read them). */
+  function announcementOf(event: EventRow, message: MessageRecord, memberIds = memberIdsOf(event.conversationId)): Announcement {
+    return { event: storedEvent({ event, message }), memberIds };
+  }
+
+  /** Takes the conversation's next seq; undefined when there is no such conversation. */
+  function nextSeq(conversationId: string): number | undefined {
+    return hot.nextSeq.get({ conversationId })?.seq;
+  }
 
   function membersOf(conversationIds: string[]): Map<string, PublicUser[]> {
     const byConversation = new Map<string, PublicUser[]>();
@@ -123,7 +191,7 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       }
     },
     async findUserById(id) {
-      return db.select().from(users).where(eq(users.id, id)).get() ?? null;
+      return hot.userById.get({ id }) ?? null;
     },
     async findUserByUsername(username) {
       return (
@@ -222,15 +290,10 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       return current ? { lastReadSeq: current.lastReadSeq, changed: false } : null;
     },
     async isMember(conversationId, userId) {
-      const row = db
-        .select({ userId: conversationMembers.userId })
-        .from(conversationMembers)
-        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)))
-        .get();
-      return row !== undefined;
+      return hot.member.get({ conversationId, userId }) !== undefined;
     },
     async memberIdsOf(conversationId) {
-      return memberIdsIn(db, conversationId);
+      return memberIdsOf(conversationId);
     },
     async readMarkersOf(conversationId) {
       return db
@@ -242,31 +305,23 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
 
     async insertMessage(message) {
       const result = db.transaction(
-        (tx) => {
-          const existing = tx
-            .select()
-            .from(messages)
-            .where(and(eq(messages.senderId, message.senderId), eq(messages.messageId, message.messageId)))
-            .get();
+        () => {
+          const existing = hot.messageBySenderKey.get({ senderId: message.senderId, messageId: message.messageId });
           if (existing) return { outcome: "existing", message: existing } as const;
-          if (!memberIdsIn(tx, message.conversationId).includes(message.senderId)) return { outcome: "not_member" } as const;
+          const memberIds = memberIdsOf(message.conversationId);
+          if (!memberIds.includes(message.senderId)) return { outcome: "not_member" } as const;
           const { attachmentIds, ...row } = message;
           const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
-          const claimed = attachmentIds.length === 0 ? [] : tx.select().from(uploads).where(claimable).all();
+          const claimed = attachmentIds.length === 0 ? [] : db.select().from(uploads).where(claimable).all();
           if (claimed.length !== attachmentIds.length) return { outcome: "invalid_attachments" } as const;
-          const counter = tx
-            .update(conversations)
-            .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
-            .where(eq(conversations.id, message.conversationId))
-            .returning({ seq: conversations.lastSeq })
-            .get();
-          if (!counter) return { outcome: "no_conversation" } as const;
-          const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq: counter.seq };
-          tx.insert(messages).values(stored).run();
-          if (claimed.length > 0) tx.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).run();
+          const seq = nextSeq(message.conversationId);
+          if (seq === undefined) return { outcome: "no_conversation" } as const;
+          const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq };
+          hot.insertMessage.run(stored);
+          if (claimed.length > 0) db.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).run();
           const event = messageEventRow(stored, stored.seq, "message", stored.createdAt);
-          tx.insert(conversationEvents).values(event).run();
-          return { outcome: "created", message: stored, announcement: announcementOf(tx, event, stored) } as const;
+          hot.insertEvent.run(event);
+          return { outcome: "created", message: stored, announcement: announcementOf(event, stored, memberIds) } as const;
         },
         { behavior: "immediate" },
       );
@@ -279,7 +334,7 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
         (tx) => {
           const conversation = tx.select().from(conversations).where(eq(conversations.id, conversationId)).get();
           if (!conversation) return { outcome: "no_conversation" } as const;
-          const before = memberIdsIn(tx, conversationId);
+          const before = memberIdsOf(conversationId);
           if (!before.includes(actorId)) return { outcome: "not_member" } as const;
           const userIds = changedUserIds(change, conversation.title, before);
           if (!userIds) return { outcome: "unchanged" } as const;
@@ -311,28 +366,23 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       return { outcome: "changed", seq: result.event.seq, conversation: changeDataOf(result.event).conversation };
     },
     async findMessage(id) {
-      return db.select().from(messages).where(eq(messages.id, id)).get() ?? null;
+      return hot.messageById.get({ id }) ?? null;
     },
     async updateMessage(id, change) {
       const result = db.transaction(
         (tx) => {
-          const current = tx.select().from(messages).where(eq(messages.id, id)).get();
+          const current = hot.messageById.get({ id });
           if (!current) return { outcome: "not_found" } as const;
           const next = change(current);
           if (!next) return { outcome: "unchanged", message: current } as const;
-          const counter = tx
-            .update(conversations)
-            .set({ lastSeq: sql`${conversations.lastSeq} + 1` })
-            .where(eq(conversations.id, current.conversationId))
-            .returning({ seq: conversations.lastSeq })
-            .get();
-          if (!counter) throw new Error(`message ${id} has no conversation`);
+          const seq = nextSeq(current.conversationId);
+          if (seq === undefined) throw new Error(`message ${id} has no conversation`);
           const stored: MessageRecord = { ...current, ...changedColumns(next) };
           tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id)).run();
           if (stored.attachments === null) tx.update(uploads).set({ messageId: null, conversationId: null }).where(eq(uploads.messageId, id)).run();
-          const event = messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString());
-          tx.insert(conversationEvents).values(event).run();
-          return { outcome: "updated", message: stored, announcement: announcementOf(tx, event, stored) } as const;
+          const event = messageEventRow(stored, seq, "message_updated", new Date().toISOString());
+          hot.insertEvent.run(event);
+          return { outcome: "updated", message: stored, announcement: announcementOf(event, stored) } as const;
         },
         { behavior: "immediate" },
       );
@@ -362,30 +412,13 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
         .all();
     },
     async listMessages(conversationId, { limit, before, after }) {
-      const conditions = [eq(messages.conversationId, conversationId)];
-      if (before !== undefined) conditions.push(lt(messages.seq, before));
-      if (after !== undefined) conditions.push(gt(messages.seq, after));
       // Paging forward from a cursor reads oldest first; otherwise the newest page is wanted.
       const newestFirst = after === undefined;
-      const rows = db
-        .select()
-        .from(messages)
-        .where(and(...conditions))
-        .orderBy(newestFirst ? desc(messages.seq) : asc(messages.seq))
-        .limit(limit)
-        .all();
+      const rows = hot.messagePage(before !== undefined, after !== undefined).all({ conversationId, before, after, limit });
       return newestFirst ? rows.reverse() : rows;
     },
     async listEvents(conversationId, after, limit) {
-      return db
-        .select({ event: conversationEvents, message: messages })
-        .from(conversationEvents)
-        .leftJoin(messages, eq(messages.id, conversationEvents.messageId))
-        .where(and(eq(conversationEvents.conversationId, conversationId), gt(conversationEvents.seq, after)))
-        .orderBy(asc(conversationEvents.seq))
-        .limit(limit)
-        .all()
-        .map(storedEvent);
+      return hot.eventsAfter.all({ conversationId, after, limit }).map(storedEvent);
     },
     async listGroupChanges(conversationId, after, before) {
       const conditions = [eq(conversationEvents.conversationId, conversationId), eq(conversationEvents.type, "conversation_updated"), gt(conversationEvents.seq, after)];
