@@ -1,6 +1,6 @@
 "use server";
 
-import { markRead } from "@/lib/chat/awareness";
+import { announceTyping, markRead } from "@/lib/chat/awareness";
 import { createConversation, getConversation } from "@/lib/chat/conversations";
 import { addMembers, removeMember, renameGroup } from "@/lib/chat/groups";
 import { listHistory, type HistoryPage } from "@/lib/chat/history";
@@ -133,5 +133,14 @@ export async function markReadAction(input: unknown): Promise<ActionResult<numbe
   return userActionResult(async (user) => {
     const { conversation_id, seq } = parseActionInput(readMarkerSchema.extend(conversationRefSchema.shape), input);
     return (await markRead(user.id, conversation_id, seq)).receipt.seq;
+  });
+}
+
+/** Tells the other members the user is typing, for a page whose WebSocket is not open (the event-stream fallback). */
+export async function typingAction(input: unknown): Promise<ActionResult<null>> {
+  return userActionResult(async (user) => {
+    const { conversation_id } = parseActionInput(conversationRefSchema, input);
+    await announceTyping(user.id, conversation_id);
+    return null;
   });
 }

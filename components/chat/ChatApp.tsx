@@ -17,6 +17,7 @@ import {
   reactAction,
   removeGroupMember,
   renameGroupConversation,
+  typingAction,
 } from "@/app/chat/actions";
 import type { HistoryPage } from "@/lib/chat/history";
 import type { AttachmentDto, ConversationDto, MessageDto, PersonDto, UserDto } from "@/lib/chat/present";
@@ -351,7 +352,13 @@ export function ChatApp(props: ChatAppProps) {
     reading.current = now;
   }, []);
 
-  const sendTyping = useMemo(() => typingSender((conversationId) => connection.current?.send({ type: "typing", conversation_id: conversationId })), []);
+  const sendTyping = useMemo(
+    () =>
+      typingSender((conversationId) => {
+        if (!connection.current?.send({ type: "typing", conversation_id: conversationId })) void reachable(typingAction({ conversation_id: conversationId }));
+      }),
+    [],
+  );
 
   useShortcuts({
     onFilter: () => {

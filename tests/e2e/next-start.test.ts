@@ -1,5 +1,5 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { uniqueName } from "../support/api";
 import { startNextServer, type TestServer } from "../support/server";
@@ -36,6 +36,24 @@ describe("web UI under next start", { timeout: 90_000 }, () => {
     await sendMessage(b.page, "Events still arrive");
     await expectMessages(a.page, ["Hi Bob, no WebSocket here", "Events still arrive"]);
     await screenshot(a.page, "next-start-live");
+    await Promise.all([a.context.close(), b.context.close()]);
+  });
+
+  it("shows who is typing, sent without a WebSocket", async () => {
+    const alice = { username: uniqueName("ann"), fullName: "Ann Reader" };
+    const bob = { username: uniqueName("tom"), fullName: "Tom Typist" };
+    const a = await newPage(browser, server.url);
+    const b = await newPage(browser, server.url);
+    await signUp(b.page, bob.username, bob.fullName);
+    await signUp(a.page, alice.username, alice.fullName);
+    await a.page.getByRole("button", { name: `Chat with ${bob.fullName}` }).click();
+    await sendMessage(a.page, "Are you there?");
+    await b.page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: /Ann Reader/ }).click();
+    await expectMessages(b.page, ["Are you there?"]);
+    await a.page.getByRole("status", { name: "Connection: Live" }).waitFor({ timeout: 20_000 });
+
+    await b.page.getByRole("textbox", { name: "Message" }).pressSequentially("yes, writing");
+    await expect.poll(() => a.page.getByTestId("typing").innerText(), { timeout: 10_000 }).toBe("Tom Typist is typing…");
     await Promise.all([a.context.close(), b.context.close()]);
   });
 });
