@@ -1,8 +1,7 @@
-import { connect } from "node:net";
-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createConversation, createUser, uniqueName, type TestUser } from "../support/api";
+import { rawRequest } from "../support/raw-http";
 import { findActionId, postAction } from "../support/server-actions";
 import { startServer, type TestServer } from "../support/server";
 import { TestSocket } from "../support/ws";
@@ -151,7 +150,7 @@ describe("cursors", () => {
 describe("unknown methods and malformed paths", () => {
   it.each(["/", "/messages", "/auth/login", "/api/auth/session"])("answer TRACE on %s with 405 naming the allowed methods", async (path) => {
     // fetch refuses to send TRACE, so the request is written by hand.
-    const raw = await rawRequest(`TRACE ${path} HTTP/1.1`);
+    const raw = await rawRequest(server.url, `TRACE ${path} HTTP/1.1`);
     expect(raw).toMatch(/^HTTP\/1\.1 405/);
     expect(raw).toMatch(/\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n/i);
     expect(raw).toContain('{"detail":');
@@ -216,19 +215,6 @@ describe("server action requests", () => {
     expect(response.status).toBe(403);
   });
 });
-
-async function rawRequest(requestLine: string): Promise<string> {
-  const { port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), "127.0.0.1", () => {
-      socket.write(`${requestLine}\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
-    });
-    let received = "";
-    socket.on("data", (chunk) => (received += chunk.toString()));
-    socket.on("end", () => resolve(received));
-    socket.on("error", reject);
-  });
-}
 
 describe("health", () => {
   it("reports healthy", async () => {

@@ -1,8 +1,7 @@
-import { connect } from "node:net";
-
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { uniqueName } from "../support/api";
+import { rawRequest } from "../support/raw-http";
 import { findActionId, postAction } from "../support/server-actions";
 import { startNextServer, type TestServer } from "../support/server";
 
@@ -18,19 +17,6 @@ beforeAll(async () => {
   }, { timeout: 10_000, interval: 100 });
 });
 afterAll(() => server.stop());
-
-async function rawRequest(requestLine: string): Promise<string> {
-  const { port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), "127.0.0.1", () => {
-      socket.write(`${requestLine}\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
-    });
-    let received = "";
-    socket.on("data", (chunk) => (received += chunk.toString()));
-    socket.on("end", () => resolve(received));
-    socket.on("error", reject);
-  });
-}
 
 describe("under next start, the request guard", () => {
   it.each(["/", "/chat", "/health", "/users", "/api/auth/providers", "/no-such-page"])("puts the security headers on %s", async (path) => {
@@ -48,7 +34,7 @@ describe("under next start, the request guard", () => {
   });
 
   it.each(["/health", "/chat", "/api/auth/session"])("answers TRACE on %s with 405", async (path) => {
-    const raw = await rawRequest(`TRACE ${path} HTTP/1.1`);
+    const raw = await rawRequest(server.url, `TRACE ${path} HTTP/1.1`);
     expect(raw).toMatch(/^HTTP\/1\.1 405/);
     expect(raw).toMatch(/\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n/i);
   });
