@@ -96,6 +96,29 @@ export async function sendMessage(page: Page, text: string, submit: "enter" | "t
 }
 
 /** A browser of its own for a user made through the API, logged in, on one conversation if named. */
+/** A phone-sized context: 375 px wide, touch, mobile viewport. */
+export const PHONE: Parameters<Browser["newContext"]>[0] = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+/** A signed-in page at `path`, once its connection is live. */
+export async function openLive(
+  browser: Browser,
+  baseURL: string,
+  user: { username: string; password: string },
+  path: string,
+  options: Parameters<Browser["newContext"]>[0] = {},
+) {
+  const session = await newPage(browser, baseURL, options);
+  await logIn(session.page, user.username, user.password);
+  await session.page.goto(path);
+  await expectLive(session.page);
+  return session;
+}
+
+/** The sidebar's link to a conversation, by (part of) its name. */
+export function conversationLink(page: Page, name: string) {
+  return page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: new RegExp(name) });
+}
+
 export async function openAs(
   browser: Browser,
   baseURL: string,

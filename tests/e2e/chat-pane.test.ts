@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
 import { axeViolations } from "./axe";
-import { cspViolations, expectLive, expectMessages, launchBrowser, logIn, newPage, screenshot } from "./browser";
+import { conversationLink, cspViolations, expectLive, expectMessages, launchBrowser, logIn, newPage, openLive, PHONE, screenshot } from "./browser";
 
 let server: TestServer;
 let browser: Browser;
@@ -20,18 +20,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const PHONE: BrowserContextOptions = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-
-async function openAs(user: TestUser, path: string, options: BrowserContextOptions = {}) {
-  const session = await newPage(browser, server.url, options);
-  await logIn(session.page, user.username, user.password);
-  await session.page.goto(path);
-  await expectLive(session.page);
-  return session;
-}
-
-function conversationLink(page: Page, name: string) {
-  return page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: new RegExp(name) });
+function openAs(user: TestUser, path: string, options: BrowserContextOptions = {}) {
+  return openLive(browser, server.url, user, path, options);
 }
 
 function horizontalOverflow(page: Page): Promise<number> {
