@@ -5,6 +5,7 @@ import { useCallback, useRef, useState, type KeyboardEvent, type ReactNode } fro
 import { MAX_MESSAGE_LENGTH } from "@/lib/chat/limits";
 import type { AttachmentDto, MessageDto } from "@/lib/chat/present";
 import type { MentionContext } from "@/lib/web/markdown";
+import type { QuotedMessage } from "@/lib/web/timeline";
 
 import { Attachments } from "./Attachments";
 import { EmojiPicker } from "./EmojiPicker";
@@ -19,12 +20,6 @@ export interface MessageHandlers {
   onDelete: (message: MessageDto) => void;
   /** Shows the message with this id, loading older history if it is not loaded yet. */
   onJump: (id: string) => void;
-}
-
-export interface QuotedMessage {
-  sender: string;
-  content: string;
-  deleted: boolean;
 }
 
 export interface MessageItemProps {
