@@ -33,6 +33,7 @@ import { useUnreadBadge } from "@/lib/web/unread-badge";
 import { useBrowserOnline } from "@/lib/web/use-online";
 import { useSendRetry } from "@/lib/web/use-send-retry";
 import { useShortcuts } from "@/lib/web/use-shortcuts";
+import { useStableHandlers } from "@/lib/web/use-stable-handlers";
 
 import { Composer, type ReplyTarget } from "./Composer";
 import { ConnectionBadge } from "./ConnectionBadge";
@@ -413,6 +414,23 @@ export function ChatApp(props: ChatAppProps) {
   }
 
   const conversation = openId ? (snapshot.conversations.find((item) => item.id === openId) ?? open!.conversation) : null;
+  const members = conversation?.members;
+  const others = useMemo(() => (members ?? []).filter((member) => member.id !== me.id), [members, me.id]);
+  // The same callbacks on every render, so the sidebar's rows and the composer, memoized, are
+  // not re-rendered by each message that arrives.
+  const stable = useStableHandlers({
+    openUser: (user: UserDto) => void openUser(user),
+    groupCreated: show,
+    logout: () => void logout(),
+    jumpTo,
+    cancelReply: () => setReply(null),
+    send: (content: string, attachments: AttachmentDto[]) => {
+      if (openId) send(openId, content, attachments);
+    },
+    typing: () => {
+      if (openId) sendTyping(openId);
+    },
+  });
   const messages = openId ? (snapshot.messages[openId] ?? []) : [];
   const label = conversation ? conversationLabel(conversation, me.id) : null;
   const other = conversation && !conversation.is_group ? conversation.members.find((member) => member.id !== me.id) : undefined;
@@ -433,14 +451,14 @@ export function ChatApp(props: ChatAppProps) {
           users={users}
           openId={openId}
           status={status}
-          onOpenUser={(user) => void openUser(user)}
-          onGroupCreated={show}
-          onLogout={() => void logout()}
+          onOpenUser={stable.openUser}
+          onGroupCreated={stable.groupCreated}
+          onLogout={stable.logout}
           mentioned={snapshot.mentioned}
           unread={aware.unread}
           presence={aware.presence}
         >
-          <SearchBox me={me} conversations={snapshot.conversations} onOpen={jumpTo} />
+          <SearchBox me={me} conversations={snapshot.conversations} onOpen={stable.jumpTo} />
           <NotificationToggle />
           <SoundToggle />
         </Sidebar>
@@ -526,11 +544,11 @@ export function ChatApp(props: ChatAppProps) {
             <TypingIndicator names={typingNames} />
             <Composer
               conversationId={conversation.id}
-              members={conversation.members.filter((member) => member.id !== me.id)}
+              members={others}
               replyingTo={replyingTo}
-              onCancelReply={() => setReply(null)}
-              onSend={(content, attachments) => send(conversation.id, content, attachments)}
-              onTyping={() => sendTyping(conversation.id)}
+              onCancelReply={stable.cancelReply}
+              onSend={stable.send}
+              onTyping={stable.typing}
             />
           </>
         ) : (

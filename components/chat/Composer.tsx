@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from "react";
+import { memo, useEffect, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from "react";
 
 import { MAX_MESSAGE_LENGTH } from "@/lib/chat/limits";
 import type { AttachmentDto, UserDto } from "@/lib/chat/present";
@@ -42,11 +42,13 @@ interface Staged {
 
 let stagedCount = 0;
 
+const NO_MEMBERS: readonly UserDto[] = [];
+
 /**
  * Enter sends, Shift+Enter starts a new line; typing @ suggests the conversation's members.
- * Files come by button, drag-and-drop or paste.
+ * Files come by button, drag-and-drop or paste. Memoized: a message arriving leaves it be.
  */
-export function Composer({ conversationId, members = [], replyingTo = null, onCancelReply, onSend, onTyping }: ComposerProps) {
+export const Composer = memo(function Composer({ conversationId, members = NO_MEMBERS, replyingTo = null, onCancelReply, onSend, onTyping }: ComposerProps) {
   // The server render has no storage: it starts empty and the browser fills the kept draft in.
   const draft = useSyncExternalStore(subscribeDrafts, () => loadDraft(conversationId), () => "");
   const [mention, setMention] = useState<ActiveMention | null>(null);
@@ -274,4 +276,4 @@ export function Composer({ conversationId, members = [], replyingTo = null, onCa
       </div>
     </form>
   );
-}
+});

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, useSyncExternalStore } from "react";
+import { memo, useState, useSyncExternalStore } from "react";
 
 const noSubscription = () => () => undefined;
 
@@ -20,7 +20,7 @@ function currentPermission(): NotificationPermission | "unsupported" {
  * Browsers only ask for notification permission from a click, and asking unprompted on load
  * is what gets a site's requests blocked; so the user is offered a button, once.
  */
-export function NotificationToggle() {
+export const NotificationToggle = memo(function NotificationToggle() {
   const initial = useSyncExternalStore(noSubscription, currentPermission, () => "unsupported" as const);
   const [asked, setAsked] = useState<NotificationPermission | null>(null);
   const permission = asked ?? initial;
@@ -34,4 +34,4 @@ export function NotificationToggle() {
       💬 Notify me of new messages while this tab is hidden
     </button>
   );
-}
+});

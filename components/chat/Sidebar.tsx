@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState, type ReactNode } from "react";
+import { memo, useState, type ReactNode } from "react";
 
 import type { ConversationDto, UserDto } from "@/lib/chat/present";
 import type { Presence } from "@/lib/web/awareness-store";
@@ -118,64 +118,18 @@ export function Sidebar({ me, conversations, users, openId, status, onOpenUser, 
           ) : (
             <ul className="space-y-0.5">
               {shownConversations.map((conversation) => {
-                const label = conversationLabel(conversation, me.id);
-                const active = conversation.id === openId;
-                const last = conversation.last_message;
-                const count = unread.get(conversation.id) ?? 0;
                 const other = conversation.is_group ? undefined : conversation.members.find((member) => member.id !== me.id);
                 return (
-                  <li key={conversation.id}>
-                    <Link
-                      href={`/chat?c=${conversation.id}`}
-                      aria-current={active ? "page" : undefined}
-                      data-unread={count > 0}
-                      className={`flex items-center gap-3 rounded-xl px-2 py-2 focus-visible:outline-2 focus-visible:outline-indigo-600 ${
-                        active ? "bg-indigo-100" : "hover:bg-slate-100"
-                      }`}
-                    >
-                      <span className="relative shrink-0">
-                        <span
-                          aria-hidden="true"
-                          className={`flex h-9 w-9 items-center justify-center rounded-full text-sm font-bold ${
-                            conversation.is_group ? "bg-amber-100 text-amber-800" : "bg-indigo-100 text-indigo-800"
-                          }`}
-                        >
-                          {conversation.is_group ? "👥" : initials(label.name)}
-                        </span>
-                        {other ? <PresenceDot presence={presence.get(other.id)} className="absolute -right-0.5 -bottom-0.5" /> : null}
-                      </span>
-                      <span className="min-w-0 flex-1">
-                        <span className="flex items-baseline justify-between gap-2">
-                          <span className={`truncate text-sm text-slate-900 ${count > 0 ? "font-bold" : "font-medium"}`} data-testid="conversation-name">
-                            {label.name}
-                          </span>
-                          {other ? <PresenceText presence={presence.get(other.id)} /> : null}
-                          {last ? (
-                            <span className="ml-auto shrink-0 text-xs text-slate-600">
-                              <LocalTime iso={last.created_at} format={formatListTime} />
-                            </span>
-                          ) : null}
-                          {mentioned.has(conversation.id) ? (
-                            <span data-testid="mentioned" aria-label="You were mentioned" className="shrink-0 rounded-full bg-amber-300 px-1.5 text-xs font-bold text-amber-950">
-                              @
-                            </span>
-                          ) : null}
-                        </span>
-                        <span className="flex items-center gap-2">
-                          <span className={`min-w-0 flex-1 truncate text-xs ${count > 0 ? "font-semibold text-slate-900" : "text-slate-600"}`} dir="auto">
-                            {last ? (last.deleted ? "Message deleted" : last.content) : "No messages yet"}
-                          </span>
-                          {conversation.is_group ? <span className="shrink-0 text-xs text-slate-600">{label.detail}</span> : null}
-                          {count > 0 ? (
-                            <span data-testid="unread" className="shrink-0 rounded-full bg-indigo-600 px-1.5 text-xs font-bold text-white">
-                              {count > 99 ? "99+" : count}
-                              <span className="sr-only"> unread</span>
-                            </span>
-                          ) : null}
-                        </span>
-                      </span>
-                    </Link>
-                  </li>
+                  <ConversationRow
+                    key={conversation.id}
+                    conversation={conversation}
+                    meId={me.id}
+                    active={conversation.id === openId}
+                    count={unread.get(conversation.id) ?? 0}
+                    mentioned={mentioned.has(conversation.id)}
+                    other={other}
+                    presence={other ? presence.get(other.id) : undefined}
+                  />
                 );
               })}
             </ul>
@@ -191,28 +145,7 @@ export function Sidebar({ me, conversations, users, openId, status, onOpenUser, 
           ) : (
             <ul className="space-y-0.5">
               {shownUsers.map((user) => (
-                <li key={user.id}>
-                  <button
-                    type="button"
-                    onClick={() => onOpenUser(user)}
-                    className="flex w-full items-center gap-3 rounded-xl px-2 py-1.5 text-left hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
-                  >
-                    <span className="relative shrink-0">
-                      <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center rounded-full bg-slate-200 text-sm font-bold text-slate-700">
-                        {initials(displayName(user))}
-                      </span>
-                      <PresenceDot presence={presence.get(user.id)} className="absolute -right-0.5 -bottom-0.5" />
-                    </span>
-                    <span className="min-w-0">
-                      <span className="block truncate text-sm font-medium text-slate-900">
-                        <span className="sr-only">Chat with </span>
-                        {displayName(user)}
-                        <PresenceText presence={presence.get(user.id)} />
-                      </span>
-                      <span className="block truncate text-xs text-slate-600">@{user.username}</span>
-                    </span>
-                  </button>
-                </li>
+                <PersonRow key={user.id} user={user} presence={presence.get(user.id)} onOpen={onOpenUser} />
               ))}
             </ul>
           )}
@@ -221,3 +154,102 @@ export function Sidebar({ me, conversations, users, openId, status, onOpenUser, 
     </div>
   );
 }
+
+interface ConversationRowProps {
+  conversation: ConversationDto;
+  meId: string;
+  active: boolean;
+  count: number;
+  mentioned: boolean;
+  /** The other person of a 1-on-1. */
+  other: UserDto | undefined;
+  presence: Presence | undefined;
+}
+
+/** A conversation in the list; re-rendered only when what it shows changed, not on every message elsewhere. */
+const ConversationRow = memo(function ConversationRow({ conversation, meId, active, count, mentioned, other, presence }: ConversationRowProps) {
+  const label = conversationLabel(conversation, meId);
+  const last = conversation.last_message;
+  return (
+    <li>
+      <Link
+        href={`/chat?c=${conversation.id}`}
+        aria-current={active ? "page" : undefined}
+        data-unread={count > 0}
+        className={`flex items-center gap-3 rounded-xl px-2 py-2 focus-visible:outline-2 focus-visible:outline-indigo-600 ${
+          active ? "bg-indigo-100" : "hover:bg-slate-100"
+        }`}
+      >
+        <span className="relative shrink-0">
+          <span
+            aria-hidden="true"
+            className={`flex h-9 w-9 items-center justify-center rounded-full text-sm font-bold ${
+              conversation.is_group ? "bg-amber-100 text-amber-800" : "bg-indigo-100 text-indigo-800"
+            }`}
+          >
+            {conversation.is_group ? "👥" : initials(label.name)}
+          </span>
+          {other ? <PresenceDot presence={presence} className="absolute -right-0.5 -bottom-0.5" /> : null}
+        </span>
+        <span className="min-w-0 flex-1">
+          <span className="flex items-baseline justify-between gap-2">
+            <span className={`truncate text-sm text-slate-900 ${count > 0 ? "font-bold" : "font-medium"}`} data-testid="conversation-name">
+              {label.name}
+            </span>
+            {other ? <PresenceText presence={presence} /> : null}
+            {last ? (
+              <span className="ml-auto shrink-0 text-xs text-slate-600">
+                <LocalTime iso={last.created_at} format={formatListTime} />
+              </span>
+            ) : null}
+            {mentioned ? (
+              <span data-testid="mentioned" aria-label="You were mentioned" className="shrink-0 rounded-full bg-amber-300 px-1.5 text-xs font-bold text-amber-950">
+                @
+              </span>
+            ) : null}
+          </span>
+          <span className="flex items-center gap-2">
+            <span className={`min-w-0 flex-1 truncate text-xs ${count > 0 ? "font-semibold text-slate-900" : "text-slate-600"}`} dir="auto">
+              {last ? (last.deleted ? "Message deleted" : last.content) : "No messages yet"}
+            </span>
+            {conversation.is_group ? <span className="shrink-0 text-xs text-slate-600">{label.detail}</span> : null}
+            {count > 0 ? (
+              <span data-testid="unread" className="shrink-0 rounded-full bg-indigo-600 px-1.5 text-xs font-bold text-white">
+                {count > 99 ? "99+" : count}
+                <span className="sr-only"> unread</span>
+              </span>
+            ) : null}
+          </span>
+        </span>
+      </Link>
+    </li>
+  );
+});
+
+/** Someone to start a 1-on-1 with. */
+const PersonRow = memo(function PersonRow({ user, presence, onOpen }: { user: UserDto; presence: Presence | undefined; onOpen: (user: UserDto) => void }) {
+  return (
+    <li>
+      <button
+        type="button"
+        onClick={() => onOpen(user)}
+        className="flex w-full items-center gap-3 rounded-xl px-2 py-1.5 text-left hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+      >
+        <span className="relative shrink-0">
+          <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center rounded-full bg-slate-200 text-sm font-bold text-slate-700">
+            {initials(displayName(user))}
+          </span>
+          <PresenceDot presence={presence} className="absolute -right-0.5 -bottom-0.5" />
+        </span>
+        <span className="min-w-0">
+          <span className="block truncate text-sm font-medium text-slate-900">
+            <span className="sr-only">Chat with </span>
+            {displayName(user)}
+            <PresenceText presence={presence} />
+          </span>
+          <span className="block truncate text-xs text-slate-600">@{user.username}</span>
+        </span>
+      </button>
+    </li>
+  );
+});

@@ -1,11 +1,11 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
+import { memo, useSyncExternalStore } from "react";
 
 import { setSoundEnabled, soundEnabled, subscribeSound } from "@/lib/web/alerts";
 
 /** The chime on new messages, on by default, with a switch to turn it off. */
-export function SoundToggle() {
+export const SoundToggle = memo(function SoundToggle() {
   const on = useSyncExternalStore(subscribeSound, soundEnabled, () => true);
   return (
     <button
@@ -18,4 +18,4 @@ export function SoundToggle() {
       {on ? "🔔" : "🔕"} Sound for new messages
     </button>
   );
-}
+});
