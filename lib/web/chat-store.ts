@@ -116,12 +116,11 @@ export class ChatStore {
   /** Adds stored messages of one conversation, whichever way they arrived. */
   absorbMessages(conversationId: string, list: readonly MessageDto[]): void {
     if (list.length === 0) return;
-    const byId = new Map((this.messages.get(conversationId) ?? []).map((message) => [message.id, message]));
-    for (const message of list) {
-      byId.set(message.id, message);
-      if (message.sender_id === this.userId) this.pending.delete(message.message_id);
-    }
-    const merged = [...byId.values()].sort((a, b) => a.seq - b.seq);
+    const known = this.messages.get(conversationId) ?? [];
+    for (const message of list) if (message.sender_id === this.userId) this.pending.delete(message.message_id);
+    // Live messages arrive newest last, each after what is held: appended without re-sorting the history.
+    const inOrder = list.every((message, index) => message.seq > (index === 0 ? (known.at(-1)?.seq ?? 0) : list[index - 1]!.seq));
+    const merged = inOrder ? [...known, ...list] : mergeBySeq(known, list);
     this.messages.set(conversationId, merged);
     const conversation = this.conversations.get(conversationId);
     if (conversation) {
@@ -270,4 +269,11 @@ export class ChatStore {
     for (const [id, list] of this.changes) if (this.conversations.has(id)) cursors[id] = Math.max(cursors[id] ?? 0, list.at(-1)?.seq ?? 0);
     return cursors;
   }
+}
+
+/** Both lists as one, oldest first, a message in both taken from the incoming list. */
+function mergeBySeq(known: readonly MessageDto[], incoming: readonly MessageDto[]): MessageDto[] {
+  const byId = new Map(known.map((message) => [message.id, message]));
+  for (const message of incoming) byId.set(message.id, message);
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
