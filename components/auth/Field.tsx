@@ -31,7 +31,7 @@ export function Field({ id, label, error, hint, ...input }: FieldProps) {
         </p>
       ) : null}
       {error ? (
-        <p id={`${id}-error`} className="text-sm text-red-600">
+        <p id={`${id}-error`} className="text-sm text-red-700">
           {error}
         </p>
       ) : null}

@@ -54,7 +54,7 @@ export function NewGroupForm({ onCreated, onCancel }: NewGroupFormProps) {
           className="block w-full rounded-lg border border-slate-300 px-2.5 py-1.5 text-base outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
         />
         {errors.title ? (
-          <p id="group-title-error" className="text-xs text-red-600">
+          <p id="group-title-error" className="text-xs text-red-700">
             {errors.title}
           </p>
         ) : null}
@@ -73,13 +73,13 @@ export function NewGroupForm({ onCreated, onCancel }: NewGroupFormProps) {
           className="block w-full rounded-lg border border-slate-300 px-2.5 py-1.5 text-base outline-none focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200"
         />
         {errors.usernames ? (
-          <p id="group-usernames-error" className="text-xs text-red-600">
+          <p id="group-usernames-error" className="text-xs text-red-700">
             {errors.usernames}
           </p>
         ) : null}
       </div>
       {errors.form ? (
-        <p role="alert" className="text-xs text-red-600">
+        <p role="alert" className="text-xs text-red-700">
           {errors.form}
         </p>
       ) : null}

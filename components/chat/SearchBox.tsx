@@ -55,7 +55,7 @@ export function SearchBox({ me, conversations, onOpen }: SearchBoxProps) {
         />
       </form>
       {error ? (
-        <p role="alert" className="mt-1 px-1 text-xs text-red-600">
+        <p role="alert" className="mt-1 px-1 text-xs text-red-700">
           {error}
         </p>
       ) : null}

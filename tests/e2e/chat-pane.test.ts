@@ -182,7 +182,7 @@ describe("finding and moving between conversations", { timeout: 90_000 }, () => 
 });
 
 describe("look and accessibility", { timeout: 120_000 }, () => {
-  it("has no axe violations on the login page and the chat, light and dark, on desktop and phone", async () => {
+  it("has no axe violations on the login page (with its errors shown) and the chat, light and dark, on desktop and phone", async () => {
     const [alice, bob] = await Promise.all([createUser(server.url, "alice", "Alice Archer"), createUser(server.url, "bob", "Bob Baker")]);
     const direct = await createConversation(server.url, alice, [bob]);
     await postMessage(server.url, bob, direct, "hello **there** https://example.com");
@@ -194,6 +194,10 @@ describe("look and accessibility", { timeout: 120_000 }, () => {
         const { context, page } = await newPage(browser, server.url, { ...options, colorScheme });
         await page.goto("/");
         violations.push(...(await axeViolations(page)).map((violation) => `${where} /: ${violation}`));
+        await page.getByRole("tab", { name: "Sign up" }).click();
+        await page.getByRole("button", { name: "Create account" }).click();
+        await page.locator("#signup-username-error").waitFor();
+        violations.push(...(await axeViolations(page)).map((violation) => `${where} / with errors: ${violation}`));
         await logIn(page, alice.username, alice.password);
         violations.push(...(await axeViolations(page)).map((violation) => `${where} /chat: ${violation}`));
         await page.goto(`/chat?c=${direct}`);
