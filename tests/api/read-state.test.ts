@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
+import { webLogIn } from "../support/web-session";
 import { TestSocket } from "../support/ws";
 
 let server: TestServer;
@@ -65,6 +66,16 @@ describe("read state", () => {
     const { bob, conversationId } = await chat(2);
     expect((await read(bob, conversationId, 1000)).body).toEqual({ last_read_seq: 2 });
     expect(await summaryOf(bob, conversationId)).toMatchObject({ unread_count: 0 });
+  });
+
+  it("puts Seen, in the page as the server renders it, under the user's last message once the other person read it", async () => {
+    const { alice, bob, conversationId } = await chat(2);
+    const { cookie } = await webLogIn(server.url, alice.username, alice.password);
+    const page = async () => (await fetch(`${server.url}/chat?c=${conversationId}`, { headers: { cookie: cookie! } })).text();
+    await read(bob, conversationId, 1);
+    expect(await page()).not.toContain('data-testid="seen"');
+    await read(bob, conversationId, 2);
+    expect(await page()).toMatch(/from alice 1[\s\S]*data-testid="seen"/);
   });
 
   it("refuses non-members (403), unknown conversations (404) and bad markers (422)", async () => {
