@@ -8,7 +8,7 @@ import { displayName } from "@/lib/web/display";
 import type { MentionContext } from "@/lib/web/markdown";
 import { buildTimeline } from "@/lib/web/timeline";
 import { useStableHandlers } from "@/lib/web/use-stable-handlers";
-import { useInView, usePageVisible } from "@/lib/web/use-visible";
+import { useInView, useMarkFar, usePageVisible } from "@/lib/web/use-visible";
 
 import { ImageViewer } from "./Attachments";
 import type { MessageHandlers } from "./MessageItem";
@@ -53,6 +53,7 @@ export function MessageList({ me, members, people = [], messages, changes = [], 
   const scroller = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
   const bottom = useRef<HTMLDivElement>(null);
+  const log = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const [awayFromBottom, setAwayFromBottom] = useState(false);
   // The line stays where the unread began while the conversation is open, even once it is read.
@@ -132,6 +133,10 @@ export function MessageList({ me, members, people = [], messages, changes = [], 
     return () => observer.disconnect();
   }, []);
 
+  // Blocks of history far out of view are left unrendered until the reader scrolls near them,
+  // so what a new message costs does not grow with the history loaded.
+  useMarkFar(log, scroller, blocks.map((block) => block.key).join());
+
   const loadOlderInView = useEffectEvent(() => void loadOlder());
   // Observed afresh after each page, so history keeps loading while its top is still in view.
   useEffect(() => {
@@ -190,7 +195,7 @@ export function MessageList({ me, members, people = [], messages, changes = [], 
         ) : null}
         {lastKey === undefined ? <p className="mt-16 text-center text-sm text-slate-600">No messages yet. Say hello! 👋</p> : null}
         {/* A list per block: the browser then lays out the block a message joins, not every row before it. */}
-        <div role="log" aria-label="Messages" aria-live="polite" className="space-y-1">
+        <div ref={log} role="log" aria-label="Messages" aria-live="polite" className="space-y-1">
           {blocks.map((block) => (
             <TimelineBlockRows key={block.key} entries={block.entries} meId={me.id} mentions={mentionContext} handlers={stableHandlers} onView={setViewing} />
           ))}

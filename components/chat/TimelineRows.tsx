@@ -53,7 +53,7 @@ function sameBlock(before: BlockProps, after: BlockProps): boolean {
 /** A block of the timeline as a list: its rows, with the separators and marks that go between them. */
 export const TimelineBlockRows = memo(function TimelineBlockRows({ entries, meId, mentions, handlers, onView }: BlockProps) {
   return (
-    <ol className="space-y-1">
+    <ol className="timeline-block space-y-1" data-far-able>
       {entries.map((entry) =>
         entry.kind === "system" ? (
           <li key={entry.key} className="flex justify-center" data-testid="system-line">

@@ -28,3 +28,26 @@ export function useInView(target: RefObject<Element | null>, root: RefObject<Ele
   }, [target, root]);
   return inView;
 }
+
+/** An element this far outside its scroller's view is far: out of sight, and out of reach of a menu opened in view. */
+const FAR_MARGIN_PX = 200;
+
+/**
+ * Marks each `[data-far-able]` child of `container` with `data-far` while it is well outside
+ * the scroller's view, for CSS to skip its rendering; `layout` names the children present, so
+ * new ones are observed.
+ */
+export function useMarkFar(container: RefObject<Element | null>, root: RefObject<Element | null>, layout: string): void {
+  useEffect(() => {
+    const parent = container.current;
+    if (!parent || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) entry.target.toggleAttribute("data-far", !entry.isIntersecting);
+      },
+      { root: root.current, rootMargin: `${FAR_MARGIN_PX}px 0px` },
+    );
+    for (const child of parent.querySelectorAll(":scope > [data-far-able]")) observer.observe(child);
+    return () => observer.disconnect();
+  }, [container, root, layout]);
+}

@@ -158,6 +158,35 @@ describe("web UI", { timeout: 90_000 }, () => {
     await context.close();
   });
 
+  it("leaves loaded history far out of view unrendered, and renders it again when a jump goes there", async () => {
+    const [hal, ida] = await Promise.all([createUser(server.url, "hal"), createUser(server.url, "ida")]);
+    const conversationId = await createConversation(server.url, hal, [ida]);
+    const first = await postMessage(server.url, ida, conversationId, "the very first");
+    for (let i = 2; i <= 160; i++) await postMessage(server.url, ida, conversationId, `line ${i}`);
+    await api(server.url, "POST", "/messages", {
+      token: ida.token,
+      json: { message_id: uniqueName("reply"), conversation_id: conversationId, content: "answering the first", reply_to: first.body.id },
+    });
+    const { context, page } = await newPage(browser, server.url);
+    await logIn(page, hal.username);
+    await page.goto(`/chat?c=${conversationId}`);
+    const scroller = page.getByRole("region", { name: "Message history" });
+    const messages = page.getByTestId("message");
+    for (let shown = await messages.count(); shown < 161; shown = await messages.count()) {
+      await scroller.evaluate((element) => (element.scrollTop = 0));
+      await expect.poll(() => messages.count()).toBeGreaterThan(shown);
+    }
+    await scroller.evaluate((element) => (element.scrollTop = element.scrollHeight));
+    const oldest = page.locator(".timeline-block").first();
+    await expect.poll(() => oldest.evaluate((block) => block.hasAttribute("data-far") && getComputedStyle(block).contentVisibility)).toBe("auto");
+
+    await page.getByTestId("quoted-reply").filter({ hasText: "the very first" }).click();
+    await page.locator("[data-focused]").filter({ hasText: "the very first" }).waitFor();
+    await expect.poll(() => oldest.evaluate((block) => block.hasAttribute("data-far"))).toBe(false);
+    expect(await page.locator("[data-focused]").isVisible()).toBe(true);
+    await context.close();
+  });
+
   it("reconnects after the connection drops and shows what was sent meanwhile", async () => {
     const [fay, gus] = await Promise.all([createUser(server.url, "fay"), createUser(server.url, "gus")]);
     const conversationId = await createConversation(server.url, fay, [gus]);
