@@ -28,6 +28,7 @@ import { AwarenessStore, unreadTotal } from "@/lib/web/awareness-store";
 import { ChatStore, type PendingMessage } from "@/lib/web/chat-store";
 import { conversationLabel, displayName, newMessageId } from "@/lib/web/display";
 import { LiveConnection, sameOriginSocketUrl, type AwarenessFrame } from "@/lib/web/live-connection";
+import { readSender } from "@/lib/web/read-sender";
 import { typingSender } from "@/lib/web/typing-sender";
 import { useUnreadBadge } from "@/lib/web/unread-badge";
 import { useBrowserOnline } from "@/lib/web/use-online";
@@ -204,14 +205,36 @@ export function ChatApp(props: ChatAppProps) {
     return false;
   }
 
-  /** Everything up to seq was on screen: the marker moves here at once, and on the server. */
+  const readMarks = useMemo(
+    () =>
+      readSender((conversationId, seq) => {
+        if (!connection.current?.send({ type: "read", conversation_id: conversationId, seq })) {
+          void reachable(markReadAction({ conversation_id: conversationId, seq }));
+        }
+      }),
+    [],
+  );
+  // A marker held back is sent before the page can be frozen or closed.
+  useEffect(() => {
+    const hidden = () => {
+      if (document.visibilityState === "hidden") readMarks.flush();
+    };
+    const leaving = () => readMarks.flush();
+    document.addEventListener("visibilitychange", hidden);
+    window.addEventListener("pagehide", leaving);
+    return () => {
+      document.removeEventListener("visibilitychange", hidden);
+      window.removeEventListener("pagehide", leaving);
+      readMarks.flush();
+    };
+  }, [readMarks]);
+
+  /** Everything up to seq was on screen: the marker moves here at once, and soon on the server. */
   function markRead(conversationId: string, seq: number) {
     if (seq <= (awareness.getSnapshot().readSeq.get(conversationId) ?? 0)) return;
     awareness.receiveRead({ conversation_id: conversationId, user_id: me.id, seq }, () => 0);
     store.clearMentioned(conversationId);
-    if (!connection.current?.send({ type: "read", conversation_id: conversationId, seq })) {
-      void reachable(markReadAction({ conversation_id: conversationId, seq }));
-    }
+    readMarks.mark(conversationId, seq);
   }
 
   function receiveAwareness(frame: AwarenessFrame) {

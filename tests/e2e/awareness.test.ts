@@ -90,6 +90,31 @@ describe("unread state in the browser", { timeout: 90_000 }, () => {
     await phone.context.close();
   });
 
+  it("paces the read markers of a reader following a busy conversation, the last one included", async () => {
+    const [alice, bob] = await Promise.all([createUser(server.url, "alice"), createUser(server.url, "bob")]);
+    const direct = await createConversation(server.url, alice, [bob]);
+    const reader = await openAs(alice, `/chat?c=${direct}`);
+    const marked: number[] = [];
+    reader.page.on("websocket", (socket) =>
+      socket.on("framesent", ({ payload }) => {
+        const frame = JSON.parse(String(payload)) as { type: string; seq?: number };
+        if (frame.type === "read") marked.push(frame.seq!);
+      }),
+    );
+    await reader.page.reload();
+    await expectLive(reader.page);
+    const sent = await Promise.all(Array.from({ length: 20 }, (_, index) => postMessage(server.url, bob, direct, `busy ${index}`)));
+    const newest = Math.max(...sent.map((response) => response.body.seq));
+    const lastRead = async () =>
+      (await api<{ conversations: { id: string; last_read_seq: number }[] }>(server.url, "GET", "/conversations", { token: alice.token })).body.conversations.find(
+        (conversation) => conversation.id === direct,
+      )?.last_read_seq;
+    await expect.poll(lastRead).toBe(newest);
+    expect(marked.at(-1)).toBe(newest);
+    expect(marked.length).toBeLessThanOrEqual(4);
+    await reader.context.close();
+  });
+
   it("shows 'Seen' under the user's last 1-on-1 message once the other person has read it, also after a reload", async () => {
     const [alice, bob] = await Promise.all([createUser(server.url, "alice", "Alice Archer"), createUser(server.url, "bob", "Bob Baker")]);
     const direct = await createConversation(server.url, alice, [bob]);
