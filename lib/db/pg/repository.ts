@@ -306,8 +306,9 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         });
       } catch (error) {
         const refusal = error instanceof TransactionRollbackError ? refused : null;
+        // Someone who is not a member is refused even a retry of a message they sent while one.
+        if (refusal === "not_member") return { outcome: refusal };
         if (!refusal && !isUniqueViolation(error)) throw error;
-        // A retry of a message already stored is answered with it, even once its sender has left.
         const existing = await findStoredMessage(message.senderId, message.messageId);
         if (existing) return { outcome: "existing", message: existing };
         if (refusal) return { outcome: refusal };

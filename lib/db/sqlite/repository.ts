@@ -91,6 +91,7 @@ function hotStatements(db: Db) {
       .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, sql.placeholder("userId"))))
       .prepare(),
     memberIds: db.select({ userId: conversationMembers.userId }).from(conversationMembers).where(eq(conversationMembers.conversationId, conversationId)).prepare(),
+    conversationExists: db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).prepare(),
     messageById: db.select().from(messages).where(eq(messages.id, sql.placeholder("id"))).prepare(),
     messageBySenderKey: db
       .select()
@@ -306,10 +307,12 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
     async insertMessage(message) {
       const result = db.transaction(
         () => {
+          const memberIds = memberIdsOf(message.conversationId);
+          if (!memberIds.includes(message.senderId)) {
+            return { outcome: memberIds.length === 0 && !hot.conversationExists.get({ conversationId: message.conversationId }) ? "no_conversation" : "not_member" } as const;
+          }
           const existing = hot.messageBySenderKey.get({ senderId: message.senderId, messageId: message.messageId });
           if (existing) return { outcome: "existing", message: existing } as const;
-          const memberIds = memberIdsOf(message.conversationId);
-          if (!memberIds.includes(message.senderId)) return { outcome: "not_member" } as const;
           const { attachmentIds, ...row } = message;
           const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
           const claimed = attachmentIds.length === 0 ? [] : db.select().from(uploads).where(claimable).all();
