@@ -299,7 +299,7 @@ export function changeDataOf(event: Pick<StoredEvent, "conversationId" | "seq" |
 }
 
 /** The message's attachments column: the claimed uploads in the order the sender gave. */
-export function attachmentsColumn(claimed: UploadRecord[], order: string[]): string | null {
+export function attachmentsColumn(claimed: AttachmentRecord[], order: string[]): string | null {
   if (claimed.length === 0) return null;
   const byId = new Map(claimed.map((upload) => [upload.id, upload]));
   const kept: AttachmentRecord[] = order.flatMap((id) => {

@@ -1,13 +1,15 @@
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, or, sql, TransactionRollbackError, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { alias, PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
-import type { Sql } from "postgres";
+import type postgres from "postgres";
+import type { PendingQuery, ReservedSql, Row, Sql } from "postgres";
 
 import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
 import * as schema from "@/lib/db/pg/schema";
 import {
   attachmentsColumn,
   changeDataOf,
+  type AttachmentRecord,
   changedColumns,
   changedUserIds,
   conversationChangeEvent,
@@ -17,7 +19,9 @@ import {
   type ChatRepository,
   type ConversationSummary,
   type EventRow,
+  type InsertMessageResult,
   type MessageRecord,
+  type NewMessage,
   type PublicUser,
   type StoredEvent,
 } from "@/lib/db/repository";
@@ -95,17 +99,59 @@ async function nextSeqAndMembers(tx: Transaction, conversationId: string): Promi
 }
 
 /**
- * Stores what `change` writes (one INSERT or UPDATE, if any), the event row, and NOTIFYs the
- * event, all in one statement of the caller's transaction, so it is heard only if it commits.
+ * One statement that stores what `change` writes (one INSERT or UPDATE, if any), the event row,
+ * and NOTIFYs the event, so that in the caller's transaction it is heard only if it commits.
  */
-async function storeAndNotify(tx: Transaction, change: SQL | null, event: EventRow, message: MessageRecord | null, memberIds: string[]): Promise<void> {
+function storeAndNotifyStatement(tx: Transaction | PostgresJsDatabase<typeof schema>, change: SQL | null, event: EventRow, message: MessageRecord | null, memberIds: string[]): SQL {
   const payload = noticePayload({ event: storedEvent({ event, message }), memberIds });
   const storeEvent = tx.insert(conversationEvents).values(event).getSQL();
-  await tx.execute(
-    change
-      ? sql`with changed as (${change}), stored_event as (${storeEvent}) select pg_notify(${EVENTS_CHANNEL}, ${payload})`
-      : sql`with stored_event as (${storeEvent}) select pg_notify(${EVENTS_CHANNEL}, ${payload})`,
-  );
+  return change
+    ? sql`with changed as (${change}), stored_event as (${storeEvent}) select pg_notify(${EVENTS_CHANNEL}, ${payload})`
+    : sql`with stored_event as (${storeEvent}) select pg_notify(${EVENTS_CHANNEL}, ${payload})`;
+}
+
+async function storeAndNotify(tx: Transaction, change: SQL | null, event: EventRow, message: MessageRecord | null, memberIds: string[]): Promise<void> {
+  await tx.execute(storeAndNotifyStatement(tx, change, event, message, memberIds));
+}
+
+/** What a message keeps of an upload, from its row as the driver returns it. */
+function attachmentOf(row: Row): AttachmentRecord {
+  const dimension = (value: unknown) => (value === null ? null : Number(value));
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    size: Number(row.size),
+    contentType: String(row.content_type),
+    width: dimension(row.width),
+    height: dimension(row.height),
+    hasThumbnail: Boolean(row.has_thumbnail),
+  };
+}
+
+const dialect = new PgDialect();
+
+/** A statement Drizzle built, as a query of the reserved connection, not sent yet. */
+function statement(connection: ReservedSql, query: SQL): PendingQuery<Row[]> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return connection.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[], { prepare: true });
+}
+
+/**
+ * Sends the statement at once, without waiting for the answer: statements sent one after
+ * another reach PostgreSQL in that order, in one write.
+ */
+function send(connection: ReservedSql, query: SQL): PendingQuery<Row[]> {
+  return statement(connection, query).execute();
+}
+
+/** Sends the statement at once, for its rows as arrays of column values. */
+function sendForValues(connection: ReservedSql, query: SQL) {
+  return statement(connection, query).values().execute();
+}
+
+/** Ends the transaction on the connection, keeping the error that ended it rather than one from the rollback. */
+async function rollBack(connection: ReservedSql): Promise<void> {
+  await send(connection, sql`rollback`).catch(() => undefined);
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -140,6 +186,61 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       byConversation.set(conversationId, list);
     }
     return byConversation;
+  }
+
+  /**
+   * The message's transaction in two round trips where Drizzle's takes four: BEGIN goes with the
+   * seq and members statements, COMMIT with the statement that stores and announces. The same
+   * statements in the same order: the counter row lock serialises writers, so seq follows
+   * commit order, and the members are read under it, so a removal that committed first is seen.
+   * A message_id the sender already used fails the insert, which rolls the seq back: no gap.
+   */
+  async function storeMessage(message: NewMessage): Promise<InsertMessageResult> {
+    const connection = await client.reserve();
+    try {
+      return await storeOnConnection(connection, message);
+    } finally {
+      connection.release();
+    }
+  }
+
+  async function storeOnConnection(connection: ReservedSql, message: NewMessage): Promise<InsertMessageResult> {
+    const began = send(connection, sql`begin`);
+    const counted = sendForValues(connection, db.update(conversations).set({ lastSeq: sql`${conversations.lastSeq} + 1` }).where(eq(conversations.id, message.conversationId)).returning({ seq: conversations.lastSeq }).getSQL());
+    const listed = sendForValues(connection, db.select({ userId: conversationMembers.userId }).from(conversationMembers).where(eq(conversationMembers.conversationId, message.conversationId)).getSQL());
+    let committing = false;
+    try {
+      const [, counters, members] = await Promise.all([began, counted, listed]);
+      const seq = counters[0]?.[0];
+      if (typeof seq !== "number") {
+        await rollBack(connection);
+        return { outcome: "no_conversation" };
+      }
+      if (!members.some(([userId]) => userId === message.senderId)) {
+        await rollBack(connection);
+        return { outcome: "not_member" };
+      }
+      const { attachmentIds, ...row } = message;
+      const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
+      const claimed = attachmentIds.length === 0 ? [] : (await send(connection, db.select().from(uploads).where(claimable).for("update").getSQL())).map(attachmentOf);
+      if (claimed.length !== attachmentIds.length) {
+        await rollBack(connection);
+        return { outcome: "invalid_attachments" };
+      }
+      const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq };
+      const memberIds = members.map(([userId]) => String(userId));
+      const event = messageEventRow(stored, seq, "message", stored.createdAt);
+      const writes = [send(connection, storeAndNotifyStatement(db, db.insert(messages).values(stored).getSQL(), event, stored, memberIds))];
+      if (claimed.length > 0) writes.push(send(connection, db.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).getSQL()));
+      // After a failed statement PostgreSQL answers COMMIT by rolling back: the transaction ends either way.
+      committing = true;
+      const [failure] = (await Promise.allSettled([...writes, send(connection, sql`commit`)])).filter((result) => result.status === "rejected");
+      if (failure) throw failure.reason;
+      return { outcome: "created", message: stored };
+    } catch (error) {
+      if (!committing) await rollBack(connection);
+      throw error;
+    }
   }
 
   async function findStoredMessage(senderId: string, messageId: string): Promise<MessageRecord | null> {
@@ -280,38 +381,13 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     },
 
     async insertMessage(message) {
-      let refused: "not_member" | "invalid_attachments" | null = null;
       try {
-        return await db.transaction(async (tx) => {
-          // The row lock on the conversation serialises writers, so seq follows commit order;
-          // the members are read under it, so a removal that committed first is seen.
-          const next = await nextSeqAndMembers(tx, message.conversationId);
-          if (!next) return { outcome: "no_conversation" } as const;
-          if (!next.memberIds.includes(message.senderId)) {
-            refused = "not_member";
-            tx.rollback();
-          }
-          const { attachmentIds, ...row } = message;
-          const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
-          const claimed = attachmentIds.length === 0 ? [] : await tx.select().from(uploads).where(claimable).for("update");
-          if (claimed.length !== attachmentIds.length) {
-            refused = "invalid_attachments";
-            tx.rollback();
-          }
-          const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq: next.seq };
-          // A message_id the sender already used fails the insert, which rolls the seq back: no gap.
-          await storeAndNotify(tx, tx.insert(messages).values(stored).getSQL(), messageEventRow(stored, stored.seq, "message", stored.createdAt), stored, next.memberIds);
-          if (claimed.length > 0) await tx.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable);
-          return { outcome: "created", message: stored } as const;
-        });
+        return await storeMessage(message);
       } catch (error) {
-        const refusal = error instanceof TransactionRollbackError ? refused : null;
-        // Someone who is not a member is refused even a retry of a message they sent while one.
-        if (refusal === "not_member") return { outcome: refusal };
-        if (!refusal && !isUniqueViolation(error)) throw error;
+        if (!isUniqueViolation(error)) throw error;
+        // The sender already stored this message_id (a retry): it is answered with the stored message.
         const existing = await findStoredMessage(message.senderId, message.messageId);
         if (existing) return { outcome: "existing", message: existing };
-        if (refusal) return { outcome: refusal };
         throw error;
       }
     },
