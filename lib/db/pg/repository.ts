@@ -184,6 +184,33 @@ function isUniqueViolation(error: unknown): boolean {
  */
 export function createPostgresRepository(client: Sql): PostgresRepository {
   const db = drizzle(client, { schema });
+  // Read on every authenticated request or message, so built once (see hotStatements on SQLite).
+  const userById = db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare("user_by_id");
+  const member = db
+    .select({ userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(and(eq(conversationMembers.conversationId, sql.placeholder("conversationId")), eq(conversationMembers.userId, sql.placeholder("userId"))))
+    .prepare("member");
+  const messagePages = new Map<string, ReturnType<typeof prepareMessagePage>>();
+  function prepareMessagePage(before: boolean, after: boolean) {
+    const conditions = [eq(messages.conversationId, sql.placeholder("conversationId"))];
+    if (before) conditions.push(lt(messages.seq, sql.placeholder("before")));
+    if (after) conditions.push(gt(messages.seq, sql.placeholder("after")));
+    return db
+      .select()
+      .from(messages)
+      .where(and(...conditions))
+      .orderBy(after ? asc(messages.seq) : desc(messages.seq))
+      .limit(sql.placeholder("limit"))
+      .prepare(`message_page_${before}_${after}`);
+  }
+  /** A page of a conversation's messages below `before` and/or above `after`, newest first unless paging up from `after`. */
+  function messagePage(before: boolean, after: boolean) {
+    const key = `${before}:${after}`;
+    let page = messagePages.get(key);
+    if (!page) messagePages.set(key, (page = prepareMessagePage(before, after)));
+    return page;
+  }
 
   async function membersOf(conversationIds: string[]): Promise<Map<string, PublicUser[]>> {
     const byConversation = new Map<string, PublicUser[]>();
@@ -293,7 +320,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       return stored ?? null;
     },
     async findUserById(id) {
-      const [row] = await db.select().from(users).where(eq(users.id, id));
+      const [row] = await userById.execute({ id });
       return row ?? null;
     },
     async findUserByUsername(username) {
@@ -392,10 +419,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       return current ? { lastReadSeq: current.lastReadSeq, changed: false } : null;
     },
     async isMember(conversationId, userId) {
-      const [row] = await db
-        .select({ userId: conversationMembers.userId })
-        .from(conversationMembers)
-        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)));
+      const [row] = await member.execute({ conversationId, userId });
       return row !== undefined;
     },
     async memberIdsOf(conversationId) {
@@ -490,17 +514,9 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         .limit(limit);
     },
     async listMessages(conversationId, { limit, before, after }) {
-      const conditions = [eq(messages.conversationId, conversationId)];
-      if (before !== undefined) conditions.push(lt(messages.seq, before));
-      if (after !== undefined) conditions.push(gt(messages.seq, after));
       // Paging forward from a cursor reads oldest first; otherwise the newest page is wanted.
       const newestFirst = after === undefined;
-      const rows = await db
-        .select()
-        .from(messages)
-        .where(and(...conditions))
-        .orderBy(newestFirst ? desc(messages.seq) : asc(messages.seq))
-        .limit(limit);
+      const rows = await messagePage(before !== undefined, after !== undefined).execute({ conversationId, before, after, limit });
       return newestFirst ? rows.reverse() : rows;
     },
     async listEvents(conversationId, after, limit) {
