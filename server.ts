@@ -49,7 +49,11 @@ async function main(): Promise<void> {
   if (config.production) applyBuiltNextConfig(process.cwd());
 
   await prepareProcess();
-  const app = next({ dev: !config.production, hostname: config.host, port: config.port });
+  // Unless given a server, Next hooks its own upgrade handler onto the one that brings it its
+  // first request, ours: it would then route every /ws upgrade once more and keep a listener
+  // and an AbortController per open socket. Given one that never listens, it leaves upgrades to
+  // attachRealtime, which hands Next's hot reload its own.
+  const app = next({ dev: !config.production, hostname: config.host, port: config.port, httpServer: createServer() });
   const handle = app.getRequestHandler();
   await app.prepare();
   const upgradeNext = app.getUpgradeHandler();

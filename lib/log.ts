@@ -10,7 +10,7 @@ export type LogLevel = Level | "silent";
  * (`{ request: { headers: { authorization } } }`). Callers should not pass secrets at all;
  * this is the net under that rule.
  */
-const SECRET_FIELDS = [
+const SECRET_FIELDS = new Set([
   "password",
   "token",
   "access_token",
@@ -21,7 +21,31 @@ const SECRET_FIELDS = [
   "secretKey",
   "SECRET_KEY",
   "UPSTASH_REDIS_REST_TOKEN",
-];
+]);
+const SECRET_DEPTH = 2;
+const CENSOR = "[redacted]";
+
+type Fields = Record<string, unknown> | unknown[];
+
+/**
+ * The fields with the value of every secret field name censored, down to SECRET_DEPTH objects
+ * below the top. The caller's objects are never changed: those on the way to a secret are
+ * copied, the rest are passed on as they are. (pino's own `redact` parsed each of its thirty
+ * paths again for every line: two fifths of what a WebSocket connection allocated.)
+ */
+function redacted<T extends Fields>(fields: T, depth = 0): T {
+  let copy: Fields | null = null;
+  for (const key of Object.keys(fields)) {
+    const value: unknown = (fields as Record<string, unknown>)[key];
+    let safe = value;
+    if (SECRET_FIELDS.has(key)) safe = CENSOR;
+    else if (depth < SECRET_DEPTH && typeof value === "object" && value !== null) safe = redacted(value as Fields, depth + 1);
+    if (safe === value) continue;
+    copy ??= Array.isArray(fields) ? [...fields] : { ...fields };
+    (copy as Record<string, unknown>)[key] = safe;
+  }
+  return (copy ?? fields) as T;
+}
 
 function createLogger(): Logger<never> {
   // Errors go to stderr, everything else to stdout; written synchronously so that the line
@@ -39,7 +63,6 @@ function createLogger(): Logger<never> {
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]), censor: "[redacted]" },
     },
     streams,
   );
@@ -54,5 +77,5 @@ export function setLogLevel(level: LogLevel): void {
 
 /** One JSON object per line, the shape log collectors expect. */
 export function log(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
-  logger[level](fields, msg);
+  if (logger.isLevelEnabled(level)) logger[level](redacted(fields), msg);
 }

@@ -28,9 +28,12 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     throw new DomainError("forbidden", "sender_id must be the authenticated user");
   }
   requireSomething(input.content, input.attachment_ids.length);
-  await requireMembership(input.conversation_id, callerId);
   const repository = await getRepository();
   const replyTo = input.reply_to ?? null;
+  const namesSomeone = mentionedUsernames(input.content).length > 0;
+  // The store refuses a non-member itself, in the message's own transaction; only a message
+  // that reads another message or the members first needs the caller checked before that.
+  if (replyTo !== null || namesSomeone) await requireMembership(input.conversation_id, callerId);
   if (replyTo !== null) {
     const original = await repository.findMessage(replyTo);
     if (original?.conversationId !== input.conversation_id) {
@@ -38,10 +41,7 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     }
   }
   // Only a message that names someone needs the members' names.
-  const mentions =
-    mentionedUsernames(input.content).length === 0
-      ? []
-      : mentionedMemberIds(input.content, (await repository.findConversation(input.conversation_id))?.members ?? []);
+  const mentions = namesSomeone ? mentionedMemberIds(input.content, (await repository.findConversation(input.conversation_id))?.members ?? []) : [];
   const result = await repository.insertMessage({
     id: randomUUID(),
     messageId: input.message_id,

@@ -7,7 +7,6 @@ import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 import { fileTypeFromFile } from "file-type";
-import sharp from "sharp";
 
 import { DomainError } from "@/lib/chat/errors";
 import { presentAttachment, type AttachmentDto } from "@/lib/chat/present";
@@ -87,6 +86,9 @@ async function sniff(file: string, name: string): Promise<string> {
 
 /** An image's dimensions, and a thumbnail of it written to `thumbnailPath` (its size in bytes). */
 async function describeImage(file: string, thumbnailPath: string): Promise<{ width: number; height: number; thumbnailBytes: number }> {
+  // Loaded with the first image rather than at start-up: libvips is some 6 MiB of memory that a
+  // process which never receives an image does without.
+  const { default: sharp } = await import("sharp");
   try {
     const { width, height, orientation } = await sharp(file).metadata();
     const thumbnail = await sharp(file).rotate().resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: "inside", withoutEnlargement: true }).webp().toFile(thumbnailPath);

@@ -175,7 +175,9 @@ export interface ChatRepository {
 
   /**
    * Stores the message with its event, under the conversation's next seq, and announces the
-   * event; or returns the message the sender already stored under that message_id.
+   * event; or returns the message the sender already stored under that message_id. Membership
+   * is checked first, inside the unit of work: a sender who is not a member (or no longer one)
+   * is refused even a retry, and an unknown conversation is told apart from one closed to them.
    */
   insertMessage(message: NewMessage): Promise<InsertMessageResult>;
   /**
@@ -297,7 +299,7 @@ export function changeDataOf(event: Pick<StoredEvent, "conversationId" | "seq" |
 }
 
 /** The message's attachments column: the claimed uploads in the order the sender gave. */
-export function attachmentsColumn(claimed: UploadRecord[], order: string[]): string | null {
+export function attachmentsColumn(claimed: AttachmentRecord[], order: string[]): string | null {
   if (claimed.length === 0) return null;
   const byId = new Map(claimed.map((upload) => [upload.id, upload]));
   const kept: AttachmentRecord[] = order.flatMap((id) => {

@@ -11,14 +11,14 @@ import { deleteMessage, editMessage, reactToMessage, type ChangedMessage } from 
 import { sendMessage } from "@/lib/chat/messages";
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import type { Announcement, StoredEvent } from "@/lib/db/repository";
+import type { Announcement, Signal, StoredEvent } from "@/lib/db/repository";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
 import { retryAfterSeconds } from "@/lib/ratelimit";
 import { admit } from "@/lib/ratelimit/gate";
 import { OrderedFeed } from "@/lib/stream/feed";
 import { eventFrame } from "@/lib/realtime/frames";
-import { getHub } from "@/lib/realtime/hub";
+import { getHub, type HubListener } from "@/lib/realtime/hub";
 import { parseClientFrame, type ClientFrame, type FrameIds, type SyncFrame } from "@/lib/realtime/protocol";
 import type { ErrorFrame, ServerFrame } from "@/lib/realtime/wire";
 
@@ -41,22 +41,25 @@ interface SyncTarget {
   cursor: number;
 }
 
+/** Where each connection's queues start: one settled promise for all, not one each. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /**
  * One client of one user. Everything it is sent about a conversation passes the connection's
  * ordered feed, so live events, gap fills and sync replays reach it exactly once and in seq
  * order whatever order they race in. Work that reads the database runs on one queue; a live
  * event that is next in line while nothing is queued is sent at once.
  */
-export class ClientConnection {
+export class ClientConnection implements HubListener {
   private readonly feed = new OrderedFeed();
   /**
    * The conversations the user was removed from, by the seq of the removal: until an event adds
-   * them back, nothing more of them is sent.
+   * them back, nothing more of them is sent. Made on the first removal: most connections never see one.
    */
-  private readonly removedAt = new Map<string, number>();
+  private removedAt: Map<string, number> | undefined;
   private queued = 0;
-  private outbound: Promise<void> = Promise.resolve();
-  private inbound: Promise<void> = Promise.resolve();
+  private outbound = SETTLED;
+  private inbound = SETTLED;
   private readonly unsubscribe: () => void;
   private readonly release: () => void;
 
@@ -65,10 +68,7 @@ export class ClientConnection {
     private readonly transport: Transport,
     private readonly maxBufferedBytes: number,
   ) {
-    this.unsubscribe = getHub().subscribe(userId, {
-      event: (announcement) => this.onAnnouncement(announcement),
-      signal: (payload) => this.send(JSON.stringify(payload)),
-    });
+    this.unsubscribe = getHub().subscribe(userId, this);
     this.release = trackPresence(userId);
   }
 
@@ -93,13 +93,19 @@ export class ClientConnection {
     return this.enqueue(() => this.replayAll(frame));
   }
 
-  private onAnnouncement({ event }: Announcement): void {
+  /** A stored event of one of the user's conversations, from the hub. */
+  event({ event }: Announcement): void {
     if (this.queued === 0) {
       const admission = this.feed.admit(event.conversationId, event.seq);
       if (admission.kind === "duplicate") return;
       if (admission.kind === "deliver") return this.sendEvent(event);
     }
     this.enqueue(() => this.deliverLive(event)).catch((error: unknown) => this.fail(error));
+  }
+
+  /** A signal (read marker, typing, presence) for the user, from the hub. */
+  signal(payload: Signal["payload"]): void {
+    this.send(JSON.stringify(payload));
   }
 
   /** Runs task after everything queued before it; its failure is the caller's, the queue goes on. */
@@ -137,13 +143,13 @@ export class ClientConnection {
    */
   private sendEvent(event: StoredEvent, superseded = false): void {
     const hearing = superseded ? "event" : hearingOf(event, this.userId);
-    const removedAt = this.removedAt.get(event.conversationId);
+    const removedAt = this.removedAt?.get(event.conversationId);
     if (removedAt !== undefined) {
       if (event.seq <= removedAt || hearing !== "added") return;
-      this.removedAt.delete(event.conversationId);
+      this.removedAt?.delete(event.conversationId);
     }
     if (hearing === "removed") {
-      this.removedAt.set(event.conversationId, event.seq);
+      (this.removedAt ??= new Map()).set(event.conversationId, event.seq);
       this.send({ type: "conversation_removed", conversation_id: event.conversationId, seq: event.seq });
     } else {
       this.send(eventFrame(event));
@@ -154,7 +160,7 @@ export class ClientConnection {
 
   private async deliverLive(event: StoredEvent): Promise<void> {
     // Added back: the events they missed while out are theirs again, and go out before this one.
-    if (hearingOf(event, this.userId) === "added") this.removedAt.delete(event.conversationId);
+    if (hearingOf(event, this.userId) === "added") this.removedAt?.delete(event.conversationId);
     const admission = this.feed.admit(event.conversationId, event.seq);
     if (admission.kind === "duplicate") return;
     if (admission.kind === "gap") await this.replay(event.conversationId, admission.after, admission.until);
@@ -198,14 +204,14 @@ export class ClientConnection {
     for (const { id, cursor } of await this.syncTargets(frame)) {
       // A member now, so a removal this connection heard before was undone since: the replay
       // tells them everything after the cursor, their removal and what followed it included.
-      this.removedAt.delete(id);
+      this.removedAt?.delete(id);
       for (const range of this.feed.replayPlan(id, cursor)) {
         const upward = range.until === Infinity;
         const budget = upward ? SYNC_LIMIT_PER_CONVERSATION : Infinity;
         if ((await this.replay(id, range.after, range.until, budget)) === SYNC_LIMIT_PER_CONVERSATION && upward) more.push(id);
       }
       // Removed mid-replay: the removal was the last frame about it, so the sync does not name it.
-      if (this.removedAt.has(id)) continue;
+      if (this.removedAt?.has(id)) continue;
       this.feed.cover(id, cursor);
       cursors[id] = this.feed.high(id) ?? cursor;
     }

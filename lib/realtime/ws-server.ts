@@ -42,17 +42,25 @@ function refuse(socket: Duplex, status: number, detail: string, headers: Record<
   );
 }
 
-function webSocketTransport(ws: WebSocket): Transport {
-  return {
-    send: (data) => ws.send(data),
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-    get open() {
-      return ws.readyState === ws.OPEN;
-    },
-    terminate: () => ws.terminate(),
-  };
+/** A class rather than an object of closures: one of these lives as long as each open socket. */
+class WebSocketTransport implements Transport {
+  constructor(private readonly ws: WebSocket) {}
+
+  send(data: string): void {
+    this.ws.send(data);
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  get open(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
 }
 
 function pathnameOf(request: IncomingMessage): string | null {
@@ -72,7 +80,7 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
   function open(ws: WebSocket, request: IncomingMessage, credential: SocketCredential): void {
     const { userId } = credential;
     const release = guardSession(credential, (reason) => ws.close(CLOSE_CODES.sessionEnded, reason));
-    const connection = new ClientConnection(userId, webSocketTransport(ws), websocket.maxBufferedBytes);
+    const connection = new ClientConnection(userId, new WebSocketTransport(ws), websocket.maxBufferedBytes);
     alive.set(ws, true);
     metrics.websocketConnectionsTotal.inc();
     metrics.websocketConnectionsActive.inc();

@@ -24,11 +24,12 @@ interface Span {
 }
 
 export class OrderedFeed {
-  private readonly spans = new Map<string, Span>();
+  /** Made on the first event: an idle connection holds none. */
+  private spans: Map<string, Span> | undefined;
 
   /** Where a live event stands: next in line, already had, or behind a gap. */
   admit(conversationId: string, seq: number): Admission {
-    const span = this.spans.get(conversationId);
+    const span = this.spans?.get(conversationId);
     if (!span || seq === span.high + 1) return { kind: "deliver" };
     if (seq <= span.high) return { kind: "duplicate" };
     return { kind: "gap", after: span.high, until: seq - 1 };
@@ -40,9 +41,9 @@ export class OrderedFeed {
    * ones below the floor are a sync's replay, which `cover` closes.
    */
   record(conversationId: string, seq: number): void {
-    const span = this.spans.get(conversationId);
+    const span = this.spans?.get(conversationId);
     if (!span) {
-      this.spans.set(conversationId, { floor: seq - 1, high: seq });
+      (this.spans ??= new Map()).set(conversationId, { floor: seq - 1, high: seq });
     } else if (seq > span.high) {
       if (seq !== span.high + 1) throw new Error(`feed hole in ${conversationId}: ${span.high} then ${seq}`);
       span.high = seq;
@@ -51,7 +52,7 @@ export class OrderedFeed {
 
   /** What a sync from `cursor` must replay so the reader ends up with every event after it, once. */
   replayPlan(conversationId: string, cursor: number): ReplayRange[] {
-    const span = this.spans.get(conversationId);
+    const span = this.spans?.get(conversationId);
     if (!span) return [{ after: cursor, until: Infinity }];
     const ranges: ReplayRange[] = [];
     if (cursor < span.floor) ranges.push({ after: cursor, until: span.floor });
@@ -65,9 +66,9 @@ export class OrderedFeed {
    * reader gave it, up) to it.
    */
   cover(conversationId: string, cursor: number): void {
-    const span = this.spans.get(conversationId);
+    const span = this.spans?.get(conversationId);
     if (!span) {
-      this.spans.set(conversationId, { floor: cursor, high: cursor });
+      (this.spans ??= new Map()).set(conversationId, { floor: cursor, high: cursor });
       return;
     }
     span.floor = Math.min(span.floor, cursor);
@@ -76,6 +77,6 @@ export class OrderedFeed {
 
   /** The last seq the reader has of the conversation, if it has any. */
   high(conversationId: string): number | undefined {
-    return this.spans.get(conversationId)?.high;
+    return this.spans?.get(conversationId)?.high;
   }
 }

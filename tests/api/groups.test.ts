@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
@@ -227,6 +229,14 @@ describe("removing members and leaving", () => {
     expect(await socket.request({ type: "message", conversation_id: conversationId, message_id: "m-1", content: "hi" }, ["message", "error"])).toMatchObject({ type: "error" });
     expect(socket.messages(conversationId)).toEqual([]);
     await socket.close();
+  });
+
+  it("refuses a removed member even a retry of a message they sent while a member", async () => {
+    const { alice, carol, conversationId } = await group();
+    const messageId = randomUUID();
+    expect((await postMessage(server.url, carol, conversationId, "before", messageId)).status).toBe(201);
+    await remove(alice, conversationId, carol.id);
+    expect((await postMessage(server.url, carol, conversationId, "before", messageId)).status).toBe(403);
   });
 
   it("shows a member added back the conversation live again", async () => {

@@ -34,6 +34,17 @@ describe("structured logs", () => {
     expect(lines[0]).toMatchObject({ password: "[redacted]", token: "[redacted]", body: { refresh_token: "[redacted]" } });
   });
 
+  it("censors secrets in lists too, and leaves the caller's objects as they were", () => {
+    const [line, afterwards] = logLines(`
+      import { log } from "@/lib/log";
+      const fields = { sessions: [{ token: "listed-secret", id: "s1" }], request: { headers: { cookie: "c-secret", host: "h" } } };
+      log("info", "with lists", fields);
+      console.log(JSON.stringify(fields));`);
+    expect(JSON.stringify(line)).not.toContain("-secret");
+    expect(line).toMatchObject({ sessions: [{ token: "[redacted]", id: "s1" }], request: { headers: { cookie: "[redacted]", host: "h" } } });
+    expect(afterwards).toEqual({ sessions: [{ token: "listed-secret", id: "s1" }], request: { headers: { cookie: "c-secret", host: "h" } } });
+  });
+
   it("drops lines below the configured level", () => {
     const lines = logLines(`
       import { log, setLogLevel } from "@/lib/log";

@@ -1,3 +1,6 @@
+import { createHmac } from "node:crypto";
+
+import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 
 import { signToken, verifyToken } from "@/lib/auth/tokens";
@@ -26,6 +29,43 @@ describe("tokens", () => {
   it("rejects garbage", async () => {
     expect(await verifyToken("garbage", "access", secret)).toBeNull();
     expect(await verifyToken("", "access", secret)).toBeNull();
+  });
+
+  /** A token of `secret` with the claims and header given, for the cases signToken never makes. */
+  function craft(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ type: "access", sid: "session-1", sub: "user-1", jti: "j-1", iat: now, exp: now + 60, ...claims })
+      .setProtectedHeader({ alg: "HS256", ...header })
+      .sign(new TextEncoder().encode(secret));
+  }
+
+  it("rejects an expired token, and one that is not valid yet", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(await verifyToken(await craft({}), "access", secret)).toMatchObject({ userId: "user-1" });
+    expect(await verifyToken(await craft({ exp: now - 1 }), "access", secret)).toBeNull();
+    expect(await verifyToken(await craft({ exp: now }), "access", secret)).toBeNull();
+    expect(await verifyToken(await craft({ nbf: now + 60 }), "access", secret)).toBeNull();
+  });
+
+  it("rejects a token without its subject, session, id or issue time", async () => {
+    for (const claim of ["sub", "sid", "jti", "iat", "exp"]) {
+      expect(await verifyToken(await craft({ [claim]: undefined }), "access", secret)).toBeNull();
+    }
+  });
+
+  it("rejects alg none, another algorithm's name, critical headers and a changed payload", async () => {
+    const token = await craft({});
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    expect(await verifyToken(`${encode({ alg: "none" })}.${payload}.`, "access", secret)).toBeNull();
+    expect(await verifyToken(`${encode({ alg: "HS512" })}.${payload}.${signature}`, "access", secret)).toBeNull();
+    const critical = encode({ alg: "HS256", crit: ["exp"], exp: 1 });
+    const criticalSignature = createHmac("sha256", secret).update(`${critical}.${payload}`).digest("base64url");
+    expect(await verifyToken(`${critical}.${payload}.${criticalSignature}`, "access", secret)).toBeNull();
+    const other = encode({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), sub: "user-2" });
+    expect(await verifyToken(`${header}.${other}.${signature}`, "access", secret)).toBeNull();
+    expect(await verifyToken(`${header}.${payload}.${signature}.extra`, "access", secret)).toBeNull();
+    expect(await verifyToken(`${header}.${payload}.${signature.slice(0, -2)}`, "access", secret)).toBeNull();
   });
 
   it("gives every token its own jti", async () => {

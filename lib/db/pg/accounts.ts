@@ -22,6 +22,8 @@ async function announceRevoked(tx: Executor, ids: string[]): Promise<void> {
 
 export function createPostgresAccountStore(client: Sql): AccountStore {
   const db = drizzle(client, { schema });
+  // Read on every authenticated request and WebSocket upgrade, so built once.
+  const sessionById = db.select().from(sessions).where(eq(sessions.id, sql.placeholder("id"))).prepare("session_by_id");
 
   return {
     async insertSession(session) {
@@ -31,7 +33,7 @@ export function createPostgresAccountStore(client: Sql): AccountStore {
       });
     },
     async findSession(id) {
-      const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
+      const [row] = await sessionById.execute({ id });
       return row ?? null;
     },
     async rotateRefresh(id, from, to, expiresAt, now) {

@@ -1,13 +1,15 @@
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, or, sql, TransactionRollbackError, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { and, asc, desc, eq, fillPlaceholders, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, or, sql, type Placeholder, type SQL, type SQLWrapper } from "drizzle-orm";
+import { alias, PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
-import type { Sql } from "postgres";
+import type postgres from "postgres";
+import type { PendingQuery, ReservedSql, Row, Sql } from "postgres";
 
 import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
 import * as schema from "@/lib/db/pg/schema";
 import {
   attachmentsColumn,
   changeDataOf,
+  type AttachmentRecord,
   changedColumns,
   changedUserIds,
   conversationChangeEvent,
@@ -17,7 +19,9 @@ import {
   type ChatRepository,
   type ConversationSummary,
   type EventRow,
+  type InsertMessageResult,
   type MessageRecord,
+  type NewMessage,
   type PublicUser,
   type StoredEvent,
 } from "@/lib/db/repository";
@@ -95,18 +99,74 @@ async function nextSeqAndMembers(tx: Transaction, conversationId: string): Promi
 }
 
 /**
- * Stores what `change` writes (one INSERT or UPDATE, if any), the event row, and NOTIFYs the
- * event, all in one statement of the caller's transaction, so it is heard only if it commits.
+ * One statement that stores what `change` writes (one INSERT or UPDATE, if any), the event row,
+ * and NOTIFYs the event, so that in the caller's transaction it is heard only if it commits.
  */
+function storeAndNotifyShape(change: SQL | null, storeEvent: SQL, payload: SQLWrapper | string): SQL {
+  return change
+    ? sql`with changed as (${change}), stored_event as (${storeEvent}) select pg_notify(${EVENTS_CHANNEL}, ${payload})`
+    : sql`with stored_event as (${storeEvent}) select pg_notify(${EVENTS_CHANNEL}, ${payload})`;
+}
+
 async function storeAndNotify(tx: Transaction, change: SQL | null, event: EventRow, message: MessageRecord | null, memberIds: string[]): Promise<void> {
   const payload = noticePayload({ event: storedEvent({ event, message }), memberIds });
-  const storeEvent = tx.insert(conversationEvents).values(event).getSQL();
-  await tx.execute(
-    change
-      ? sql`with changed as (${change}), stored_event as (${storeEvent}) select pg_notify(${EVENTS_CHANNEL}, ${payload})`
-      : sql`with stored_event as (${storeEvent}) select pg_notify(${EVENTS_CHANNEL}, ${payload})`,
-  );
+  await tx.execute(storeAndNotifyShape(change, tx.insert(conversationEvents).values(event).getSQL(), payload));
 }
+
+/** What a message keeps of an upload, from its row as the driver returns it. */
+function attachmentOf(row: Row): AttachmentRecord {
+  const dimension = (value: unknown) => (value === null ? null : Number(value));
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    size: Number(row.size),
+    contentType: String(row.content_type),
+    width: dimension(row.width),
+    height: dimension(row.height),
+    hasThumbnail: Boolean(row.has_thumbnail),
+  };
+}
+
+const dialect = new PgDialect();
+
+/** A statement as Drizzle renders it: its text, and its parameters, some of them placeholders. */
+interface Rendered {
+  sql: string;
+  params: unknown[];
+}
+
+const render = (query: SQL): Rendered => dialect.sqlToQuery(query);
+const BEGIN = render(sql`begin`);
+const COMMIT = render(sql`commit`);
+const ROLLBACK = render(sql`rollback`);
+
+/**
+ * Sends the statement on the reserved connection at once, its placeholders filled from
+ * `values`, without waiting for the answer: statements sent one after another reach
+ * PostgreSQL in that order.
+ */
+function send(connection: ReservedSql, statement: Rendered, values: Record<string, unknown> = {}): PendingQuery<Row[]> {
+  const params = fillPlaceholders(statement.params, values) as postgres.ParameterOrJSON<never>[];
+  return connection.unsafe<Row[]>(statement.sql, params, { prepare: true }).execute();
+}
+
+/** Sends the statement at once, for its rows as arrays of column values. */
+function sendForValues(connection: ReservedSql, statement: Rendered, values: Record<string, unknown>) {
+  const params = fillPlaceholders(statement.params, values) as postgres.ParameterOrJSON<never>[];
+  return connection.unsafe<Row[]>(statement.sql, params, { prepare: true }).values().execute();
+}
+
+/** Ends the transaction on the connection, keeping the error that ended it rather than one from the rollback. */
+async function rollBack(connection: ReservedSql): Promise<void> {
+  await send(connection, ROLLBACK).catch(() => undefined);
+}
+
+/** A placeholder named `${prefix}${field}` for each column, to insert whole rows through a statement rendered once. */
+function placeholders<Columns extends Record<string, unknown>>(columns: Columns, prefix = ""): { [Name in keyof Columns]: Placeholder } {
+  return Object.fromEntries(Object.keys(columns).map((name) => [name, sql.placeholder(`${prefix}${name}`)])) as { [Name in keyof Columns]: Placeholder };
+}
+
+const EVENT_PREFIX = "event_";
 
 function isUniqueViolation(error: unknown): boolean {
   // Drizzle wraps the driver's error in `cause`.
@@ -124,6 +184,33 @@ function isUniqueViolation(error: unknown): boolean {
  */
 export function createPostgresRepository(client: Sql): PostgresRepository {
   const db = drizzle(client, { schema });
+  // Read on every authenticated request or message, so built once (see hotStatements on SQLite).
+  const userById = db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare("user_by_id");
+  const member = db
+    .select({ userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(and(eq(conversationMembers.conversationId, sql.placeholder("conversationId")), eq(conversationMembers.userId, sql.placeholder("userId"))))
+    .prepare("member");
+  const messagePages = new Map<string, ReturnType<typeof prepareMessagePage>>();
+  function prepareMessagePage(before: boolean, after: boolean) {
+    const conditions = [eq(messages.conversationId, sql.placeholder("conversationId"))];
+    if (before) conditions.push(lt(messages.seq, sql.placeholder("before")));
+    if (after) conditions.push(gt(messages.seq, sql.placeholder("after")));
+    return db
+      .select()
+      .from(messages)
+      .where(and(...conditions))
+      .orderBy(after ? asc(messages.seq) : desc(messages.seq))
+      .limit(sql.placeholder("limit"))
+      .prepare(`message_page_${before}_${after}`);
+  }
+  /** A page of a conversation's messages below `before` and/or above `after`, newest first unless paging up from `after`. */
+  function messagePage(before: boolean, after: boolean) {
+    const key = `${before}:${after}`;
+    let page = messagePages.get(key);
+    if (!page) messagePages.set(key, (page = prepareMessagePage(before, after)));
+    return page;
+  }
 
   async function membersOf(conversationIds: string[]): Promise<Map<string, PublicUser[]>> {
     const byConversation = new Map<string, PublicUser[]>();
@@ -140,6 +227,75 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       byConversation.set(conversationId, list);
     }
     return byConversation;
+  }
+
+  /**
+   * The message's transaction in two round trips where Drizzle's takes four: BEGIN goes with the
+   * seq and members statements, COMMIT with the statement that stores and announces. The same
+   * statements in the same order: the counter row lock serialises writers, so seq follows
+   * commit order, and the members are read under it, so a removal that committed first is seen.
+   * A message_id the sender already used fails the insert, which rolls the seq back: no gap.
+   */
+  async function storeMessage(message: NewMessage): Promise<InsertMessageResult> {
+    const connection = await client.reserve();
+    try {
+      return await storeOnConnection(connection, message);
+    } finally {
+      connection.release();
+    }
+  }
+
+  // Rendered once: Drizzle rendering them again for every message was a tenth of its CPU.
+  const conversationId = sql.placeholder("conversationId");
+  const nextSeqStatement = render(db.update(conversations).set({ lastSeq: sql`${conversations.lastSeq} + 1` }).where(eq(conversations.id, conversationId)).returning({ seq: conversations.lastSeq }).getSQL());
+  const memberIdsStatement = render(db.select({ userId: conversationMembers.userId }).from(conversationMembers).where(eq(conversationMembers.conversationId, conversationId)).getSQL());
+  const storeMessageStatement = render(
+    storeAndNotifyShape(
+      db.insert(messages).values(placeholders(getTableColumns(messages))).getSQL(),
+      db.insert(conversationEvents).values(placeholders(getTableColumns(conversationEvents), EVENT_PREFIX)).getSQL(),
+      sql.placeholder("payload"),
+    ),
+  );
+
+  async function storeOnConnection(connection: ReservedSql, message: NewMessage): Promise<InsertMessageResult> {
+    const began = send(connection, BEGIN);
+    const counted = sendForValues(connection, nextSeqStatement, { conversationId: message.conversationId });
+    const listed = sendForValues(connection, memberIdsStatement, { conversationId: message.conversationId });
+    let committing = false;
+    try {
+      const [, counters, members] = await Promise.all([began, counted, listed]);
+      const seq = counters[0]?.[0];
+      if (typeof seq !== "number") {
+        await rollBack(connection);
+        return { outcome: "no_conversation" };
+      }
+      if (!members.some(([userId]) => userId === message.senderId)) {
+        await rollBack(connection);
+        return { outcome: "not_member" };
+      }
+      const { attachmentIds, ...row } = message;
+      const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
+      const claimed = attachmentIds.length === 0 ? [] : (await send(connection, render(db.select().from(uploads).where(claimable).for("update").getSQL()))).map(attachmentOf);
+      if (claimed.length !== attachmentIds.length) {
+        await rollBack(connection);
+        return { outcome: "invalid_attachments" };
+      }
+      const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq };
+      const memberIds = members.map(([userId]) => String(userId));
+      const event = messageEventRow(stored, seq, "message", stored.createdAt);
+      const payload = noticePayload({ event: storedEvent({ event, message: stored }), memberIds });
+      const eventValues = Object.fromEntries(Object.entries(event).map(([name, value]) => [`${EVENT_PREFIX}${name}`, value]));
+      const writes = [send(connection, storeMessageStatement, { ...stored, ...eventValues, payload })];
+      if (claimed.length > 0) writes.push(send(connection, render(db.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).getSQL())));
+      // After a failed statement PostgreSQL answers COMMIT by rolling back: the transaction ends either way.
+      committing = true;
+      const [failure] = (await Promise.allSettled([...writes, send(connection, COMMIT)])).filter((result) => result.status === "rejected");
+      if (failure) throw failure.reason;
+      return { outcome: "created", message: stored };
+    } catch (error) {
+      if (!committing) await rollBack(connection);
+      throw error;
+    }
   }
 
   async function findStoredMessage(senderId: string, messageId: string): Promise<MessageRecord | null> {
@@ -164,7 +320,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       return stored ?? null;
     },
     async findUserById(id) {
-      const [row] = await db.select().from(users).where(eq(users.id, id));
+      const [row] = await userById.execute({ id });
       return row ?? null;
     },
     async findUserByUsername(username) {
@@ -263,10 +419,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       return current ? { lastReadSeq: current.lastReadSeq, changed: false } : null;
     },
     async isMember(conversationId, userId) {
-      const [row] = await db
-        .select({ userId: conversationMembers.userId })
-        .from(conversationMembers)
-        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)));
+      const [row] = await member.execute({ conversationId, userId });
       return row !== undefined;
     },
     async memberIdsOf(conversationId) {
@@ -280,37 +433,13 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     },
 
     async insertMessage(message) {
-      let refused: "not_member" | "invalid_attachments" | null = null;
       try {
-        return await db.transaction(async (tx) => {
-          // The row lock on the conversation serialises writers, so seq follows commit order;
-          // the members are read under it, so a removal that committed first is seen.
-          const next = await nextSeqAndMembers(tx, message.conversationId);
-          if (!next) return { outcome: "no_conversation" } as const;
-          if (!next.memberIds.includes(message.senderId)) {
-            refused = "not_member";
-            tx.rollback();
-          }
-          const { attachmentIds, ...row } = message;
-          const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
-          const claimed = attachmentIds.length === 0 ? [] : await tx.select().from(uploads).where(claimable).for("update");
-          if (claimed.length !== attachmentIds.length) {
-            refused = "invalid_attachments";
-            tx.rollback();
-          }
-          const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq: next.seq };
-          // A message_id the sender already used fails the insert, which rolls the seq back: no gap.
-          await storeAndNotify(tx, tx.insert(messages).values(stored).getSQL(), messageEventRow(stored, stored.seq, "message", stored.createdAt), stored, next.memberIds);
-          if (claimed.length > 0) await tx.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable);
-          return { outcome: "created", message: stored } as const;
-        });
+        return await storeMessage(message);
       } catch (error) {
-        const refusal = error instanceof TransactionRollbackError ? refused : null;
-        if (!refusal && !isUniqueViolation(error)) throw error;
-        // A retry of a message already stored is answered with it, even once its sender has left.
+        if (!isUniqueViolation(error)) throw error;
+        // The sender already stored this message_id (a retry): it is answered with the stored message.
         const existing = await findStoredMessage(message.senderId, message.messageId);
         if (existing) return { outcome: "existing", message: existing };
-        if (refusal) return { outcome: refusal };
         throw error;
       }
     },
@@ -385,17 +514,9 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         .limit(limit);
     },
     async listMessages(conversationId, { limit, before, after }) {
-      const conditions = [eq(messages.conversationId, conversationId)];
-      if (before !== undefined) conditions.push(lt(messages.seq, before));
-      if (after !== undefined) conditions.push(gt(messages.seq, after));
       // Paging forward from a cursor reads oldest first; otherwise the newest page is wanted.
       const newestFirst = after === undefined;
-      const rows = await db
-        .select()
-        .from(messages)
-        .where(and(...conditions))
-        .orderBy(newestFirst ? desc(messages.seq) : asc(messages.seq))
-        .limit(limit);
+      const rows = await messagePage(before !== undefined, after !== undefined).execute({ conversationId, before, after, limit });
       return newestFirst ? rows.reverse() : rows;
     },
     async listEvents(conversationId, after, limit) {

@@ -18,6 +18,7 @@ import {
   type ConversationSummary,
   type EventRow,
   type MessageRecord,
+  type NewMessage,
   type PublicUser,
 } from "@/lib/db/repository";
 import * as schema from "@/lib/db/sqlite/schema";
@@ -91,6 +92,7 @@ function hotStatements(db: Db) {
       .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, sql.placeholder("userId"))))
       .prepare(),
     memberIds: db.select({ userId: conversationMembers.userId }).from(conversationMembers).where(eq(conversationMembers.conversationId, conversationId)).prepare(),
+    conversationExists: db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).prepare(),
     messageById: db.select().from(messages).where(eq(messages.id, sql.placeholder("id"))).prepare(),
     messageBySenderKey: db
       .select()
@@ -172,6 +174,31 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
     }
     return byConversation;
   }
+
+  /**
+   * The message's transaction, its wrapper made once: Drizzle's db.transaction has
+   * better-sqlite3 build a new one (and its four variants) for every message.
+   */
+  const storeMessage = client.transaction((message: NewMessage) => {
+    const memberIds = memberIdsOf(message.conversationId);
+    if (!memberIds.includes(message.senderId)) {
+      return { outcome: memberIds.length === 0 && !hot.conversationExists.get({ conversationId: message.conversationId }) ? "no_conversation" : "not_member" } as const;
+    }
+    const existing = hot.messageBySenderKey.get({ senderId: message.senderId, messageId: message.messageId });
+    if (existing) return { outcome: "existing", message: existing } as const;
+    const { attachmentIds, ...row } = message;
+    const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
+    const claimed = attachmentIds.length === 0 ? [] : db.select().from(uploads).where(claimable).all();
+    if (claimed.length !== attachmentIds.length) return { outcome: "invalid_attachments" } as const;
+    const seq = nextSeq(message.conversationId);
+    if (seq === undefined) return { outcome: "no_conversation" } as const;
+    const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq };
+    hot.insertMessage.run(stored);
+    if (claimed.length > 0) db.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).run();
+    const event = messageEventRow(stored, stored.seq, "message", stored.createdAt);
+    hot.insertEvent.run(event);
+    return { outcome: "created", message: stored, announcement: announcementOf(event, stored, memberIds) } as const;
+  });
 
   return {
     async ping() {
@@ -304,27 +331,7 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
     },
 
     async insertMessage(message) {
-      const result = db.transaction(
-        () => {
-          const existing = hot.messageBySenderKey.get({ senderId: message.senderId, messageId: message.messageId });
-          if (existing) return { outcome: "existing", message: existing } as const;
-          const memberIds = memberIdsOf(message.conversationId);
-          if (!memberIds.includes(message.senderId)) return { outcome: "not_member" } as const;
-          const { attachmentIds, ...row } = message;
-          const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
-          const claimed = attachmentIds.length === 0 ? [] : db.select().from(uploads).where(claimable).all();
-          if (claimed.length !== attachmentIds.length) return { outcome: "invalid_attachments" } as const;
-          const seq = nextSeq(message.conversationId);
-          if (seq === undefined) return { outcome: "no_conversation" } as const;
-          const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq };
-          hot.insertMessage.run(stored);
-          if (claimed.length > 0) db.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).run();
-          const event = messageEventRow(stored, stored.seq, "message", stored.createdAt);
-          hot.insertEvent.run(event);
-          return { outcome: "created", message: stored, announcement: announcementOf(event, stored, memberIds) } as const;
-        },
-        { behavior: "immediate" },
-      );
+      const result = storeMessage.immediate(message);
       if (result.outcome !== "created") return result;
       announcer.event(result.announcement);
       return { outcome: "created", message: result.message };
