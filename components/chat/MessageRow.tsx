@@ -2,6 +2,8 @@
 
 import { memo } from "react";
 
+import { sameQuote } from "@/lib/web/timeline";
+
 import { LocalTime } from "./LocalTime";
 import { MessageItem, type MessageItemProps } from "./MessageItem";
 
@@ -10,11 +12,7 @@ type MessageRowProps = Omit<MessageItemProps, "time">;
 function sameRow(before: MessageRowProps, after: MessageRowProps): boolean {
   const keys = Object.keys(after) as (keyof MessageRowProps)[];
   if (keys.length !== Object.keys(before).length) return false;
-  return keys.every((key) => {
-    if (key !== "quoted") return before[key] === after[key];
-    const [a, b] = [before.quoted, after.quoted];
-    return a === b || (a !== null && b !== null && a.sender === b.sender && a.content === b.content && a.deleted === b.deleted);
-  });
+  return keys.every((key) => (key === "quoted" ? sameQuote(before.quoted, after.quoted) : before[key] === after[key]));
 }
 
 /**

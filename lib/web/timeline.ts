@@ -138,7 +138,7 @@ export function buildTimeline({ meId, messages, changes, pending, hasOlder, mode
   };
 }
 
-function sameQuote(a: QuotedMessage | null, b: QuotedMessage | null): boolean {
+export function sameQuote(a: QuotedMessage | null, b: QuotedMessage | null): boolean {
   return a === b || (a !== null && b !== null && a.sender === b.sender && a.content === b.content && a.deleted === b.deleted);
 }
 
