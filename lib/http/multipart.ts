@@ -40,6 +40,9 @@ export function readUploadedFile<T>(request: Request, consume: (fileName: string
     const fail = (error: unknown) => {
       body.unpipe(parser);
       body.destroy();
+      // Ends the file stream being consumed too: left waiting for bytes that never come, the
+      // upload would hold its request and its scratch file for good.
+      parser.destroy(error instanceof Error ? error : new Error(String(error)));
       reject(error instanceof DomainError && error.code === "too_large" ? tooLarge(error.message) : error);
     };
     parser.on("file", (field, stream, info) => {

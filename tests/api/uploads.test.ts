@@ -1,4 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,6 +87,30 @@ describe("uploading", () => {
     const alice = await createUser(server.url);
     const response = await upload(server.url, alice, "huge.txt", Buffer.alloc(25 * MB + 1, 0x61));
     expect(response.status).toBe(413);
+  });
+
+  it("leaves no scratch file behind when the client abandons an upload midway", async () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), "pneumatic-scratch-"));
+    const own = await startServer({ env: { TMPDIR: scratch } });
+    try {
+      const alice = await createUser(own.url);
+      const boundary = "abandoned-upload";
+      const socket = connect(own.port, "127.0.0.1");
+      await new Promise((resolve) => socket.once("connect", resolve));
+      socket.write(
+        `POST /uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${alice.token}\r\n` +
+          `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${MB}\r\n\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+      );
+      socket.write("a".repeat(64 * 1024));
+      const started = () => readdirSync(scratch).some((name) => name.startsWith("pneumatic-upload-"));
+      await expect.poll(started).toBe(true);
+      socket.destroy();
+      await expect.poll(started).toBe(false);
+    } finally {
+      await own.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it("accepts a file of exactly 25 MB", async () => {
