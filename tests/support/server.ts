@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
-import { inject } from "vitest";
+import { afterAll, inject } from "vitest";
 
 import { freePort } from "./ports";
 import { createDatabase } from "./postgres";
@@ -56,9 +56,28 @@ async function defaultDatabaseUrl(): Promise<string | undefined> {
   return inject("dialect") === "postgres" ? createDatabase(inject("postgresAdminUrl")) : undefined;
 }
 
+/**
+ * Data directories made here and not yet removed. A test may kill a server and start another on
+ * its data, so a killed server's directory goes only once its test file is done (or, outside
+ * the test runner, when the process exits).
+ */
+const madeDataDirs = new Set<string>();
+function removeMadeDataDirs(): void {
+  for (const dir of madeDataDirs) rmSync(dir, { recursive: true, force: true });
+  madeDataDirs.clear();
+}
+if (process.env.VITEST) afterAll(removeMadeDataDirs);
+else process.once("exit", removeMadeDataDirs);
+
+function removeMadeDataDir(dir: string): void {
+  if (!madeDataDirs.delete(dir)) return;
+  rmSync(dir, { recursive: true, force: true });
+}
+
 /** Starts the compiled server (or `options.command`) in production mode on a free loopback port with its own database. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "pneumatic-test-"));
+  if (!options.dataDir) madeDataDirs.add(dataDir);
   const databaseUrl = options.env?.DATABASE_URL ?? (await defaultDatabaseUrl());
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: "production",
@@ -84,7 +103,15 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
-  const port = await waitForListening(child, logs, command.port);
+  let port: number;
+  try {
+    port = await waitForListening(child, logs, command.port);
+  } catch (error) {
+    // A server that never came up (start-up checks are tested too) leaves nothing behind.
+    await stopProcess(child, "SIGKILL");
+    removeMadeDataDir(dataDir);
+    throw error;
+  }
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
@@ -96,7 +123,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     logs,
     async stop() {
       await stopProcess(child);
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      removeMadeDataDir(dataDir);
     },
     kill: () => stopProcess(child, "SIGKILL"),
   };
