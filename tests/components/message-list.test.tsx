@@ -6,6 +6,8 @@ import { MessageList } from "@/components/chat/MessageList";
 import type { MessageDto, UserDto } from "@/lib/chat/present";
 import type { PendingMessage } from "@/lib/web/chat-store";
 
+import { messageDto } from "../support/dtos";
+
 afterEach(cleanup);
 
 const me: UserDto = { id: "u-me", username: "me", full_name: "Mia Me" };
@@ -13,17 +15,7 @@ const ann: UserDto = { id: "u-ann", username: "ann", full_name: "Ann Other" };
 const bo: UserDto = { id: "u-bo", username: "bo", full_name: null };
 
 function message(seq: number, sender: UserDto, content: string): MessageDto {
-  return {
-    id: `m${seq}`,
-    message_id: `k${seq}`,
-    sender_id: sender.id,
-    conversation_id: "c1",
-    attachments: [],
-    content,
-    created_at: "2026-03-04T15:07:00.000Z",
-    seq,
-    edited_at: null, deleted: false, reactions: [], reply_to: null, mentions: [],
-  };
+  return messageDto(seq, { sender_id: sender.id, content, created_at: "2026-03-04T15:07:00.000Z" });
 }
 
 function renderList(props: Partial<Parameters<typeof MessageList>[0]> = {}) {

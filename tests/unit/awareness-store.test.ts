@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
 import { AwarenessStore, TYPING_SHOWN_MS, unreadTotal } from "@/lib/web/awareness-store";
 
+import { messageDto } from "../support/dtos";
+
 const ME = "user-me";
 const OTHER = "user-other";
 
@@ -31,22 +33,7 @@ function conversation(id: string, overrides: Partial<ConversationDto> = {}): Con
 }
 
 function message(seq: number, sender = OTHER, overrides: Partial<MessageDto> = {}): MessageDto {
-  return {
-    id: `m${seq}`,
-    message_id: `k${seq}`,
-    sender_id: sender,
-    conversation_id: "c1",
-    content: `message ${seq}`,
-    created_at: "2026-01-01T00:00:00.000Z",
-    seq,
-    edited_at: null,
-    deleted: false,
-    reactions: [],
-    reply_to: null,
-    mentions: [],
-    attachments: [],
-    ...overrides,
-  };
+  return messageDto(seq, { sender_id: sender, ...overrides });
 }
 
 describe("AwarenessStore", () => {

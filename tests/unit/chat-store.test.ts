@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
 import { ChatStore, type GroupChange } from "@/lib/web/chat-store";
 
+import { messageDto } from "../support/dtos";
+
 const ME = "user-me";
 const OTHER = "user-other";
 
@@ -25,18 +27,14 @@ function conversation(id: string, overrides: Partial<ConversationDto> = {}): Con
 }
 
 function message(conversationId: string, seq: number, overrides: Partial<MessageDto> = {}): MessageDto {
-  return {
+  return messageDto(seq, {
     id: `${conversationId}-m${seq}`,
     message_id: `${conversationId}-k${seq}`,
     sender_id: OTHER,
     conversation_id: conversationId,
-    content: `message ${seq}`,
-    attachments: [],
     created_at: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(),
-    seq,
-    edited_at: null, deleted: false, reactions: [], reply_to: null, mentions: [],
     ...overrides,
-  };
+  });
 }
 
 describe("ChatStore", () => {

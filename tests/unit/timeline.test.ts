@@ -4,26 +4,13 @@ import type { MessageDto } from "@/lib/chat/present";
 import type { GroupChange, PendingMessage } from "@/lib/web/chat-store";
 import { BLOCK_SEQS, buildTimeline, sameEntries, type StoredEntry, type TimelineInput } from "@/lib/web/timeline";
 
+import { messageDto } from "../support/dtos";
+
 const ME = "me";
 const ANN = "ann";
 
 function message(seq: number, overrides: Partial<MessageDto> = {}): MessageDto {
-  return {
-    id: `m${seq}`,
-    message_id: `k${seq}`,
-    sender_id: ANN,
-    conversation_id: "c1",
-    content: `message ${seq}`,
-    attachments: [],
-    created_at: "2026-03-04T10:00:00.000Z",
-    seq,
-    edited_at: null,
-    deleted: false,
-    reactions: [],
-    reply_to: null,
-    mentions: [],
-    ...overrides,
-  };
+  return messageDto(seq, { sender_id: ANN, created_at: "2026-03-04T10:00:00.000Z", ...overrides });
 }
 
 function renamed(seq: number): GroupChange {
