@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
+import { eventually } from "../support/wait";
 import { TestSocket } from "../support/ws";
 
 let server: TestServer;
@@ -92,6 +93,36 @@ describe("delivery", () => {
       const received = await socket.waitForMessages(40, conversationId);
       expect(received.map((m) => m.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     }
+  });
+
+  it("answers every message of one burst on its own: refused ones neither hold back nor undo the others", async () => {
+    const [alice, bob, eve] = await Promise.all([createUser(server.url), createUser(server.url), createUser(server.url)]);
+    const conversationId = await createConversation(server.url, alice, [bob]);
+    const notAlices = await createConversation(server.url, bob, [eve]);
+    const [aliceSocket, bobSocket] = await Promise.all([connect(alice), connect(bob)]);
+    const first = randomUUID();
+    const burst = [
+      { type: "message", message_id: first, conversation_id: conversationId, content: "first" },
+      { type: "message", message_id: randomUUID(), conversation_id: notAlices, content: "intrude" },
+      { type: "message", message_id: first, conversation_id: conversationId, content: "first, rewritten" },
+      { type: "message", message_id: first, conversation_id: conversationId, content: "first" },
+      { type: "message", message_id: randomUUID(), conversation_id: conversationId, content: "second" },
+    ];
+    for (const frame of burst) aliceSocket.send(frame);
+
+    const stored = await bobSocket.waitForMessages(2);
+    expect(stored.map((message) => [message.content, message.seq])).toEqual([
+      ["first", 1],
+      ["second", 2],
+    ]);
+    const errors = () => aliceSocket.frames.filter((frame) => frame.type === "error");
+    await eventually(
+      () => errors().length >= 2,
+      () => `expected 2 error frames, got ${JSON.stringify(errors())}`,
+    );
+    expect(errors()).toMatchObject([{ conversation_id: notAlices }, { message_id: first, reason: expect.stringMatching(/different message/) }]);
+    const history = await api<{ messages: { content: string }[] }>(server.url, "GET", `/conversations/${conversationId}/messages`, { token: bob.token });
+    expect(history.body.messages.map((message) => message.content)).toEqual(["first", "second"]);
   });
 
   it("stores and broadcasts a message once when its message_id is retried concurrently over WebSocket and HTTP", async () => {

@@ -21,6 +21,7 @@ import {
   type NewMessage,
   type PublicUser,
 } from "@/lib/db/repository";
+import { groupCommit } from "@/lib/db/sqlite/group-commit";
 import * as schema from "@/lib/db/sqlite/schema";
 
 const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence, uploads } = schema;
@@ -175,11 +176,8 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
     return byConversation;
   }
 
-  /**
-   * The message's transaction, its wrapper made once: Drizzle's db.transaction has
-   * better-sqlite3 build a new one (and its four variants) for every message.
-   */
-  const storeMessage = client.transaction((message: NewMessage) => {
+  /** A message's checks and writes, run in a transaction by storeMessage. */
+  function writeMessage(message: NewMessage) {
     const memberIds = memberIdsOf(message.conversationId);
     if (!memberIds.includes(message.senderId)) {
       return { outcome: memberIds.length === 0 && !hot.conversationExists.get({ conversationId: message.conversationId }) ? "no_conversation" : "not_member" } as const;
@@ -198,6 +196,11 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
     const event = messageEventRow(stored, stored.seq, "message", stored.createdAt);
     hot.insertEvent.run(event);
     return { outcome: "created", message: stored, announcement: announcementOf(event, stored, memberIds) } as const;
+  }
+
+  /** Messages are stored together, in one transaction per turn of the event loop, and announced once it commits. */
+  const storeMessage = groupCommit(client, writeMessage, (result) => {
+    if (result.outcome === "created") announcer.event(result.announcement);
   });
 
   return {
@@ -331,10 +334,8 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
     },
 
     async insertMessage(message) {
-      const result = storeMessage.immediate(message);
-      if (result.outcome !== "created") return result;
-      announcer.event(result.announcement);
-      return { outcome: "created", message: result.message };
+      const result = await storeMessage(message);
+      return result.outcome === "created" ? { outcome: "created", message: result.message } : result;
     },
     async changeConversation(conversationId, actorId, change, now) {
       const result = db.transaction(
