@@ -185,14 +185,15 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
     const existing = hot.messageBySenderKey.get({ senderId: message.senderId, messageId: message.messageId });
     if (existing) return { outcome: "existing", message: existing } as const;
     const { attachmentIds, ...row } = message;
-    const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
-    const claimed = attachmentIds.length === 0 ? [] : db.select().from(uploads).where(claimable).all();
+    // Only for a message with files: most have none, and building the condition showed in profiles of storing one.
+    const claimable = attachmentIds.length === 0 ? undefined : and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
+    const claimed = claimable ? db.select().from(uploads).where(claimable).all() : [];
     if (claimed.length !== attachmentIds.length) return { outcome: "invalid_attachments" } as const;
     const seq = nextSeq(message.conversationId);
     if (seq === undefined) return { outcome: "no_conversation" } as const;
     const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq };
     hot.insertMessage.run(stored);
-    if (claimed.length > 0) db.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).run();
+    if (claimable) db.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).run();
     const event = messageEventRow(stored, stored.seq, "message", stored.createdAt);
     hot.insertEvent.run(event);
     return { outcome: "created", message: stored, announcement: announcementOf(event, stored, memberIds) } as const;
