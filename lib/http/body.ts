@@ -6,6 +6,22 @@ import { ApiError } from "@/lib/http/errors";
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
+ * A request whose body the custom server has already read off the socket (up to one byte past
+ * the limit; see lib/http/direct-routes). The readers below take those bytes as they are: a Web
+ * stream around them, read back chunk by chunk, cost more than the handler's own work. It
+ * carries no stream body, so a route served this way reads its body through these readers.
+ */
+export class ReadRequest extends Request {
+  constructor(
+    url: string,
+    init: Omit<RequestInit, "body">,
+    readonly received: Buffer,
+  ) {
+    super(url, init);
+  }
+}
+
+/**
  * The rest of an oversized body is never read, so the connection cannot carry another request:
  * telling the client to close it keeps it from reusing a socket the server will drop.
  */
@@ -16,6 +32,10 @@ function tooLarge(limit: number): ApiError {
 async function readLimited(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw tooLarge(limit);
+  if (request instanceof ReadRequest) {
+    if (request.received.byteLength > limit) throw tooLarge(limit);
+    return request.received.toString("utf8");
+  }
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
