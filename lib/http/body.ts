@@ -2,24 +2,9 @@ import type { z } from "zod";
 
 import { describeZodError } from "@/lib/chat/schemas";
 import { ApiError } from "@/lib/http/errors";
+import { ReadRequest } from "@/lib/http/read-request";
 
 export const MAX_BODY_BYTES = 64 * 1024;
-
-/**
- * A request whose body the custom server has already read off the socket (up to one byte past
- * the limit; see lib/http/direct-routes). The readers below take those bytes as they are: a Web
- * stream around them, read back chunk by chunk, cost more than the handler's own work. It
- * carries no stream body, so a route served this way reads its body through these readers.
- */
-export class ReadRequest extends Request {
-  constructor(
-    url: string,
-    init: Omit<RequestInit, "body">,
-    readonly received: Buffer,
-  ) {
-    super(url, init);
-  }
-}
 
 /**
  * The rest of an oversized body is never read, so the connection cannot carry another request:

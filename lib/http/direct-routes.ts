@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { MAX_BODY_BYTES, ReadRequest } from "@/lib/http/body";
+import { MAX_BODY_BYTES } from "@/lib/http/body";
 import { JsonResponse } from "@/lib/http/json-response";
+import { ReadRequest } from "@/lib/http/read-request";
 import { log } from "@/lib/log";
 
 type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;

@@ -14,7 +14,7 @@ const echo = {
   async POST(request: Request, { params }: { params: Promise<Record<string, string>> }): Promise<Response> {
     try {
       const { text } = await readJson(request, z.object({ text: z.string() }));
-      return new JsonResponse({ text, name: (await params).name }, { status: 201 });
+      return new JsonResponse({ text, name: (await params).name }, { status: 201 }, request);
     } catch (error) {
       return errorResponse(error);
     }

@@ -9,7 +9,7 @@ export const GET = userRoute<{ params: Promise<{ id: string }> }>(async (request
   const { id } = parseInput(conversationPathSchema, await params);
   const page = parseInput(messagePageSchema, searchParams(request));
   const messages = await listMessages(user.id, id, page);
-  return new JsonResponse({ messages });
+  return new JsonResponse({ messages }, {}, request);
 });
 
 export const OPTIONS = preflight;
