@@ -40,10 +40,9 @@ export async function issueSessionTokens(userId: string): Promise<TokenPair> {
 
 /** A session that still stands (not revoked, not expired): its user, and when it expires (epoch ms). */
 export async function liveSession(userId: string, sessionId: string): Promise<{ user: UserDto; expiresAt: number } | null> {
-  const session = await (await getRepository()).findSession(sessionId);
-  if (!session || session.userId !== userId || session.revokedAt || session.expiresAt <= new Date().toISOString()) return null;
-  const user = await findUser(userId);
-  return user ? { user, expiresAt: Date.parse(session.expiresAt) } : null;
+  const session = await (await getRepository()).findSessionWithUser(sessionId);
+  if (!session || session.user.id !== userId || session.revokedAt || session.expiresAt <= new Date().toISOString()) return null;
+  return { user: presentUser(session.user), expiresAt: Date.parse(session.expiresAt) };
 }
 
 /** The caller behind an access token whose session still stands, or null. */

@@ -118,6 +118,30 @@ function signedPayload(token: string, key: KeyObject): Record<string, unknown> |
   return segmentObject(payload);
 }
 
+/** How many checked tokens are kept: about one per client active lately. */
+const CHECKED_TOKENS_KEPT = 1024;
+
+/**
+ * The payloads of tokens whose signature checked out, by key, then by the whole token. A client
+ * sends the same access token with every request, and checking it again (two segments decoded
+ * and parsed, an HMAC) was a twentieth of a request. Only a token that passed is kept, so made-up
+ * ones never are, and verifyToken still checks its claims (type, expiry) on every use.
+ */
+const checkedTokens = new WeakMap<KeyObject, Map<string, Record<string, unknown>>>();
+
+function checkedPayload(token: string, key: KeyObject): Record<string, unknown> | null {
+  let checked = checkedTokens.get(key);
+  if (!checked) checkedTokens.set(key, (checked = new Map()));
+  const known = checked.get(token);
+  if (known) return known;
+  const payload = signedPayload(token, key);
+  if (!payload) return null;
+  // The oldest kept goes first: a Map iterates in insertion order.
+  if (checked.size >= CHECKED_TOKENS_KEPT) checked.delete(checked.keys().next().value!);
+  checked.set(token, payload);
+  return payload;
+}
+
 /**
  * The claims of a valid token of the expected type, or null. The algorithm is pinned so that
  * `alg: none` or an asymmetric confusion cannot pass, and the type claim keeps a refresh token
@@ -126,7 +150,7 @@ function signedPayload(token: string, key: KeyObject): Record<string, unknown> |
  * session still stands is for lib/auth/sessions to say.
  */
 export async function verifyToken(token: string, expected: TokenType, secret?: string): Promise<TokenClaims | null> {
-  const claims = signedPayload(token, verifyingKey(secret));
+  const claims = checkedPayload(token, verifyingKey(secret));
   if (!claims) return null;
   const { type, sub, sid, jti, iat, exp, nbf } = claims;
   const now = Math.floor(Date.now() / 1000);

@@ -2,6 +2,7 @@ import type { z } from "zod";
 
 import { describeZodError } from "@/lib/chat/schemas";
 import { ApiError } from "@/lib/http/errors";
+import { ReadRequest } from "@/lib/http/read-request";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -16,6 +17,10 @@ function tooLarge(limit: number): ApiError {
 async function readLimited(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw tooLarge(limit);
+  if (request instanceof ReadRequest) {
+    if (request.received.byteLength > limit) throw tooLarge(limit);
+    return request.received.toString("utf8");
+  }
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

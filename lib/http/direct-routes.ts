@@ -1,10 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_BODY_BYTES } from "@/lib/http/body";
+import { JsonResponse } from "@/lib/http/json-response";
+import { ReadRequest } from "@/lib/http/read-request";
 import { log } from "@/lib/log";
 
 type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
 
-/** A route module (its handlers exported by method) and the path it serves, its dynamic segments as named groups. */
+/**
+ * A route module (its handlers exported by method) and the path it serves, its dynamic segments
+ * as named groups. Its handlers read their bodies through lib/http/body (they get a ReadRequest,
+ * whose bytes are already read) and answer JSON with a JsonResponse, whose text is written as is.
+ */
 export interface DirectRoute {
   pattern: RegExp;
   handlers: Record<string, unknown>;
@@ -15,14 +21,14 @@ export interface DirectRoute {
  * rest left unread as the handler leaves it. A Web stream over Node's would cost more than
  * the handler's own work.
  */
-function readBody(request: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
-  if (Number(request.headers["content-length"] ?? "0") > MAX_BODY_BYTES) return Promise.resolve(new Uint8Array());
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  if (Number(request.headers["content-length"] ?? "0") > MAX_BODY_BYTES) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const finish = () => {
       request.off("data", onData).off("end", finish).off("close", finish);
-      resolve(new Uint8Array(Buffer.concat(chunks)));
+      resolve(Buffer.concat(chunks));
     };
     const onData = (chunk: Buffer) => {
       chunks.push(chunk);
@@ -42,11 +48,8 @@ async function toRequest(request: IncomingMessage): Promise<Request> {
     else if (value !== undefined) headers.set(name, value);
   }
   const withBody = request.method !== "GET" && request.method !== "HEAD";
-  return new Request(`http://${request.headers.host ?? "localhost"}${request.url ?? "/"}`, {
-    method: request.method,
-    headers,
-    body: withBody ? await readBody(request) : null,
-  });
+  const url = `http://${request.headers.host ?? "localhost"}${request.url ?? "/"}`;
+  return new ReadRequest(url, { method: request.method, headers }, withBody ? await readBody(request) : Buffer.alloc(0));
 }
 
 async function writeResponse(response: ServerResponse, answer: Response): Promise<void> {
@@ -54,7 +57,7 @@ async function writeResponse(response: ServerResponse, answer: Response): Promis
   for (const [name, value] of answer.headers) if (name !== "set-cookie") response.setHeader(name, value);
   const cookies = answer.headers.getSetCookie();
   if (cookies.length > 0) response.setHeader("set-cookie", cookies);
-  response.end(Buffer.from(await answer.arrayBuffer()));
+  response.end(answer instanceof JsonResponse ? answer.serialized : Buffer.from(await answer.arrayBuffer()));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { DomainError, type DomainErrorCode } from "@/lib/chat/errors";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { JsonResponse } from "@/lib/http/json-response";
 import { log } from "@/lib/log";
 import { currentRequest } from "@/lib/observability/request-context";
 import { RateLimited } from "@/lib/ratelimit/gate";
@@ -28,7 +29,7 @@ const STATUS_OF: Record<DomainErrorCode, number> = {
 };
 
 export function jsonError(status: number, detail: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ detail }, { status, headers });
+  return new JsonResponse({ detail }, { status, headers });
 }
 
 /** Maps what a handler threw to a response; anything unexpected is a 500 that is logged. */

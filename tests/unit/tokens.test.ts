@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 
 import { SignJWT } from "jose";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { signToken, verifyToken } from "@/lib/auth/tokens";
 
@@ -66,6 +66,32 @@ describe("tokens", () => {
     expect(await verifyToken(`${header}.${other}.${signature}`, "access", secret)).toBeNull();
     expect(await verifyToken(`${header}.${payload}.${signature}.extra`, "access", secret)).toBeNull();
     expect(await verifyToken(`${header}.${payload}.${signature.slice(0, -2)}`, "access", secret)).toBeNull();
+  });
+
+  describe("once a token has been accepted", () => {
+    afterEach(() => vi.useRealTimers());
+
+    it("rejects it when it has expired since", async () => {
+      const token = await signToken("user-1", "access", session, secret);
+      expect(await verifyToken(token, "access", secret)).not.toBeNull();
+      vi.useFakeTimers({ now: Date.now() + 31 * 60 * 1000 });
+      expect(await verifyToken(token, "access", secret)).toBeNull();
+    });
+
+    it("still rejects it where the other type is expected, and under another secret", async () => {
+      const token = await signToken("user-1", "access", session, secret);
+      expect(await verifyToken(token, "access", secret)).not.toBeNull();
+      expect(await verifyToken(token, "refresh", secret)).toBeNull();
+      expect(await verifyToken(token, "access", `${secret}-other`)).toBeNull();
+    });
+
+    it("rejects its header and payload under another signature", async () => {
+      const token = await signToken("user-1", "access", session, secret);
+      expect(await verifyToken(token, "access", secret)).not.toBeNull();
+      const [header, payload] = token.split(".") as [string, string];
+      const forged = createHmac("sha256", `${secret}-other`).update(`${header}.${payload}`).digest("base64url");
+      expect(await verifyToken(`${header}.${payload}.${forged}`, "access", secret)).toBeNull();
+    });
   });
 
   it("gives every token its own jti", async () => {

@@ -23,7 +23,16 @@ async function announceRevoked(tx: Executor, ids: string[]): Promise<void> {
 export function createPostgresAccountStore(client: Sql): AccountStore {
   const db = drizzle(client, { schema });
   // Read on every authenticated request and WebSocket upgrade, so built once.
-  const sessionById = db.select().from(sessions).where(eq(sessions.id, sql.placeholder("id"))).prepare("session_by_id");
+  const sessionWithUser = db
+    .select({
+      expiresAt: sessions.expiresAt,
+      revokedAt: sessions.revokedAt,
+      user: { id: users.id, username: users.username, fullName: users.fullName },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare("session_with_user");
 
   return {
     async insertSession(session) {
@@ -32,8 +41,8 @@ export function createPostgresAccountStore(client: Sql): AccountStore {
         await tx.insert(sessions).values(session);
       });
     },
-    async findSession(id) {
-      const [row] = await sessionById.execute({ id });
+    async findSessionWithUser(id) {
+      const [row] = await sessionWithUser.execute({ id });
       return row ?? null;
     },
     async rotateRefresh(id, from, to, expiresAt, now) {

@@ -11,6 +11,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
+import { isoTimestamp } from "@/lib/db/pg/timestamps";
 import type { StoredReaction } from "@/lib/db/sqlite/schema";
 
 /**
@@ -21,7 +22,7 @@ import type { StoredReaction } from "@/lib/db/sqlite/schema";
 const timestamp = customType<{ data: string; driverData: string }>({
   dataType: () => "timestamp (3) with time zone",
   toDriver: (value) => value,
-  fromDriver: (value) => new Date(value).toISOString(),
+  fromDriver: isoTimestamp,
 });
 
 export const users = pgTable(

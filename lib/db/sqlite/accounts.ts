@@ -9,8 +9,17 @@ const { sessions, users } = schema;
 
 export function createSqliteAccountStore(client: Database.Database): AccountStore {
   const db = drizzle(client, { schema });
-  // Read on every authenticated request, so built and compiled once.
-  const sessionById = db.select().from(sessions).where(eq(sessions.id, sql.placeholder("id"))).prepare();
+  // Read on every authenticated request and WebSocket upgrade, so built and compiled once.
+  const sessionWithUser = db
+    .select({
+      expiresAt: sessions.expiresAt,
+      revokedAt: sessions.revokedAt,
+      user: { id: users.id, username: users.username, fullName: users.fullName },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare();
 
   return {
     async insertSession(session) {
@@ -19,8 +28,8 @@ export function createSqliteAccountStore(client: Database.Database): AccountStor
         tx.insert(sessions).values(session).run();
       });
     },
-    async findSession(id) {
-      return sessionById.get({ id }) ?? null;
+    async findSessionWithUser(id) {
+      return sessionWithUser.get({ id }) ?? null;
     },
     async rotateRefresh(id, from, to, expiresAt, now) {
       const result = db
