@@ -29,14 +29,17 @@ export class Hub {
   private budget = DELIVERIES_PER_TURN;
   private turnScheduled = false;
 
-  subscribe(userId: string, listener: HubListener): () => void {
+  /** Until unsubscribe: no closure is returned, as one would live as long as each open socket. */
+  subscribe(userId: string, listener: HubListener): void {
     const set = this.listeners.get(userId) ?? new Set<HubListener>();
     set.add(listener);
     this.listeners.set(userId, set);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.listeners.get(userId) === set) this.listeners.delete(userId);
-    };
+  }
+
+  unsubscribe(userId: string, listener: HubListener): void {
+    const set = this.listeners.get(userId);
+    if (!set?.delete(listener)) return;
+    if (set.size === 0) this.listeners.delete(userId);
   }
 
   /** Fans an announcement out to the listeners of those who hear it in this process. */
