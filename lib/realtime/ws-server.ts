@@ -79,7 +79,7 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
 
   function open(ws: WebSocket, request: IncomingMessage, credential: SocketCredential): void {
     const { userId } = credential;
-    const release = guardSession(credential, (reason) => ws.close(CLOSE_CODES.sessionEnded, reason));
+    const guard = guardSession(credential, { endSession: (reason) => ws.close(CLOSE_CODES.sessionEnded, reason) });
     const connection = new ClientConnection(userId, new WebSocketTransport(ws), websocket.maxBufferedBytes);
     alive.set(ws, true);
     metrics.websocketConnectionsTotal.inc();
@@ -94,7 +94,7 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
     });
     ws.on("pong", () => alive.set(ws, true));
     ws.on("close", (code) => {
-      release();
+      guard.release();
       connection.close();
       alive.delete(ws);
       metrics.websocketConnectionsActive.dec();
