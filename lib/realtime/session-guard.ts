@@ -6,6 +6,7 @@ import { SESSIONS_CHANNEL } from "@/lib/db/accounts";
 import { postgresOptions } from "@/lib/db/pg/connection";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
+import { KeyedSets } from "@/lib/realtime/keyed-sets";
 import type { SocketCredential } from "@/lib/realtime/connection-auth";
 import { SESSION_END_REASONS } from "@/lib/realtime/wire";
 
@@ -16,11 +17,11 @@ export interface GuardedConnection {
 }
 
 /** Open connections by session id, so a revoked session's connections can be found and ended. */
-type Registry = Map<string, Set<GuardedConnection>>;
+type Registry = KeyedSets<string, GuardedConnection>;
 
 function closeSessions(registry: Registry, sessionIds: string[]): void {
   for (const id of sessionIds) {
-    for (const connection of registry.get(id) ?? []) connection.endSession(SESSION_END_REASONS.revoked);
+    for (const connection of registry.get(id)) connection.endSession(SESSION_END_REASONS.revoked);
   }
 }
 
@@ -64,8 +65,7 @@ export class SessionGuard {
   release(): void {
     const { connections, expiries } = guards();
     expiries.remove(this);
-    const set = connections.get(this.sessionId);
-    if (set?.delete(this.connection) && set.size === 0) connections.delete(this.sessionId);
+    connections.delete(this.sessionId, this.connection);
   }
 }
 
@@ -155,7 +155,7 @@ class ExpiryQueue {
 
 function guards(): { connections: Registry; expiries: ExpiryQueue } {
   return processSingleton("realtime.session-guards", () => {
-    const connections: Registry = new Map();
+    const connections: Registry = new KeyedSets();
     onSessionsRevoked((ids) => closeSessions(connections, ids));
     listenForRevocations(connections);
     return { connections, expiries: new ExpiryQueue() };
@@ -168,9 +168,7 @@ function guards(): { connections: Registry; expiries: ExpiryQueue } {
  */
 export function guardSession(credential: SocketCredential, connection: GuardedConnection): SessionGuard {
   const { connections, expiries } = guards();
-  const set = connections.get(credential.sessionId) ?? new Set<GuardedConnection>();
-  set.add(connection);
-  connections.set(credential.sessionId, set);
+  connections.add(credential.sessionId, connection);
   const guard = new SessionGuard(credential.sessionId, credential.expiresAt, connection);
   if (credential.expiresAt <= Date.now()) connection.endSession(SESSION_END_REASONS.expired);
   else expiries.add(guard);
