@@ -3,14 +3,15 @@
  * workload runs on every target in turn, round after round, and the medians are printed with
  * the ratios to the last target. Also the servers' CPU per message or request, from /proc.
  *
- * - footprint: spawn -> /health, idle RSS, and RSS per idle WebSocket (1000 on a fresh instance)
+ * - footprint: spawn -> /health, idle RSS, and RSS per extra idle WebSocket (past the first 1000)
  * - fan-out: 20 groups x 20 members, one WebSocket each (400), one closed-loop sender per group
  * - POST /messages and GET /conversations/{id}/messages?limit=50, 16 keep-alive clients
  * - pairs: 200 1-on-1 pairs at 1000 msg/s in total, open loop: kept up (no backlog) and p99 latency
  *
  * BENCH_ROUNDS (3) and BENCH_SECONDS (3, per measurement window) bound a run. BENCH_ONLY=fan-out
  * (or POST, GET, pairs, footprint) runs one workload; BENCH_CPU_PROF=<dir> runs the product under
- * `node --cpu-prof`, writing its profiles there (see bench/cpu-profile-summary.ts). Needs a
+ * `node --cpu-prof`, writing its profiles there (see bench/cpu-profile-summary.ts);
+ * BENCH_POINTS=1 prints the footprint's RSS readings the slope is drawn through. Needs a
  * production build (`npm run bench` builds first). Talks only to 127.0.0.1.
  */
 import { randomUUID } from "node:crypto";
@@ -32,6 +33,10 @@ const GROUP_SIZE = 20;
 const HTTP_CLIENTS = 16;
 const PAIR_RATE = 1000;
 const IDLE_SOCKETS = 1000;
+/** After the first IDLE_SOCKETS, the footprint reads the RSS after each of these batches. */
+const SOCKET_STEPS = 8;
+const SOCKETS_PER_STEP = 250;
+const SETTLE_MS = 1500;
 const HERTZ = 100;
 const ONLY = process.env.BENCH_ONLY;
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
@@ -276,9 +281,71 @@ export async function pairs(target: Target): Promise<Figures> {
   };
 }
 
+/**
+ * The inspector of a running server, which SIGUSR1 opens in any Node process without a flag:
+ * the server runs as `npm start` runs it. Node says on stderr where it listens (the default
+ * port) or that it could not.
+ */
+async function openInspector(server: TestServer): Promise<WebSocket> {
+  const seen = server.logs.length;
+  process.kill(server.pid, "SIGUSR1");
+  for (const deadline = performance.now() + 5000; performance.now() < deadline; await sleep(20)) {
+    for (const line of server.logs.slice(seen)) {
+      const url = /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1];
+      if (url) {
+        const inspector = new WebSocket(url);
+        return new Promise((resolve, reject) => {
+          inspector.once("open", () => resolve(inspector));
+          inspector.once("error", reject);
+        });
+      }
+      if (line.includes("Starting inspector") && line.includes("failed")) throw new Error(`the server's inspector did not open: ${line}`);
+    }
+  }
+  throw new Error("the server's inspector did not open within 5 s");
+}
+
+let inspectorRequests = 0;
+
+/** A full garbage collection in the server, as V8 makes when a process goes idle, so that its RSS holds no garbage. */
+function collectGarbage(inspector: WebSocket): Promise<void> {
+  const id = ++inspectorRequests;
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      if ((JSON.parse(String(data)) as { id?: number }).id !== id) return;
+      inspector.off("message", onMessage);
+      resolve();
+    };
+    inspector.on("message", onMessage);
+    inspector.send(JSON.stringify({ id, method: "HeapProfiler.collectGarbage" }));
+  });
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: [x: number, y: number][]): number {
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
+  const covariance = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  return covariance / variance;
+}
+
+/**
+ * What an instance costs: start-up, idle RSS, and the RSS each further idle WebSocket holds.
+ * The first sockets on a fresh instance also pay for the heap growing to carry connection
+ * bursts at all (young generation, garbage promoted before the first full collection), which
+ * is no socket's; that figure, the RSS growth 1.5 s after the first IDLE_SOCKETS, is printed
+ * as it was measured before. The figure per extra socket is the slope of the RSS through
+ * several more batches, each read once settled: after a full garbage collection, so that it
+ * counts what the sockets hold, not how much garbage the last connection burst left awaiting
+ * collection (without one, the slope swung between about 2 and 8 KiB from one reading to the
+ * next on the durable limit, with when V8 happened to collect). The limit is measured alike.
+ */
 export async function footprint(target: Target): Promise<Figures> {
   const spawned = performance.now();
   const server = await target.start();
+  const sockets: WebSocket[] = [];
+  let inspector: WebSocket | undefined;
   try {
     for (;;) {
       const response = await fetch(`${server.url}/health`).catch(() => null);
@@ -289,12 +356,33 @@ export async function footprint(target: Target): Promise<Figures> {
     const account = await target.account(server);
     await sleep(1000);
     const idle = rssMiB(server.pid);
-    const sockets = await inBatches(IDLE_SOCKETS, () => openSocket(server.url, account.token));
-    await sleep(1500);
-    const perSocketKiB = ((rssMiB(server.pid) - idle) * 1024) / IDLE_SOCKETS;
-    for (const socket of sockets) socket.terminate();
-    return { "spawn -> /health ms": startup, "idle RSS MiB": idle, "KiB per idle WebSocket": perSocketKiB };
+    const open = async (count: number) => {
+      sockets.push(...(await inBatches(count, () => openSocket(server.url, account.token))));
+    };
+    await open(IDLE_SOCKETS);
+    await sleep(SETTLE_MS);
+    const first = rssMiB(server.pid);
+    inspector = await openInspector(server);
+    const settled = async (): Promise<[number, number]> => {
+      await collectGarbage(inspector!);
+      await sleep(SETTLE_MS);
+      return [sockets.length, rssMiB(server.pid)];
+    };
+    const points = [await settled()];
+    for (let step = 0; step < SOCKET_STEPS; step++) {
+      await open(SOCKETS_PER_STEP);
+      points.push(await settled());
+    }
+    if (process.env.BENCH_POINTS) console.log(`${target.name}: ${points.map(([n, rss]) => `${n}:${rss.toFixed(1)}`).join(" ")} idle ${idle.toFixed(1)}`);
+    return {
+      "spawn -> /health ms": startup,
+      "idle RSS MiB": idle,
+      [`KiB per WebSocket, first ${IDLE_SOCKETS}`]: ((first - idle) * 1024) / IDLE_SOCKETS,
+      "KiB per extra idle WebSocket": slope(points) * 1024,
+    };
   } finally {
+    inspector?.terminate();
+    for (const socket of sockets) socket.terminate();
     await server.stop();
   }
 }

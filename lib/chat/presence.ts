@@ -21,20 +21,18 @@ class PresenceTracker {
   private readonly queues = new Map<string, Promise<void>>();
   private heartbeat: NodeJS.Timeout | null = null;
 
-  connected(userId: string): () => void {
+  connected(userId: string): void {
     this.counts.set(userId, (this.counts.get(userId) ?? 0) + 1);
     this.reconcile(userId);
     // An instance says it is alive three times within the time after which it counts as gone.
     this.heartbeat ??= setInterval(() => void this.beat(), getConfig().presenceExpiryMs / 3).unref();
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.counts.get(userId) ?? 1) - 1;
-      if (left > 0) this.counts.set(userId, left);
-      else this.counts.delete(userId);
-      this.reconcile(userId);
-    };
+  }
+
+  disconnected(userId: string): void {
+    const left = (this.counts.get(userId) ?? 1) - 1;
+    if (left > 0) this.counts.set(userId, left);
+    else this.counts.delete(userId);
+    this.reconcile(userId);
   }
 
   /** Brings the user's row on this instance in line with the count, after any change already under way. */
@@ -99,9 +97,16 @@ function tracker(): PresenceTracker {
   return processSingleton("presence", () => new PresenceTracker());
 }
 
-/** Counts a new connection of the user; call the returned function when it closes. */
-export function trackPresence(userId: string): () => void {
-  return tracker().connected(userId);
+/**
+ * Counts a new connection of the user; call untrackPresence once when it closes. No release
+ * closure is returned: one would live as long as each open connection.
+ */
+export function trackPresence(userId: string): void {
+  tracker().connected(userId);
+}
+
+export function untrackPresence(userId: string): void {
+  tracker().disconnected(userId);
 }
 
 /** Takes this instance's users offline (unless connected elsewhere) before it stops. */

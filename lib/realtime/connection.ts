@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 
 import { hearingOf, removalSuperseded } from "@/lib/chat/audience";
 import { announceTyping, markRead } from "@/lib/chat/awareness";
-import { trackPresence } from "@/lib/chat/presence";
+import { trackPresence, untrackPresence } from "@/lib/chat/presence";
 import { getConversation, listConversations, requireMembership } from "@/lib/chat/conversations";
 import { DomainError } from "@/lib/chat/errors";
 import { eventsAfter } from "@/lib/chat/events";
@@ -60,21 +60,23 @@ export class ClientConnection implements HubListener {
   private queued = 0;
   private outbound = SETTLED;
   private inbound = SETTLED;
-  private readonly unsubscribe: () => void;
-  private readonly release: () => void;
+  private closed = false;
 
   constructor(
     readonly userId: string,
     private readonly transport: Transport,
     private readonly maxBufferedBytes: number,
   ) {
-    this.unsubscribe = getHub().subscribe(userId, this);
-    this.release = trackPresence(userId);
+    getHub().subscribe(userId, this);
+    trackPresence(userId);
   }
 
+  /** Stops the live events and counts the user's connection gone; once, however often it is called. */
   close(): void {
-    this.unsubscribe();
-    this.release();
+    if (this.closed) return;
+    this.closed = true;
+    getHub().unsubscribe(this.userId, this);
+    untrackPresence(this.userId);
   }
 
   /** Handles one frame from the client; frames are handled one after another, in order. */

@@ -5,7 +5,7 @@ import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
 import { ClientConnection, type Transport } from "@/lib/realtime/connection";
 import type { SocketCredential } from "@/lib/realtime/connection-auth";
-import { guardSession } from "@/lib/realtime/session-guard";
+import { guardSession, type SessionGuard } from "@/lib/realtime/session-guard";
 import type { SyncedFrame } from "@/lib/realtime/wire";
 
 export const EVENT_STREAM_PATH = "/events";
@@ -91,16 +91,16 @@ export function openEventStream(credential: SocketCredential, cursors: Record<st
   const heartbeat = setInterval(() => write(": ping\n\n"), websocket.heartbeatMs);
   openStreams.add(end);
   // guardSession ends an already expired credential's stream at once, before it returns.
-  let release = (): void => {};
-  release = guardSession(credential, (reason) => end(reason));
-  if (closed) release();
+  let guard: SessionGuard | null = null;
+  guard = guardSession(credential, { endSession: (reason) => end(reason) });
+  if (closed) guard.release();
   log("info", "event stream connected", { userId });
 
   function end(error?: unknown): void {
     if (closed) return;
     closed = true;
     openStreams.delete(end);
-    release();
+    guard?.release();
     clearInterval(heartbeat);
     connection.close();
     log("info", "event stream disconnected", { userId, ...(error ? { error: String(error) } : {}) });

@@ -2,6 +2,7 @@ import { hearersOf } from "@/lib/chat/audience";
 import { listenToStore } from "@/lib/db";
 import type { Announcement, Signal } from "@/lib/db/repository";
 import { processSingleton } from "@/lib/process-singleton";
+import { KeyedSets } from "@/lib/realtime/keyed-sets";
 
 /** A client connection as the hub sees it. */
 export interface HubListener {
@@ -24,24 +25,23 @@ const DELIVERIES_PER_TURN = 500;
  * not know or care which database runs or which instance stored an event.
  */
 export class Hub {
-  private readonly listeners = new Map<string, Set<HubListener>>();
+  private readonly listeners = new KeyedSets<string, HubListener>();
   private readonly fanouts: Fanout[] = [];
   private budget = DELIVERIES_PER_TURN;
   private turnScheduled = false;
 
-  subscribe(userId: string, listener: HubListener): () => void {
-    const set = this.listeners.get(userId) ?? new Set<HubListener>();
-    set.add(listener);
-    this.listeners.set(userId, set);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.listeners.get(userId) === set) this.listeners.delete(userId);
-    };
+  /** Until unsubscribe: no closure is returned, as one would live as long as each open socket. */
+  subscribe(userId: string, listener: HubListener): void {
+    this.listeners.add(userId, listener);
+  }
+
+  unsubscribe(userId: string, listener: HubListener): void {
+    this.listeners.delete(userId, listener);
   }
 
   /** Fans an announcement out to the listeners of those who hear it in this process. */
   deliver(announcement: Announcement): void {
-    const listeners = hearersOf(announcement).flatMap((userId) => [...(this.listeners.get(userId) ?? [])]);
+    const listeners = hearersOf(announcement).flatMap((userId) => [...this.listeners.get(userId)]);
     if (listeners.length === 0) return;
     this.fanouts.push({ announcement, listeners, next: 0 });
     this.drain();
@@ -49,7 +49,7 @@ export class Hub {
 
   /** Hands a signal to the listeners of its recipients in this process, at once. */
   signal({ recipientIds, payload }: Signal): void {
-    for (const userId of recipientIds) for (const listener of this.listeners.get(userId) ?? []) listener.signal(payload);
+    for (const userId of recipientIds) for (const listener of this.listeners.get(userId)) listener.signal(payload);
   }
 
   private drain(): void {

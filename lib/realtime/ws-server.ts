@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 
-import { WebSocketServer, type WebSocket } from "ws";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
 
 import { getConfig } from "@/lib/config";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
@@ -10,7 +10,7 @@ import { clientAddress } from "@/lib/http/client-address";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
 import { ClientConnection, type Transport } from "@/lib/realtime/connection";
-import { guardSession } from "@/lib/realtime/session-guard";
+import { guardSession, type GuardedConnection, type SessionGuard } from "@/lib/realtime/session-guard";
 import { authenticateUpgrade, originAllowed, type SocketCredential } from "@/lib/realtime/connection-auth";
 import { CLOSE_CODES } from "@/lib/realtime/wire";
 
@@ -42,25 +42,49 @@ function refuse(socket: Duplex, status: number, detail: string, headers: Record<
   );
 }
 
-/** A class rather than an object of closures: one of these lives as long as each open socket. */
-class WebSocketTransport implements Transport {
-  constructor(private readonly ws: WebSocket) {}
-
-  send(data: string): void {
-    this.ws.send(data);
-  }
-
-  get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
-  }
+/**
+ * A socket of /ws together with what its connection needs: one of these lives as long as each
+ * open socket, so its state is fields and its listeners are functions shared by every socket,
+ * not closures made per socket. It is its connection's transport and its session guard's
+ * connection.
+ */
+class LiveSocket extends WebSocket implements Transport, GuardedConnection {
+  connection: ClientConnection | undefined;
+  guard: SessionGuard | undefined;
+  /** Whether it answered the last heartbeat ping. */
+  alive = true;
 
   get open(): boolean {
-    return this.ws.readyState === this.ws.OPEN;
+    return this.readyState === this.OPEN;
   }
 
-  terminate(): void {
-    this.ws.terminate();
+  endSession(reason: string): void {
+    this.close(CLOSE_CODES.sessionEnded, reason);
   }
+}
+
+/** The one error listener of every upgrading socket: a socket that failed is done. */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
+// The listeners of every socket. ws calls them with the socket as `this`, and every socket of
+// the server is a LiveSocket (its WebSocket option).
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  if (isBinary) {
+    this.send(JSON.stringify({ type: "error", reason: "Binary frames are not supported; send JSON text" }));
+    return;
+  }
+  void (this as LiveSocket).connection?.receive(data.toString());
+}
+
+function onPong(this: WebSocket): void {
+  (this as LiveSocket).alive = true;
+}
+
+function onError(this: WebSocket, error: Error): void {
+  log("warn", "ws socket error", { userId: (this as LiveSocket).connection?.userId, error: error.message });
 }
 
 function pathnameOf(request: IncomingMessage): string | null {
@@ -74,33 +98,34 @@ function pathnameOf(request: IncomingMessage): string | null {
 /** Serves the live protocol on /ws; every other upgrade is refused unless `foreign` takes it. */
 export function attachRealtime(server: Server, foreign: ForeignUpgrades | null): RealtimeServer {
   const { websocket, trustProxy } = getConfig();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
-  const alive = new Map<WebSocket, boolean>();
+  // The server tracks its sockets itself: ws's own tracking adds a closure to each socket.
+  const wss = new WebSocketServer<typeof LiveSocket>({ noServer: true, maxPayload: MAX_BODY_BYTES, WebSocket: LiveSocket, clientTracking: false });
+  const sockets = new Set<LiveSocket>();
+  /** Set by close(): called once the last socket has closed. */
+  let drained: (() => void) | undefined;
 
-  function open(ws: WebSocket, request: IncomingMessage, credential: SocketCredential): void {
+  function onClose(this: WebSocket, code: number): void {
+    const ws = this as LiveSocket;
+    ws.guard?.release();
+    ws.connection?.close();
+    sockets.delete(ws);
+    metrics.websocketConnectionsActive.dec();
+    log("info", "ws disconnected", { userId: ws.connection?.userId, code, connections: sockets.size });
+    if (sockets.size === 0) drained?.();
+  }
+
+  function open(ws: LiveSocket, request: IncomingMessage, credential: SocketCredential): void {
     const { userId } = credential;
-    const release = guardSession(credential, (reason) => ws.close(CLOSE_CODES.sessionEnded, reason));
-    const connection = new ClientConnection(userId, new WebSocketTransport(ws), websocket.maxBufferedBytes);
-    alive.set(ws, true);
+    ws.guard = guardSession(credential, ws);
+    ws.connection = new ClientConnection(userId, ws, websocket.maxBufferedBytes);
+    sockets.add(ws);
     metrics.websocketConnectionsTotal.inc();
     metrics.websocketConnectionsActive.inc();
-    log("info", "ws connected", { userId, ip: clientAddress(request, trustProxy), connections: alive.size });
-    ws.on("message", (data, isBinary) => {
-      if (isBinary) {
-        ws.send(JSON.stringify({ type: "error", reason: "Binary frames are not supported; send JSON text" }));
-        return;
-      }
-      void connection.receive(data.toString());
-    });
-    ws.on("pong", () => alive.set(ws, true));
-    ws.on("close", (code) => {
-      release();
-      connection.close();
-      alive.delete(ws);
-      metrics.websocketConnectionsActive.dec();
-      log("info", "ws disconnected", { userId, code, connections: alive.size });
-    });
-    ws.on("error", (error) => log("warn", "ws socket error", { userId, error: error.message }));
+    log("info", "ws connected", { userId, ip: clientAddress(request, trustProxy), connections: sockets.size });
+    ws.on("message", onMessage);
+    ws.on("pong", onPong);
+    ws.on("close", onClose);
+    ws.on("error", onError);
   }
 
   async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -108,11 +133,15 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
     const url = new URL(request.url ?? "/", "http://localhost");
     const credential = await authenticateUpgrade(request, url);
     if (!credential) return refuse(socket, 401, "Invalid or missing token", { "WWW-Authenticate": "Bearer" });
-    wss.handleUpgrade(request, socket, head, (ws) => open(ws, request, credential));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      // Upgraded, the socket's errors are ws's to handle: it destroys the socket itself.
+      socket.removeListener("error", destroyOnError);
+      open(ws, request, credential);
+    });
   }
 
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on("error", () => socket.destroy());
+    socket.on("error", destroyOnError);
     const pathname = pathnameOf(request);
     if (pathname !== WEBSOCKET_PATH) {
       if (pathname !== null && foreign?.handles(pathname)) return foreign.handle(request, socket, head);
@@ -129,13 +158,13 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
 
   // A connection that did not answer the previous ping is dead.
   const heartbeat = setInterval(() => {
-    for (const [ws, answered] of alive) {
-      if (!answered) {
+    for (const ws of sockets) {
+      if (!ws.alive) {
         log("info", "ws heartbeat missed");
         ws.terminate();
         continue;
       }
-      alive.set(ws, false);
+      ws.alive = false;
       ws.ping();
     }
   }, websocket.heartbeatMs);
@@ -144,12 +173,14 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
   return {
     async close() {
       clearInterval(heartbeat);
-      for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, "Server shutting down");
+      // From here on, upgrades still under way are refused (503).
+      wss.close();
+      for (const ws of sockets) ws.close(CLOSE_CODES.goingAway, "Server shutting down");
       // A client that never answers the close frame must not hold the shutdown up.
       const force = setTimeout(() => {
-        for (const ws of wss.clients) ws.terminate();
+        for (const ws of sockets) ws.terminate();
       }, CLOSE_GRACE_MS);
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      if (sockets.size > 0) await new Promise<void>((resolve) => (drained = resolve));
       clearTimeout(force);
     },
   };

@@ -39,9 +39,10 @@ describe("Hub", () => {
   it("stops delivering to a listener once it unsubscribes", () => {
     const hub = new Hub();
     const seqs: number[] = [];
-    const unsubscribe = hub.subscribe("alice", listener(({ event }) => seqs.push(event.seq)));
+    const alice = listener(({ event }) => seqs.push(event.seq));
+    hub.subscribe("alice", alice);
     hub.deliver(announcement(1, ["alice"]));
-    unsubscribe();
+    hub.unsubscribe("alice", alice);
     hub.deliver(announcement(2, ["alice"]));
     expect(seqs).toEqual([1]);
   });
