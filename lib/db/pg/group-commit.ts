@@ -12,12 +12,15 @@ interface Call<Input, Output> {
  *
  * `many` answers refusals with values; if it throws, nothing it did is kept (its transaction
  * rolled back, or its COMMIT's outcome is unknown) and each call runs again through `one`, in
- * call order, so that a failing call fails alone and a committed one is found by its message_id. Nothing is
- * answered before the transaction is over.
+ * call order, so that a failing call fails alone and a committed one is found by its
+ * message_id. Unless the database itself failed (`unavailable`): then every call of the turn
+ * fails with that error at once, as it would have alone, instead of waiting for the database
+ * once per call in turn. Nothing is answered before the transaction is over.
  */
 export function groupCommit<Input, Output>(
   one: (input: Input) => Promise<Output>,
   many: (inputs: Input[]) => Promise<Output[]>,
+  unavailable: (error: unknown) => boolean,
 ): (input: Input) => Promise<Output> {
   let pending: Call<Input, Output>[] = [];
 
@@ -36,7 +39,7 @@ export function groupCommit<Input, Output>(
     if (calls.length === 1) return void runAlone(calls[0]!);
     many(calls.map((call) => call.input)).then(
       (outputs) => calls.forEach((call, index) => call.resolve(outputs[index]!)),
-      () => runEachAlone(calls),
+      (error: unknown) => (unavailable(error) ? calls.forEach((call) => call.reject(error)) : runEachAlone(calls)),
     );
   }
 

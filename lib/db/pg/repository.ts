@@ -5,6 +5,7 @@ import type postgres from "postgres";
 import type { PendingQuery, ReservedSql, Row, Sql } from "postgres";
 
 import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { groupCommit } from "@/lib/db/pg/group-commit";
 import * as schema from "@/lib/db/pg/schema";
 import {
@@ -441,7 +442,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     }
   }
 
-  const insertInTurn = groupCommit(insertAlone, storeTogether);
+  const insertInTurn = groupCommit(insertAlone, storeTogether, isDatabaseUnavailable);
 
   async function findStoredMessage(senderId: string, messageId: string): Promise<MessageRecord | null> {
     const [row] = await db
