@@ -5,6 +5,8 @@ import type postgres from "postgres";
 import type { PendingQuery, ReservedSql, Row, Sql } from "postgres";
 
 import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { groupCommit } from "@/lib/db/pg/group-commit";
 import * as schema from "@/lib/db/pg/schema";
 import {
   attachmentsColumn,
@@ -167,6 +169,36 @@ function placeholders<Columns extends Record<string, unknown>>(columns: Columns,
 }
 
 const EVENT_PREFIX = "event_";
+const MESSAGE_PREFIX = "message_";
+
+type TableWithColumns = typeof messages | typeof conversationEvents;
+
+/**
+ * INSERT of whole rows given column by column, each column as one array parameter named
+ * `${prefix}${field}` (see arraysOf): one statement text whatever the number of rows.
+ */
+function insertFromArrays(table: TableWithColumns, prefix: string): SQL {
+  const columns = Object.entries(getTableColumns(table));
+  const names = sql.join(columns.map(([, column]) => sql.identifier(column.name)), sql`, `);
+  const arrays = sql.join(columns.map(([field]) => sql`${sql.placeholder(`${prefix}${field}`)}::text[]`), sql`, `);
+  const cast = sql.join(columns.map(([, column]) => sql`batch.${sql.identifier(column.name)}::${sql.raw(column.getSQLType())}`), sql`, `);
+  return sql`insert into ${table} (${names}) select ${cast} from unnest(${arrays}) as batch(${names})`;
+}
+
+/** The rows' values for insertFromArrays: per column, each row's value as the driver would send it, as text. */
+function arraysOf(table: TableWithColumns, prefix: string, rows: object[]): Record<string, (string | null)[]> {
+  return Object.fromEntries(
+    Object.entries(getTableColumns(table)).map(([field, column]) => [
+      `${prefix}${field}`,
+      rows.map((row) => {
+        const value: unknown = (row as Record<string, unknown>)[field];
+        if (value === null || value === undefined) return null;
+        const driven: unknown = column.mapToDriverValue(value);
+        return typeof driven === "string" ? driven : JSON.stringify(driven);
+      }),
+    ]),
+  );
+}
 
 function isUniqueViolation(error: unknown): boolean {
   // Drizzle wraps the driver's error in `cause`.
@@ -297,6 +329,120 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       throw error;
     }
   }
+
+  // The statements of a turn's transaction: one shape whatever the number of messages, so
+  // each is parsed and planned once per connection.
+  const conversationIds = sql.placeholder("conversationIds");
+  const lockCountersStatement = render(sql`select ${conversations.id}, ${conversations.lastSeq} from ${conversations} where ${conversations.id} = any(${conversationIds}::text[]) order by ${conversations.id} for update`);
+  const membersOfStatement = render(sql`select ${conversationMembers.conversationId}, ${conversationMembers.userId} from ${conversationMembers} where ${conversationMembers.conversationId} = any(${conversationIds}::text[])`);
+  const storeBatchStatement = render(
+    sql`with counters as (update ${conversations} set ${sql.identifier(conversations.lastSeq.name)} = counter.last_seq from unnest(${sql.placeholder("counterIds")}::text[], ${sql.placeholder("counterSeqs")}::integer[]) as counter(id, last_seq) where ${conversations.id} = counter.id), stored as (${insertFromArrays(messages, MESSAGE_PREFIX)}), stored_events as (${insertFromArrays(conversationEvents, EVENT_PREFIX)}) select pg_notify(${EVENTS_CHANNEL}, notice.payload) from unnest(${sql.placeholder("payloads")}::text[]) with ordinality as notice(payload, n) order by notice.n`,
+  );
+
+  /**
+   * The messages of one turn (see groupCommit) in one transaction of two round trips, as one
+   * message's: the counter rows of their conversations are locked (in id order, so that two
+   * such transactions never wait on each other in a circle) and their members read after the
+   * locks, each message is given the next seq of its conversation or refused, and one
+   * statement stores the messages and events, moves the counters and NOTIFYs each event in
+   * seq order, then COMMIT. A message_id repeated in the turn is stored once, and its repeats
+   * answered alone after the commit, as retries.
+   */
+  async function storeTogether(batch: NewMessage[]): Promise<InsertMessageResult[]> {
+    const seen = new Set<string>();
+    const repeated = batch.map((message) => {
+      const key = `${message.senderId}\n${message.messageId}`;
+      if (seen.has(key)) return true;
+      seen.add(key);
+      return false;
+    });
+    const firsts = batch.filter((_, index) => !repeated[index]);
+    const connection = await client.reserve();
+    let stored: InsertMessageResult[];
+    try {
+      stored = await storeBatchOnConnection(connection, firsts);
+    } finally {
+      connection.release();
+    }
+    return Promise.all(batch.map((message, index) => (repeated[index] ? insertAlone(message) : stored.shift()!)));
+  }
+
+  async function storeBatchOnConnection(connection: ReservedSql, batch: NewMessage[]): Promise<InsertMessageResult[]> {
+    const ids = [...new Set(batch.map((message) => message.conversationId))];
+    const began = send(connection, BEGIN);
+    const locked = sendForValues(connection, lockCountersStatement, { conversationIds: ids });
+    const listed = sendForValues(connection, membersOfStatement, { conversationIds: ids });
+    let committing = false;
+    try {
+      const [, counters, members] = await Promise.all([began, locked, listed]);
+      const lastSeqs = new Map(counters.map(([id, lastSeq]) => [String(id), Number(lastSeq)]));
+      const membersOf = new Map<string, string[]>();
+      for (const [conversation, userId] of members) {
+        const list = membersOf.get(String(conversation)) ?? [];
+        list.push(String(userId));
+        membersOf.set(String(conversation), list);
+      }
+      const results: InsertMessageResult[] = [];
+      const rows: MessageRecord[] = [];
+      const events: EventRow[] = [];
+      const payloads: string[] = [];
+      for (const { attachmentIds: _attachmentIds, ...row } of batch) {
+        const lastSeq = lastSeqs.get(row.conversationId);
+        const memberIds = membersOf.get(row.conversationId) ?? [];
+        if (lastSeq === undefined) {
+          results.push({ outcome: "no_conversation" });
+          continue;
+        }
+        if (!memberIds.includes(row.senderId)) {
+          results.push({ outcome: "not_member" });
+          continue;
+        }
+        const seq = lastSeq + 1;
+        lastSeqs.set(row.conversationId, seq);
+        const message: MessageRecord = { ...row, attachments: null, seq };
+        const event = messageEventRow(message, seq, "message", message.createdAt);
+        rows.push(message);
+        events.push(event);
+        payloads.push(noticePayload({ event: storedEvent({ event, message }), memberIds }));
+        results.push({ outcome: "created", message });
+      }
+      if (rows.length === 0) {
+        await rollBack(connection);
+        return results;
+      }
+      const moved = [...new Set(rows.map((row) => row.conversationId))];
+      const values = {
+        counterIds: moved,
+        counterSeqs: moved.map((id) => lastSeqs.get(id)),
+        ...arraysOf(messages, MESSAGE_PREFIX, rows),
+        ...arraysOf(conversationEvents, EVENT_PREFIX, events),
+        payloads,
+      };
+      // After a failed statement PostgreSQL answers COMMIT by rolling back: the transaction ends either way.
+      committing = true;
+      const [failure] = (await Promise.allSettled([send(connection, storeBatchStatement, values), send(connection, COMMIT)])).filter((result) => result.status === "rejected");
+      if (failure) throw failure.reason;
+      return results;
+    } catch (error) {
+      if (!committing) await rollBack(connection);
+      throw error;
+    }
+  }
+
+  /** One message in its own transaction; a message_id the sender already used is answered with the stored message. */
+  async function insertAlone(message: NewMessage): Promise<InsertMessageResult> {
+    try {
+      return await storeMessage(message);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // The sender already stored this message_id (a retry): it is answered with the stored message.
+      const existing = await findStoredMessage(message.senderId, message.messageId);
+      if (existing) return { outcome: "existing", message: existing };
+      throw error;
+    }
+  }
+
+  const insertInTurn = groupCommit(insertAlone, storeTogether, isDatabaseUnavailable);
 
   async function findStoredMessage(senderId: string, messageId: string): Promise<MessageRecord | null> {
     const [row] = await db
@@ -433,15 +579,8 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     },
 
     async insertMessage(message) {
-      try {
-        return await storeMessage(message);
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        // The sender already stored this message_id (a retry): it is answered with the stored message.
-        const existing = await findStoredMessage(message.senderId, message.messageId);
-        if (existing) return { outcome: "existing", message: existing };
-        throw error;
-      }
+      // Claiming uploads takes a statement of its own: such a message is stored alone.
+      return message.attachmentIds.length > 0 ? insertAlone(message) : insertInTurn(message);
     },
     async changeConversation(conversationId, actorId, change, now) {
       return db.transaction(async (tx) => {

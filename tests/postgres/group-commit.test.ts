@@ -1,0 +1,199 @@
+import { randomUUID } from "node:crypto";
+
+import type { Sql } from "postgres";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+import type { PostgresTarget } from "@/lib/config";
+import { connectPostgres, migratePostgres } from "@/lib/db/pg/connection";
+import { listenForEvents, type EventListener } from "@/lib/db/pg/listener";
+import { createPostgresRepository, type PostgresRepository } from "@/lib/db/pg/repository";
+import { changeDataOf, type Announcement, type InsertMessageResult, type NewMessage } from "@/lib/db/repository";
+
+import { seededRandom } from "../support/interleaving";
+import { createDatabase } from "../support/postgres";
+import { eventually } from "../support/wait";
+
+/**
+ * The messages that reach the PostgreSQL store in one turn of the event loop share one
+ * transaction (lib/db/pg/group-commit.ts). Each test starts its messages synchronously, so
+ * they are one turn's; the store and its NOTIFY listener run in this process on a real database.
+ */
+let client: Sql;
+let repository: PostgresRepository;
+let listener: EventListener;
+const heard: Announcement[] = [];
+
+beforeAll(async () => {
+  const target: PostgresTarget = { dialect: "postgres", url: await createDatabase(inject("postgresAdminUrl")), poolMax: 10, statementTimeoutMs: 0, connectTimeoutMs: 10_000 };
+  await migratePostgres(target, "drizzle/pg");
+  client = connectPostgres(target);
+  repository = createPostgresRepository(client);
+  listener = listenForEvents(target, repository, { event: (announcement) => heard.push(announcement), signal: () => undefined });
+  await listener.ready;
+});
+
+afterAll(async () => {
+  await listener.stop();
+  await repository.close();
+});
+
+async function user(): Promise<string> {
+  const id = randomUUID();
+  await repository.insertUser({ id, username: `u${id.slice(0, 8)}`, fullName: null, passwordHash: "x", createdAt: new Date().toISOString(), lastSeenAt: null });
+  return id;
+}
+
+async function group(memberIds: string[]): Promise<string> {
+  const id = randomUUID();
+  await repository.insertGroup({ id, title: "g", isGroup: true, directKey: null, lastSeq: 0, createdBy: memberIds[0] ?? null, createdAt: new Date().toISOString() }, memberIds);
+  return id;
+}
+
+function message(senderId: string, conversationId: string, content = "hello", messageId = randomUUID()): NewMessage {
+  return { id: randomUUID(), messageId, senderId, conversationId, content, attachmentIds: [], createdAt: new Date().toISOString(), editedAt: null, deleted: false, reactions: [], mentions: [], replyTo: null };
+}
+
+/** Stores the messages in one turn; each settles with its outcome, or with its error. */
+function oneTurn(batch: NewMessage[]): Promise<PromiseSettledResult<InsertMessageResult>[]> {
+  return Promise.allSettled(batch.map((each) => repository.insertMessage(each)));
+}
+
+const outcomes = (settled: PromiseSettledResult<InsertMessageResult>[]) =>
+  settled.map((result) => (result.status === "fulfilled" ? result.value.outcome : "failed"));
+
+const seqOf = (result: PromiseSettledResult<InsertMessageResult> | undefined) =>
+  result?.status === "fulfilled" && "message" in result.value ? result.value.message.seq : null;
+
+const storedSeqs = async (conversationId: string) =>
+  (await client<{ seq: number }[]>`select seq from conversation_events where conversation_id = ${conversationId} order by seq`).map((row) => row.seq);
+
+const heardIn = (conversationId: string) => heard.filter((announcement) => announcement.event.conversationId === conversationId);
+
+/** Waits until the listener has heard `count` events of the conversation, then gives their seqs in the order heard. */
+async function heardSeqs(conversationId: string, count: number): Promise<number[]> {
+  await eventually(
+    () => heardIn(conversationId).length >= count,
+    () => `heard ${heardIn(conversationId).length} of ${count} events of ${conversationId}`,
+  );
+  return heardIn(conversationId).map((announcement) => announcement.event.seq);
+}
+
+describe("group commit of messages on PostgreSQL", () => {
+  it("stores one turn's messages in one transaction, each with the next seq of its conversation, and announces them in seq order", async () => {
+    const [alice, bob, carol] = await Promise.all([user(), user(), user()]);
+    const [ours, carols] = await Promise.all([group([alice, bob]), group([carol])]);
+    const settled = await oneTurn([message(alice, ours), message(bob, ours), message(carol, carols), message(alice, ours)]);
+
+    expect(outcomes(settled)).toEqual(["created", "created", "created", "created"]);
+    expect(settled.map(seqOf)).toEqual([1, 2, 1, 3]);
+    const transactions = await client<{ xmin: string }[]>`select distinct xmin::text from messages where conversation_id in (${ours}, ${carols})`;
+    expect(transactions).toHaveLength(1);
+    expect(await heardSeqs(ours, 3)).toEqual([1, 2, 3]);
+    expect(await heardSeqs(carols, 1)).toEqual([1]);
+    expect(heardIn(ours).map((announcement) => [...announcement.memberIds].sort())).toEqual(Array(3).fill([alice, bob].sort()));
+  });
+
+  it("stores a message_id repeated in one turn once, and answers the repeat with the stored message", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await group([alice, bob]);
+    const first = message(alice, ours, "once");
+    const settled = await oneTurn([first, { ...message(alice, ours, "once"), messageId: first.messageId }, message(bob, ours)]);
+
+    expect(outcomes(settled)).toEqual(["created", "existing", "created"]);
+    const [stored, repeat] = settled.map((result) => (result.status === "fulfilled" && "message" in result.value ? result.value.message : null));
+    expect(repeat).toEqual(stored);
+    expect(await storedSeqs(ours)).toEqual([1, 2]);
+    expect(await heardSeqs(ours, 2)).toEqual([1, 2]);
+  });
+
+  it("answers a retry of a message stored in an earlier turn with the stored message, and stores the turn's others", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await group([alice, bob]);
+    const first = message(alice, ours, "earlier");
+    await oneTurn([first]);
+    const settled = await oneTurn([{ ...message(alice, ours, "earlier"), messageId: first.messageId }, message(bob, ours), message(alice, ours)]);
+
+    expect(outcomes(settled)).toEqual(["existing", "created", "created"]);
+    expect(settled.map(seqOf)).toEqual([1, 2, 3]);
+    expect(await storedSeqs(ours)).toEqual([1, 2, 3]);
+    expect(await heardSeqs(ours, 3)).toEqual([1, 2, 3]);
+  });
+
+  it("refuses a non-member and an unknown conversation in a turn without taking a seq from the members' messages", async () => {
+    const [alice, bob, eve] = await Promise.all([user(), user(), user()]);
+    const ours = await group([alice, bob]);
+    const settled = await oneTurn([message(alice, ours), message(eve, ours), message(bob, randomUUID()), message(bob, ours)]);
+
+    expect(outcomes(settled)).toEqual(["created", "not_member", "no_conversation", "created"]);
+    expect(settled.map(seqOf)).toEqual([1, null, null, 2]);
+    expect(await storedSeqs(ours)).toEqual([1, 2]);
+    expect(await heardSeqs(ours, 2)).toEqual([1, 2]);
+  });
+
+  it("fails a message that cannot be stored alone: the others of its turn are stored", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await group([alice, bob]);
+    // PostgreSQL text cannot hold a NUL character: the statement storing the turn fails on it.
+    const settled = await oneTurn([message(alice, ours, "before"), message(bob, ours, "nul \u0000 inside"), message(bob, ours, "after")]);
+
+    expect(outcomes(settled)).toEqual(["created", "failed", "created"]);
+    expect(settled.map(seqOf)).toEqual([1, null, 2]);
+    expect(await storedSeqs(ours)).toEqual([1, 2]);
+    expect(await heardSeqs(ours, 2)).toEqual([1, 2]);
+    expect(heardIn(ours).map((announcement) => announcement.event.message?.content)).toEqual(["before", "after"]);
+  });
+
+  for (const seed of [21, 22, 23]) {
+    it(`keeps seq contiguous, membership and message_ids honoured under the random turns of seed ${seed}`, async () => {
+      const random = seededRandom(seed);
+      const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+      const users = await Promise.all(Array.from({ length: 5 }, () => user()));
+      const conversations = await Promise.all([group(users.slice(0, 3)), group(users.slice(1, 5)), group([users[0]!, users[4]!])]);
+      const sent: NewMessage[] = [];
+      const created = new Map<string, string>();
+
+      for (let turn = 0; turn < 25; turn++) {
+        const batch = Array.from({ length: 1 + Math.floor(random() * 8) }, () => {
+          const earlier = sent.length > 0 && random() < 0.15 ? pick(sent) : null;
+          // A retry carries what the first attempt did; now and then a message cannot be stored.
+          if (earlier) return { ...earlier, id: randomUUID() };
+          return message(pick(users), pick(conversations), random() < 0.05 ? "bad \u0000" : `turn ${turn}`);
+        });
+        // A member removed or added back in the same turn as the messages: each message sees the change or not.
+        const owner = users[1]!;
+        const change = random() < 0.4 ? repository.changeConversation(conversations[1]!, owner, random() < 0.5 ? { kind: "member_removed", userId: pick(users.slice(2, 5)) } : { kind: "members_added", userIds: users.slice(2, 5) }, new Date().toISOString()) : null;
+        const settled = await oneTurn(batch);
+        await change;
+        const answers = settled.map((result, index) => ({ result, key: `${batch[index]!.senderId}:${batch[index]!.messageId}`, content: batch[index]!.content }));
+        for (const { result, key, content } of answers) {
+          if (result.status === "rejected") expect(content).toContain("\u0000");
+          else if (result.value.outcome === "created") {
+            expect(created.has(key), `${key} stored twice`).toBe(false);
+            created.set(key, result.value.message.id);
+          }
+        }
+        // Checked after the turn's creations: a repeat in a turn that fell back to one transaction each may win.
+        for (const { result, key } of answers) {
+          if (result.status === "fulfilled" && result.value.outcome === "existing") expect(result.value.message.id).toBe(created.get(key));
+        }
+        sent.push(...batch.filter((attempt) => !attempt.content.includes("\u0000")));
+      }
+
+      for (const conversationId of conversations) {
+        const [counter] = await client<{ lastSeq: number }[]>`select last_seq as "lastSeq" from conversations where id = ${conversationId}`;
+        const lastSeq = counter!.lastSeq;
+        const seqs = Array.from({ length: lastSeq }, (_, index) => index + 1);
+        expect(await storedSeqs(conversationId)).toEqual(seqs);
+        expect(await heardSeqs(conversationId, lastSeq)).toEqual(seqs);
+        // Every message's sender was a member as of the events before it.
+        let members = new Set(conversationId === conversations[0] ? users.slice(0, 3) : conversationId === conversations[1] ? users.slice(1, 5) : [users[0]!, users[4]!]);
+        for (const { event } of heardIn(conversationId)) {
+          if (event.type === "conversation_updated") members = new Set(changeDataOf(event).conversation.member_ids);
+          if (event.message) expect(members.has(event.message.senderId), `seq ${event.seq} from a non-member`).toBe(true);
+        }
+      }
+      const storedIds = await client<{ id: string }[]>`select id from messages where conversation_id in ${client(conversations)}`;
+      expect(new Set(storedIds.map((row) => row.id))).toEqual(new Set(created.values()));
+    }, 60_000);
+  }
+});
