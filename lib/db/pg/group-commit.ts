@@ -1,8 +1,4 @@
-interface Call<Input, Output> {
-  input: Input;
-  resolve(output: Output): void;
-  reject(error: unknown): void;
-}
+import { collectTurns, type Call } from "@/lib/db/turns";
 
 /**
  * Runs the calls made in one turn of the event loop together: `many` stores two or more in
@@ -22,8 +18,6 @@ export function groupCommit<Input, Output>(
   many: (inputs: Input[]) => Promise<Output[]>,
   unavailable: (error: unknown) => boolean,
 ): (input: Input) => Promise<Output> {
-  let pending: Call<Input, Output>[] = [];
-
   function runAlone(call: Call<Input, Output>): Promise<void> {
     return one(call.input).then(call.resolve, call.reject);
   }
@@ -33,21 +27,11 @@ export function groupCommit<Input, Output>(
     for (const call of calls) await runAlone(call);
   }
 
-  function flush(): void {
-    const calls = pending;
-    pending = [];
+  return collectTurns<Input, Output>((calls) => {
     if (calls.length === 1) return void runAlone(calls[0]!);
     many(calls.map((call) => call.input)).then(
       (outputs) => calls.forEach((call, index) => call.resolve(outputs[index]!)),
       (error: unknown) => (unavailable(error) ? calls.forEach((call) => call.reject(error)) : runEachAlone(calls)),
     );
-  }
-
-  return (input) =>
-    new Promise<Output>((resolve, reject) => {
-      // setImmediate runs after the poll phase: every frame and request read in this turn has
-      // had its chance to join the batch.
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ input, resolve, reject });
-    });
+  });
 }

@@ -1,10 +1,6 @@
 import type Database from "better-sqlite3";
 
-interface Call<Input, Output> {
-  input: Input;
-  resolve(output: Output): void;
-  reject(error: unknown): void;
-}
+import { collectTurns, type Call } from "@/lib/db/turns";
 
 type Outcome<Output> = { ok: true; output: Output } | { ok: false; error: unknown };
 
@@ -36,11 +32,7 @@ export function groupCommit<Input, Output>(
       return work(call.input);
     }),
   );
-  let pending: Call<Input, Output>[] = [];
-
-  function flush(): void {
-    const calls = pending;
-    pending = [];
+  return collectTurns<Input, Output>((calls) => {
     let outcomes: Outcome<Output>[];
     try {
       outcomes = runAll.immediate(calls).map((output) => ({ ok: true, output }));
@@ -63,13 +55,5 @@ export function groupCommit<Input, Output>(
         call.reject(error);
       }
     });
-  }
-
-  return (input) =>
-    new Promise<Output>((resolve, reject) => {
-      // setImmediate runs after the poll phase: every frame and request read in this turn has
-      // had its chance to join the batch.
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ input, resolve, reject });
-    });
+  });
 }
