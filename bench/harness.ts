@@ -15,7 +15,7 @@
  * production build (`npm run bench` builds first). Talks only to 127.0.0.1.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -486,7 +486,11 @@ export async function compare(targets: Target[], workloads: Workload[]): Promise
       console.log(`round ${round + 1} done (${order.map((target) => target.name).join(", ")})`);
     }
     report(targets, results);
-    if (PROFILE_DIR) writeFileSync(path.join(PROFILE_DIR, "windows.json"), JSON.stringify(profiledWindows));
+    if (PROFILE_DIR) {
+      // Node makes the directory only when a profiled server exits, which comes after this.
+      mkdirSync(PROFILE_DIR, { recursive: true });
+      writeFileSync(path.join(PROFILE_DIR, "windows.json"), JSON.stringify(profiledWindows));
+    }
   } finally {
     for (const target of targets) {
       for (const socket of target.sockets) socket.terminate();
