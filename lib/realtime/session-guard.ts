@@ -29,12 +29,13 @@ function closeSessions(registry: Registry, sessionIds: string[]): void {
  * On PostgreSQL a session may be revoked through another instance: its NOTIFY reaches this one.
  * postgres.js listens again after a dropped connection; a revocation missed meanwhile still
  * closes the socket when its token expires, and the token is refused on every other use.
+ * Resolves once LISTEN is in place, or has failed.
  */
-function listenForRevocations(registry: Registry): void {
+async function listenForRevocations(registry: Registry): Promise<void> {
   const { database } = getConfig();
   if (database.dialect !== "postgres") return;
   const client = postgres(database.url, postgresOptions(database, { max: 1, max_lifetime: null }));
-  client
+  await client
     .listen(SESSIONS_CHANNEL, (payload) => {
       try {
         const ids: unknown = JSON.parse(payload);
@@ -153,13 +154,22 @@ class ExpiryQueue {
   }
 }
 
-function guards(): { connections: Registry; expiries: ExpiryQueue } {
+function guards(): { connections: Registry; expiries: ExpiryQueue; listening: Promise<void> } {
   return processSingleton("realtime.session-guards", () => {
     const connections: Registry = new KeyedSets();
     onSessionsRevoked((ids) => closeSessions(connections, ids));
-    listenForRevocations(connections);
-    return { connections, expiries: new ExpiryQueue() };
+    return { connections, expiries: new ExpiryQueue(), listening: listenForRevocations(connections) };
   });
+}
+
+/**
+ * Resolves once this process hears revocations made through any instance. A connection opened
+ * before that would miss a log-out made elsewhere meanwhile, so every entrance that opens one
+ * (WebSocket upgrade, event stream) waits for it first; only the first connections of a
+ * process ever wait.
+ */
+export function revocationsHeard(): Promise<void> {
+  return guards().listening;
 }
 
 /**
