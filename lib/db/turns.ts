@@ -8,7 +8,7 @@ export interface Call<Input, Output> {
 /**
  * Collects the calls made in one turn of the event loop and hands them to `flush` together,
  * which answers each. The stores' group commits are built on it (lib/db/sqlite/group-commit,
- * lib/db/pg/group-commit).
+ * lib/db/pg/group-commit), and PostgreSQL's session checks (lib/db/pg/accounts).
  */
 export function collectTurns<Input, Output>(flush: (calls: Call<Input, Output>[]) => void): (input: Input) => Promise<Output> {
   let pending: Call<Input, Output>[] = [];

@@ -51,6 +51,22 @@ export function describeLiveSession(): void {
       expect(await liveSession(alice!, sessionId)).toBeNull();
     });
 
+    it("answers each of the sessions checked at the same moment for itself", async () => {
+      const [alice, bob] = await signUpAll(["alice", "bob"]);
+      const [aliceLive, bobLive, revoked] = await Promise.all([startSession(alice!), startSession(bob!), startSession(alice!)]);
+      await revokeSessions(alice!, [revoked!.sessionId]);
+      const expired = await expiredSession(bob!);
+      const checked = await Promise.all([
+        liveSession(alice!, aliceLive!.sessionId),
+        liveSession(bob!, bobLive!.sessionId),
+        liveSession(alice!, revoked!.sessionId),
+        liveSession(bob!, expired),
+        liveSession(alice!, bobLive!.sessionId),
+        liveSession(alice!, aliceLive!.sessionId),
+      ]);
+      expect(checked.map((session) => session?.user.id ?? null)).toEqual([alice, bob, null, null, null, alice]);
+    });
+
     it("does not stand when there is no such session", async () => {
       const [alice] = await signUpAll(["alice"]);
       expect(await liveSession(alice!, randomUUID())).toBeNull();

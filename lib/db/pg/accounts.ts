@@ -2,8 +2,9 @@ import { and, eq, gt, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizz
 import { drizzle } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
 
-import { SESSIONS_CHANNEL, type AccountStore } from "@/lib/db/accounts";
+import { SESSIONS_CHANNEL, type AccountStore, type SessionWithUser } from "@/lib/db/accounts";
 import * as schema from "@/lib/db/pg/schema";
+import { collectTurns } from "@/lib/db/turns";
 
 const { sessions, users } = schema;
 
@@ -22,17 +23,30 @@ async function announceRevoked(tx: Executor, ids: string[]): Promise<void> {
 
 export function createPostgresAccountStore(client: Sql): AccountStore {
   const db = drizzle(client, { schema });
-  // Read on every authenticated request and WebSocket upgrade, so built once.
-  const sessionWithUser = db
+  // Read on every authenticated request and WebSocket upgrade, so built once, and for all the
+  // requests of one turn together: a round trip per request was a busy server's largest cost.
+  const sessionsWithUsers = db
     .select({
+      id: sessions.id,
       expiresAt: sessions.expiresAt,
       revokedAt: sessions.revokedAt,
       user: { id: users.id, username: users.username, fullName: users.fullName },
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, sql.placeholder("id")))
-    .prepare("session_with_user");
+    .where(sql`${sessions.id} = any(${sql.placeholder("ids")}::text[])`)
+    .prepare("sessions_with_users");
+  const sessionWithUserInTurn = collectTurns<string, SessionWithUser | null>((calls) => {
+    sessionsWithUsers.execute({ ids: [...new Set(calls.map((call) => call.input))] }).then(
+      (rows) => {
+        const byId = new Map(rows.map(({ id, ...session }) => [id, session]));
+        for (const call of calls) call.resolve(byId.get(call.input) ?? null);
+      },
+      (error: unknown) => {
+        for (const call of calls) call.reject(error);
+      },
+    );
+  });
 
   return {
     async insertSession(session) {
@@ -41,10 +55,7 @@ export function createPostgresAccountStore(client: Sql): AccountStore {
         await tx.insert(sessions).values(session);
       });
     },
-    async findSessionWithUser(id) {
-      const [row] = await sessionWithUser.execute({ id });
-      return row ?? null;
-    },
+    findSessionWithUser: sessionWithUserInTurn,
     async rotateRefresh(id, from, to, expiresAt, now) {
       const rows = await db
         .update(sessions)
