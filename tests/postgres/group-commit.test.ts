@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 
-import type { Sql } from "postgres";
+import postgres, { type Sql } from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import type { PostgresTarget } from "@/lib/config";
-import { connectPostgres, migratePostgres } from "@/lib/db/pg/connection";
+import { connectPostgres, migratePostgres, postgresOptions } from "@/lib/db/pg/connection";
 import { listenForEvents, type EventListener } from "@/lib/db/pg/listener";
 import { createPostgresRepository, type PostgresRepository } from "@/lib/db/pg/repository";
 import { changeDataOf, type Announcement, type InsertMessageResult, type NewMessage } from "@/lib/db/repository";
@@ -16,25 +16,32 @@ import { eventually } from "../support/wait";
 /**
  * The messages that reach the PostgreSQL store in one turn of the event loop share one
  * transaction (lib/db/pg/group-commit.ts). Each test starts its messages synchronously, so
- * they are one turn's; the store and its NOTIFY listener run in this process on a real database.
+ * they are one turn's; the store and its NOTIFY listener run in this process on a real
+ * database, with a second store on the same database as another instance.
  */
 let client: Sql;
 let repository: PostgresRepository;
+let otherClient: Sql;
+let otherInstance: PostgresRepository;
 let listener: EventListener;
 const heard: Announcement[] = [];
+/** The statements `repository` sent, in order. */
+const statements: string[] = [];
 
 beforeAll(async () => {
   const target: PostgresTarget = { dialect: "postgres", url: await createDatabase(inject("postgresAdminUrl")), poolMax: 10, statementTimeoutMs: 0, connectTimeoutMs: 10_000 };
   await migratePostgres(target, "drizzle/pg");
-  client = connectPostgres(target);
+  client = postgres(target.url, postgresOptions(target, { debug: (_connection, query) => statements.push(query) }));
   repository = createPostgresRepository(client);
+  otherClient = connectPostgres(target);
+  otherInstance = createPostgresRepository(otherClient);
   listener = listenForEvents(target, repository, { event: (announcement) => heard.push(announcement), signal: () => undefined });
   await listener.ready;
 });
 
 afterAll(async () => {
   await listener.stop();
-  await repository.close();
+  await Promise.all([repository.close(), otherInstance.close()]);
 });
 
 async function user(): Promise<string> {
@@ -53,10 +60,19 @@ function message(senderId: string, conversationId: string, content = "hello", me
   return { id: randomUUID(), messageId, senderId, conversationId, content, attachmentIds: [], createdAt: new Date().toISOString(), editedAt: null, deleted: false, reactions: [], mentions: [], replyTo: null };
 }
 
-/** Stores the messages in one turn; each settles with its outcome, or with its error. */
-function oneTurn(batch: NewMessage[]): Promise<PromiseSettledResult<InsertMessageResult>[]> {
-  return Promise.allSettled(batch.map((each) => repository.insertMessage(each)));
+/** Stores the messages in one turn (of `store`, or of the instance `storeOf` picks for each); each settles with its outcome, or with its error. */
+function oneTurn(batch: NewMessage[], storeOf: (message: NewMessage) => PostgresRepository = () => repository): Promise<PromiseSettledResult<InsertMessageResult>[]> {
+  return Promise.allSettled(batch.map((each) => storeOf(each).insertMessage(each)));
 }
+
+/** The statements `repository` sends while `work` runs. */
+async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
+  const from = statements.length;
+  await work();
+  return statements.slice(from);
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 const outcomes = (settled: PromiseSettledResult<InsertMessageResult>[]) =>
   settled.map((result) => (result.status === "fulfilled" ? result.value.outcome : "failed"));
@@ -144,9 +160,10 @@ describe("group commit of messages on PostgreSQL", () => {
   });
 
   for (const seed of [21, 22, 23]) {
-    it(`keeps seq contiguous, membership and message_ids honoured under the random turns of seed ${seed}`, async () => {
+    it(`keeps seq contiguous, membership and message_ids honoured under the random turns of two instances, seed ${seed}`, async () => {
       const random = seededRandom(seed);
       const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+      const instances = [repository, otherInstance];
       const users = await Promise.all(Array.from({ length: 5 }, () => user()));
       const conversations = await Promise.all([group(users.slice(0, 3)), group(users.slice(1, 5)), group([users[0]!, users[4]!])]);
       const sent: NewMessage[] = [];
@@ -161,8 +178,9 @@ describe("group commit of messages on PostgreSQL", () => {
         });
         // A member removed or added back in the same turn as the messages: each message sees the change or not.
         const owner = users[1]!;
-        const change = random() < 0.4 ? repository.changeConversation(conversations[1]!, owner, random() < 0.5 ? { kind: "member_removed", userId: pick(users.slice(2, 5)) } : { kind: "members_added", userIds: users.slice(2, 5) }, new Date().toISOString()) : null;
-        const settled = await oneTurn(batch);
+        const change = random() < 0.4 ? pick(instances).changeConversation(conversations[1]!, owner, random() < 0.5 ? { kind: "member_removed", userId: pick(users.slice(2, 5)) } : { kind: "members_added", userIds: users.slice(2, 5) }, new Date().toISOString()) : null;
+        // Each message through either instance: each instance's turn is stored from what it knows, or refused and stored under the locks.
+        const settled = await oneTurn(batch, () => pick(instances));
         await change;
         const answers = settled.map((result, index) => ({ result, key: `${batch[index]!.senderId}:${batch[index]!.messageId}`, content: batch[index]!.content }));
         for (const { result, key, content } of answers) {
@@ -196,4 +214,93 @@ describe("group commit of messages on PostgreSQL", () => {
       expect(new Set(storedIds.map((row) => row.id))).toEqual(new Set(created.values()));
     }, 60_000);
   }
+});
+
+describe("a turn of conversations the instance knows (lib/db/pg/known-counters.ts)", () => {
+  /** A conversation of the users whose counter and members `repository` has learnt by storing a first message. */
+  async function knownGroup(memberIds: string[]): Promise<string> {
+    const conversationId = await group(memberIds);
+    expect(outcomes(await oneTurn([message(memberIds[0]!, conversationId)]))).toEqual(["created"]);
+    return conversationId;
+  }
+
+  const isBegin = (statement: string) => statement.trim().toLowerCase() === "begin";
+
+  /** How many transactions stored the conversation's messages after seq `after`. */
+  const transactionsAfter = async (conversationId: string, after: number) =>
+    (await client<{ xmin: string }[]>`select distinct xmin::text from messages where conversation_id = ${conversationId} and seq > ${after}`).length;
+
+  it("stores the turn in one statement of its own, without a transaction of several", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await knownGroup([alice, bob]);
+    let settled: PromiseSettledResult<InsertMessageResult>[] = [];
+    const sent = await statementsDuring(async () => (settled = await oneTurn([message(alice, ours), message(bob, ours)])));
+
+    expect(settled.map(seqOf)).toEqual([2, 3]);
+    expect(sent).toHaveLength(1);
+    expect(await storedSeqs(ours)).toEqual([1, 2, 3]);
+    expect(await heardSeqs(ours, 3)).toEqual([1, 2, 3]);
+  });
+
+  it("refuses a member removed through another instance since, and announces to the members left", async () => {
+    const [alice, bob, carol] = await Promise.all([user(), user(), user()]);
+    const ours = await knownGroup([alice, bob, carol]);
+    expect((await otherInstance.changeConversation(ours, alice, { kind: "member_removed", userId: carol }, new Date().toISOString())).outcome).toBe("changed");
+    const settled = await oneTurn([message(carol, ours), message(bob, ours), message(alice, ours)]);
+
+    expect(outcomes(settled)).toEqual(["not_member", "created", "created"]);
+    expect(settled.map(seqOf)).toEqual([null, 3, 4]);
+    expect(await transactionsAfter(ours, 2)).toBe(1);
+    expect(await heardSeqs(ours, 4)).toEqual([1, 2, 3, 4]);
+    expect(heardIn(ours).slice(2).map((announcement) => [...announcement.memberIds].sort())).toEqual(Array(2).fill([alice, bob].sort()));
+  });
+
+  it("announces to a member added through another instance since", async () => {
+    const [alice, bob, dave] = await Promise.all([user(), user(), user()]);
+    const ours = await knownGroup([alice, bob]);
+    expect((await otherInstance.changeConversation(ours, alice, { kind: "members_added", userIds: [dave] }, new Date().toISOString())).outcome).toBe("changed");
+    const settled = await oneTurn([message(dave, ours), message(bob, ours)]);
+
+    expect(settled.map(seqOf)).toEqual([3, 4]);
+    expect(await transactionsAfter(ours, 2)).toBe(1);
+    expect(await heardSeqs(ours, 4)).toEqual([1, 2, 3, 4]);
+    expect(heardIn(ours).slice(2).map((announcement) => [...announcement.memberIds].sort())).toEqual(Array(2).fill([alice, bob, dave].sort()));
+  });
+
+  it("gives the next seq after messages stored through another instance since", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await knownGroup([alice, bob]);
+    expect(outcomes(await oneTurn([message(bob, ours), message(bob, ours)], () => otherInstance))).toEqual(["created", "created"]);
+    const settled = await oneTurn([message(alice, ours), message(bob, ours)]);
+
+    expect(settled.map(seqOf)).toEqual([4, 5]);
+    expect(await transactionsAfter(ours, 3)).toBe(1);
+    expect(await storedSeqs(ours)).toEqual([1, 2, 3, 4, 5]);
+    expect(await heardSeqs(ours, 5)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("holds a turn while an earlier one of its conversation is in flight, instead of sending it to be refused", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await knownGroup([alice, bob]);
+    // Another transaction holds the counter row: the first turn's statement waits for it in PostgreSQL.
+    const holder = await otherClient.reserve();
+    await holder`begin`;
+    await holder`select 1 from conversations where id = ${ours} for update`;
+    let first: Promise<PromiseSettledResult<InsertMessageResult>[]> | undefined;
+    let second: Promise<PromiseSettledResult<InsertMessageResult>[]> | undefined;
+    const sent = await statementsDuring(async () => {
+      first = oneTurn([message(alice, ours), message(bob, ours)]);
+      await nextTurn();
+      second = oneTurn([message(bob, ours), message(alice, ours)]);
+      await nextTurn();
+      await holder`commit`;
+      holder.release();
+      await Promise.all([first, second]);
+    });
+
+    expect([...(await first!), ...(await second!)].map(seqOf)).toEqual([2, 3, 4, 5]);
+    expect(sent.filter(isBegin)).toEqual([]);
+    expect(sent).toHaveLength(2);
+    expect(await heardSeqs(ours, 5)).toEqual([1, 2, 3, 4, 5]);
+  });
 });

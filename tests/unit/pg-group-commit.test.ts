@@ -25,10 +25,10 @@ function recordingStore(options: { manyFails?: Error; oneFails?: (input: string)
 const outcomes = (settled: PromiseSettledResult<string>[]) => settled.map((result) => (result.status === "fulfilled" ? result.value : (result.reason as Error).message));
 
 describe("group commit on PostgreSQL: collecting a turn", () => {
-  it("stores a call made alone in its turn through the single path", async () => {
+  it("stores a call made alone in its turn through the batch path too", async () => {
     const { log, store } = recordingStore();
-    expect(await store("a")).toBe("stored a");
-    expect(log).toEqual(["one a"]);
+    expect(await store("a")).toBe("stored a with others");
+    expect(log).toEqual(["many a"]);
   });
 
   it("hands the calls of one turn to the batch path together and answers each with its own outcome", async () => {

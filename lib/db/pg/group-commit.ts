@@ -1,8 +1,8 @@
 import { collectTurns, type Call } from "@/lib/db/turns";
 
 /**
- * Runs the calls made in one turn of the event loop together: `many` stores two or more in
- * one transaction and answers each call's outcome, `one` stores a call alone. Under load a
+ * Runs the calls made in one turn of the event loop together: `many` stores them in one
+ * transaction and answers each call's outcome, `one` stores a call alone. Under load a
  * transaction's own cost (its round trips, BEGIN and COMMIT, the backend's work per
  * statement) is then paid once per turn instead of once per call.
  *
@@ -28,7 +28,6 @@ export function groupCommit<Input, Output>(
   }
 
   return collectTurns<Input, Output>((calls) => {
-    if (calls.length === 1) return void runAlone(calls[0]!);
     many(calls.map((call) => call.input)).then(
       (outputs) => calls.forEach((call, index) => call.resolve(outputs[index]!)),
       (error: unknown) => (unavailable(error) ? calls.forEach((call) => call.reject(error)) : runEachAlone(calls)),

@@ -7,6 +7,7 @@ import type { PendingQuery, ReservedSql, Row, Sql } from "postgres";
 import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { groupCommit } from "@/lib/db/pg/group-commit";
+import { KnownCounters } from "@/lib/db/pg/known-counters";
 import * as schema from "@/lib/db/pg/schema";
 import {
   attachmentsColumn,
@@ -143,17 +144,17 @@ const COMMIT = render(sql`commit`);
 const ROLLBACK = render(sql`rollback`);
 
 /**
- * Sends the statement on the reserved connection at once, its placeholders filled from
- * `values`, without waiting for the answer: statements sent one after another reach
- * PostgreSQL in that order.
+ * Sends the statement at once (on a reserved connection, or the pool's), its placeholders
+ * filled from `values`, without waiting for the answer: statements sent one after another on
+ * a reserved connection reach PostgreSQL in that order.
  */
-function send(connection: ReservedSql, statement: Rendered, values: Record<string, unknown> = {}): PendingQuery<Row[]> {
+function send(connection: Sql, statement: Rendered, values: Record<string, unknown> = {}): PendingQuery<Row[]> {
   const params = fillPlaceholders(statement.params, values) as postgres.ParameterOrJSON<never>[];
   return connection.unsafe<Row[]>(statement.sql, params, { prepare: true }).execute();
 }
 
 /** Sends the statement at once, for its rows as arrays of column values. */
-function sendForValues(connection: ReservedSql, statement: Rendered, values: Record<string, unknown>) {
+function sendForValues(connection: Sql, statement: Rendered, values: Record<string, unknown>) {
   const params = fillPlaceholders(statement.params, values) as postgres.ParameterOrJSON<never>[];
   return connection.unsafe<Row[]>(statement.sql, params, { prepare: true }).values().execute();
 }
@@ -177,12 +178,12 @@ type TableWithColumns = typeof messages | typeof conversationEvents;
  * INSERT of whole rows given column by column, each column as one array parameter named
  * `${prefix}${field}` (see arraysOf): one statement text whatever the number of rows.
  */
-function insertFromArrays(table: TableWithColumns, prefix: string): SQL {
+function insertFromArrays(table: TableWithColumns, prefix: string, condition?: SQL): SQL {
   const columns = Object.entries(getTableColumns(table));
   const names = sql.join(columns.map(([, column]) => sql.identifier(column.name)), sql`, `);
   const arrays = sql.join(columns.map(([field]) => sql`${sql.placeholder(`${prefix}${field}`)}::text[]`), sql`, `);
   const cast = sql.join(columns.map(([, column]) => sql`batch.${sql.identifier(column.name)}::${sql.raw(column.getSQLType())}`), sql`, `);
-  return sql`insert into ${table} (${names}) select ${cast} from unnest(${arrays}) as batch(${names})`;
+  return sql`insert into ${table} (${names}) select ${cast} from unnest(${arrays}) as batch(${names})${condition ? sql` where ${condition}` : sql``}`;
 }
 
 /** The rows' values for insertFromArrays: per column, each row's value as the driver would send it, as text. */
@@ -261,6 +262,9 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     return byConversation;
   }
 
+  // Enough for every conversation active at once on an instance; the least recently used go first.
+  const known = new KnownCounters(10_000);
+
   /**
    * The message's transaction in two round trips where Drizzle's takes four: BEGIN goes with the
    * seq and members statements, COMMIT with the statement that stores and announces. The same
@@ -323,6 +327,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       committing = true;
       const [failure] = (await Promise.allSettled([...writes, send(connection, COMMIT)])).filter((result) => result.status === "rejected");
       if (failure) throw failure.reason;
+      known.learn(message.conversationId, { lastSeq: seq, memberIds });
       return { outcome: "created", message: stored };
     } catch (error) {
       if (!committing) await rollBack(connection);
@@ -335,18 +340,73 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   const conversationIds = sql.placeholder("conversationIds");
   const lockCountersStatement = render(sql`select ${conversations.id}, ${conversations.lastSeq} from ${conversations} where ${conversations.id} = any(${conversationIds}::text[]) order by ${conversations.id} for update`);
   const membersOfStatement = render(sql`select ${conversationMembers.conversationId}, ${conversationMembers.userId} from ${conversationMembers} where ${conversationMembers.conversationId} = any(${conversationIds}::text[])`);
-  const storeBatchStatement = render(
-    sql`with counters as (update ${conversations} set ${sql.identifier(conversations.lastSeq.name)} = counter.last_seq from unnest(${sql.placeholder("counterIds")}::text[], ${sql.placeholder("counterSeqs")}::integer[]) as counter(id, last_seq) where ${conversations.id} = counter.id), stored as (${insertFromArrays(messages, MESSAGE_PREFIX)}), stored_events as (${insertFromArrays(conversationEvents, EVENT_PREFIX)}) select pg_notify(${EVENTS_CHANNEL}, notice.payload) from unnest(${sql.placeholder("payloads")}::text[]) with ordinality as notice(payload, n) order by notice.n`,
+  /** Stores the turn's messages and events, moves the counters and NOTIFYs each event in seq order, where `condition` holds. */
+  const storeTurnShape = (condition?: SQL) =>
+    sql`counters as (update ${conversations} set ${sql.identifier(conversations.lastSeq.name)} = counter.last_seq from unnest(${sql.placeholder("counterIds")}::text[], ${sql.placeholder("counterSeqs")}::integer[]) as counter(id, last_seq) where ${conversations.id} = counter.id${condition ? sql` and ${condition}` : sql``}), stored as (${insertFromArrays(messages, MESSAGE_PREFIX, condition)}), stored_events as (${insertFromArrays(conversationEvents, EVENT_PREFIX, condition)}) select pg_notify(${EVENTS_CHANNEL}, notice.payload) from unnest(${sql.placeholder("payloads")}::text[]) with ordinality as notice(payload, n)${condition ? sql` where ${condition}` : sql``} order by notice.n`;
+  const storeBatchStatement = render(sql`with ${storeTurnShape()}`);
+  /**
+   * storeBatchStatement as a transaction of its own, that stores only if every counter is still
+   * at its `expectedSeqs`: the counters are locked in id order first, as lockCountersStatement
+   * locks them. A counter that moved while the statement waited for its lock is read as it is
+   * now. It answers one row per notice when it stored, and none when it did not.
+   */
+  const unmoved = sql`(select unmoved from checked)`;
+  const storeIfUnmovedStatement = render(
+    sql`with locked as (select ${conversations.lastSeq} = counter.expected as unmoved from ${conversations} join unnest(${sql.placeholder("counterIds")}::text[], ${sql.placeholder("expectedSeqs")}::integer[]) as counter(id, expected) on ${conversations.id} = counter.id order by ${conversations.id} for update of ${conversations}), checked as (select count(*) filter (where locked.unmoved) = cardinality(${sql.placeholder("counterIds")}::text[]) as unmoved from locked), ${storeTurnShape(unmoved)}`,
   );
 
+  interface SequencedTurn {
+    /** Each message's outcome, in turn order. */
+    results: InsertMessageResult[];
+    /** The statement values that store the created ones (see storeTurnShape). */
+    values: Record<string, unknown> & { counterIds: string[] };
+  }
+
   /**
-   * The messages of one turn (see groupCommit) in one transaction of two round trips, as one
-   * message's: the counter rows of their conversations are locked (in id order, so that two
-   * such transactions never wait on each other in a circle) and their members read after the
-   * locks, each message is given the next seq of its conversation or refused, and one
-   * statement stores the messages and events, moves the counters and NOTIFYs each event in
-   * seq order, then COMMIT. A message_id repeated in the turn is stored once, and its repeats
-   * answered alone after the commit, as retries.
+   * Gives each message of the turn the next seq of its conversation after `lastSeqs` (moved on
+   * as they are given), or refuses it: an unknown conversation, or a sender not among its members.
+   */
+  function sequence(batch: NewMessage[], lastSeqs: Map<string, number>, memberIdsOf: Map<string, readonly string[]>): SequencedTurn {
+    const results: InsertMessageResult[] = [];
+    const rows: MessageRecord[] = [];
+    const events: EventRow[] = [];
+    const payloads: string[] = [];
+    for (const { attachmentIds: _attachmentIds, ...row } of batch) {
+      const lastSeq = lastSeqs.get(row.conversationId);
+      const memberIds = memberIdsOf.get(row.conversationId) ?? [];
+      if (lastSeq === undefined) {
+        results.push({ outcome: "no_conversation" });
+        continue;
+      }
+      if (!memberIds.includes(row.senderId)) {
+        results.push({ outcome: "not_member" });
+        continue;
+      }
+      const seq = lastSeq + 1;
+      lastSeqs.set(row.conversationId, seq);
+      const message: MessageRecord = { ...row, attachments: null, seq };
+      const event = messageEventRow(message, seq, "message", message.createdAt);
+      rows.push(message);
+      events.push(event);
+      payloads.push(noticePayload({ event: storedEvent({ event, message }), memberIds: [...memberIds] }));
+      results.push({ outcome: "created", message });
+    }
+    const moved = [...new Set(rows.map((row) => row.conversationId))];
+    const values = {
+      counterIds: moved,
+      counterSeqs: moved.map((id) => lastSeqs.get(id)),
+      ...arraysOf(messages, MESSAGE_PREFIX, rows),
+      ...arraysOf(conversationEvents, EVENT_PREFIX, events),
+      payloads,
+    };
+    return { results, values };
+  }
+
+  /**
+   * The messages of one turn (see groupCommit), in one round trip when this instance knows
+   * their conversations (storeKnown), else in the transaction of two (storeLocked). A
+   * message_id repeated in the turn is stored once, and its repeats answered alone after the
+   * commit, as retries.
    */
   async function storeTogether(batch: NewMessage[]): Promise<InsertMessageResult[]> {
     const seen = new Set<string>();
@@ -357,17 +417,61 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       return false;
     });
     const firsts = batch.filter((_, index) => !repeated[index]);
-    const connection = await client.reserve();
-    let stored: InsertMessageResult[];
-    try {
-      stored = await storeBatchOnConnection(connection, firsts);
-    } finally {
-      connection.release();
-    }
+    const ids = [...new Set(firsts.map((message) => message.conversationId))];
+    const stored = await known.oneAtATime(ids, async () => (await storeKnown(firsts)) ?? (await storeLocked(firsts)));
     return Promise.all(batch.map((message, index) => (repeated[index] ? insertAlone(message) : stored.shift()!)));
   }
 
-  async function storeBatchOnConnection(connection: ReservedSql, batch: NewMessage[]): Promise<InsertMessageResult[]> {
+  /**
+   * The turn's messages in one statement, from the counters and members this instance knows
+   * (see KnownCounters): null, having stored nothing, when that is not enough to store them
+   * all: a conversation not known, a sender not among its known members, or a counter that
+   * moved since (a change of members, or a message through another instance).
+   */
+  async function storeKnown(batch: NewMessage[]): Promise<InsertMessageResult[] | null> {
+    const lastSeqs = new Map<string, number>();
+    const memberIdsOf = new Map<string, readonly string[]>();
+    for (const { conversationId } of batch) {
+      const state = known.get(conversationId);
+      if (!state) return null;
+      lastSeqs.set(conversationId, state.lastSeq);
+      memberIdsOf.set(conversationId, state.memberIds);
+    }
+    const expected = new Map(lastSeqs);
+    const { results, values } = sequence(batch, lastSeqs, memberIdsOf);
+    if (results.some((result) => result.outcome !== "created")) return null;
+    let notices: Row[];
+    try {
+      notices = await send(client, storeIfUnmovedStatement, { ...values, expectedSeqs: values.counterIds.map((id) => expected.get(id)) });
+    } catch (error) {
+      known.forget(values.counterIds);
+      throw error;
+    }
+    if (notices.length === 0) {
+      known.forget(values.counterIds);
+      return null;
+    }
+    for (const id of values.counterIds) known.learn(id, { lastSeq: lastSeqs.get(id)!, memberIds: memberIdsOf.get(id)! });
+    return results;
+  }
+
+  /**
+   * The turn's messages in one transaction of two round trips, as one message's: the counter
+   * rows of their conversations are locked (in id order, so that two such transactions never
+   * wait on each other in a circle) and their members read after the locks, each message is
+   * given the next seq of its conversation or refused, and storeBatchStatement stores the
+   * created ones, then COMMIT. What it read under the locks is remembered for storeKnown.
+   */
+  async function storeLocked(batch: NewMessage[]): Promise<InsertMessageResult[]> {
+    const connection = await client.reserve();
+    try {
+      return await storeLockedOnConnection(connection, batch);
+    } finally {
+      connection.release();
+    }
+  }
+
+  async function storeLockedOnConnection(connection: ReservedSql, batch: NewMessage[]): Promise<InsertMessageResult[]> {
     const ids = [...new Set(batch.map((message) => message.conversationId))];
     const began = send(connection, BEGIN);
     const locked = sendForValues(connection, lockCountersStatement, { conversationIds: ids });
@@ -376,54 +480,25 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     try {
       const [, counters, members] = await Promise.all([began, locked, listed]);
       const lastSeqs = new Map(counters.map(([id, lastSeq]) => [String(id), Number(lastSeq)]));
-      const membersOf = new Map<string, string[]>();
+      const memberIdsOf = new Map<string, string[]>();
       for (const [conversation, userId] of members) {
-        const list = membersOf.get(String(conversation)) ?? [];
+        const list = memberIdsOf.get(String(conversation)) ?? [];
         list.push(String(userId));
-        membersOf.set(String(conversation), list);
+        memberIdsOf.set(String(conversation), list);
       }
-      const results: InsertMessageResult[] = [];
-      const rows: MessageRecord[] = [];
-      const events: EventRow[] = [];
-      const payloads: string[] = [];
-      for (const { attachmentIds: _attachmentIds, ...row } of batch) {
-        const lastSeq = lastSeqs.get(row.conversationId);
-        const memberIds = membersOf.get(row.conversationId) ?? [];
-        if (lastSeq === undefined) {
-          results.push({ outcome: "no_conversation" });
-          continue;
-        }
-        if (!memberIds.includes(row.senderId)) {
-          results.push({ outcome: "not_member" });
-          continue;
-        }
-        const seq = lastSeq + 1;
-        lastSeqs.set(row.conversationId, seq);
-        const message: MessageRecord = { ...row, attachments: null, seq };
-        const event = messageEventRow(message, seq, "message", message.createdAt);
-        rows.push(message);
-        events.push(event);
-        payloads.push(noticePayload({ event: storedEvent({ event, message }), memberIds }));
-        results.push({ outcome: "created", message });
-      }
-      if (rows.length === 0) {
+      const { results, values } = sequence(batch, lastSeqs, memberIdsOf);
+      if (values.counterIds.length > 0) {
+        // After a failed statement PostgreSQL answers COMMIT by rolling back: the transaction ends either way.
+        committing = true;
+        const [failure] = (await Promise.allSettled([send(connection, storeBatchStatement, values), send(connection, COMMIT)])).filter((result) => result.status === "rejected");
+        if (failure) throw failure.reason;
+      } else {
         await rollBack(connection);
-        return results;
       }
-      const moved = [...new Set(rows.map((row) => row.conversationId))];
-      const values = {
-        counterIds: moved,
-        counterSeqs: moved.map((id) => lastSeqs.get(id)),
-        ...arraysOf(messages, MESSAGE_PREFIX, rows),
-        ...arraysOf(conversationEvents, EVENT_PREFIX, events),
-        payloads,
-      };
-      // After a failed statement PostgreSQL answers COMMIT by rolling back: the transaction ends either way.
-      committing = true;
-      const [failure] = (await Promise.allSettled([send(connection, storeBatchStatement, values), send(connection, COMMIT)])).filter((result) => result.status === "rejected");
-      if (failure) throw failure.reason;
+      for (const [id, lastSeq] of lastSeqs) known.learn(id, { lastSeq, memberIds: memberIdsOf.get(id) ?? [] });
       return results;
     } catch (error) {
+      known.forget(ids);
       if (!committing) await rollBack(connection);
       throw error;
     }
