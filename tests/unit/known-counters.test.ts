@@ -28,12 +28,30 @@ describe("what an instance knows of conversations' counters", () => {
   });
 
   it("drops the least recently learnt conversation beyond its capacity", () => {
-    const known = new KnownCounters(2);
-    known.learn("first", { lastSeq: 1, memberIds: [] });
-    known.learn("second", { lastSeq: 1, memberIds: [] });
-    known.learn("first", { lastSeq: 2, memberIds: [] });
-    known.learn("third", { lastSeq: 1, memberIds: [] });
-    expect([known.get("first")?.lastSeq, known.get("second"), known.get("third")?.lastSeq]).toEqual([2, undefined, 1]);
+    const known = new KnownCounters(6);
+    known.learn("first", { lastSeq: 1, memberIds: ["a"] });
+    known.learn("second", { lastSeq: 1, memberIds: ["a"] });
+    known.learn("first", { lastSeq: 2, memberIds: ["a"] });
+    known.learn("third", { lastSeq: 1, memberIds: ["a"] });
+    known.learn("fourth", { lastSeq: 1, memberIds: ["a"] });
+    expect([known.get("first")?.lastSeq, known.get("second"), known.get("third")?.lastSeq, known.get("fourth")?.lastSeq]).toEqual([2, undefined, 1, 1]);
+  });
+
+  it("counts each member against its capacity, so that one big group drops several small conversations", () => {
+    const known = new KnownCounters(8);
+    known.learn("small", { lastSeq: 1, memberIds: ["a", "b"] });
+    known.learn("other", { lastSeq: 1, memberIds: ["a", "b"] });
+    known.learn("big", { lastSeq: 1, memberIds: ["a", "b", "c", "d", "e"] });
+    expect([known.get("small"), known.get("other"), known.get("big")?.lastSeq]).toEqual([undefined, undefined, 1]);
+  });
+
+  it("frees the weight of a conversation it forgets", () => {
+    const known = new KnownCounters(4);
+    known.learn("first", { lastSeq: 1, memberIds: ["a"] });
+    known.forget(["first"]);
+    known.learn("second", { lastSeq: 1, memberIds: ["a"] });
+    known.learn("third", { lastSeq: 1, memberIds: ["a"] });
+    expect([known.get("second")?.lastSeq, known.get("third")?.lastSeq]).toEqual([1, 1]);
   });
 
   it("forgets what it is told to", () => {

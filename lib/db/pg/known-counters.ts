@@ -19,7 +19,10 @@ export interface CounterState {
 export class KnownCounters {
   private readonly states = new Map<string, CounterState>();
   private readonly running = new Map<string, Promise<void>>();
+  /** What the states weigh: one per conversation and one per member. */
+  private weight = 0;
 
+  /** `capacity` bounds the weight kept: a few big groups count as many small conversations. */
   constructor(private readonly capacity: number) {}
 
   get(conversationId: string): CounterState | undefined {
@@ -34,14 +37,25 @@ export class KnownCounters {
     const known = this.states.get(conversationId);
     if (known && known.lastSeq >= state.lastSeq) return;
     // Deleted first so that Map order is the order of use: the first entry is the one least recently learnt.
-    this.states.delete(conversationId);
+    this.drop(conversationId);
     this.states.set(conversationId, state);
-    if (this.states.size > this.capacity) this.states.delete(this.states.keys().next().value!);
+    this.weight += weightOf(state);
+    for (const [oldest] of this.states) {
+      if (this.weight <= this.capacity) break;
+      this.drop(oldest);
+    }
   }
 
   /** Drops what was known: after a statement whose outcome is not known, say. */
   forget(conversationIds: Iterable<string>): void {
-    for (const id of conversationIds) this.states.delete(id);
+    for (const id of conversationIds) this.drop(id);
+  }
+
+  private drop(conversationId: string): void {
+    const known = this.states.get(conversationId);
+    if (!known) return;
+    this.states.delete(conversationId);
+    this.weight -= weightOf(known);
   }
 
   /** Runs `store` once no earlier store of any of these conversations is running. */
@@ -62,4 +76,8 @@ export class KnownCounters {
     });
     return result;
   }
+}
+
+function weightOf(state: CounterState): number {
+  return 1 + state.memberIds.length;
 }

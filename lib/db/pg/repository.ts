@@ -262,8 +262,9 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     return byConversation;
   }
 
-  // Enough for every conversation active at once on an instance; the least recently used go first.
-  const known = new KnownCounters(10_000);
+  // About 100,000 member ids: a few MB, enough for the conversations active at once on an
+  // instance; the least recently used go first.
+  const known = new KnownCounters(100_000);
 
   /**
    * The message's transaction in two round trips where Drizzle's takes four: BEGIN goes with the
