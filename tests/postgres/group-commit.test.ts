@@ -279,6 +279,31 @@ describe("a turn of conversations the instance knows (lib/db/pg/known-counters.t
     expect(await heardSeqs(ours, 5)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("stores in one statement after hearing the messages stored through another instance", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await knownGroup([alice, bob]);
+    expect(outcomes(await oneTurn([message(bob, ours), message(bob, ours)], () => otherInstance))).toEqual(["created", "created"]);
+    await heardSeqs(ours, 3);
+    let settled: PromiseSettledResult<InsertMessageResult>[] = [];
+    const sent = await statementsDuring(async () => (settled = await oneTurn([message(alice, ours)])));
+
+    expect(settled.map(seqOf)).toEqual([4]);
+    expect(sent).toHaveLength(1);
+    expect(await storedSeqs(ours)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("does not take the members it knows past a change of members it heard", async () => {
+    const [alice, bob, carol] = await Promise.all([user(), user(), user()]);
+    const ours = await knownGroup([alice, bob, carol]);
+    expect((await otherInstance.changeConversation(ours, alice, { kind: "member_removed", userId: carol }, new Date().toISOString())).outcome).toBe("changed");
+    await heardSeqs(ours, 2);
+    const settled = await oneTurn([message(carol, ours), message(bob, ours)]);
+
+    expect(outcomes(settled)).toEqual(["not_member", "created"]);
+    expect(await heardSeqs(ours, 3)).toEqual([1, 2, 3]);
+    expect([...heardIn(ours)[2]!.memberIds].sort()).toEqual([alice, bob].sort());
+  });
+
   it("holds a turn while an earlier one of its conversation is in flight, instead of sending it to be refused", async () => {
     const [alice, bob] = await Promise.all([user(), user()]);
     const ours = await knownGroup([alice, bob]);

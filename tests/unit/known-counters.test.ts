@@ -54,6 +54,21 @@ describe("what an instance knows of conversations' counters", () => {
     expect([known.get("second")?.lastSeq, known.get("third")?.lastSeq]).toEqual([1, 1]);
   });
 
+  it("moves a counter on to an event heard right after the seq it knows, with the same members", () => {
+    const known = new KnownCounters(10);
+    known.learn("c", { lastSeq: 4, memberIds: ["a", "b"] });
+    known.advance("c", 5);
+    expect(known.get("c")).toEqual({ lastSeq: 5, memberIds: ["a", "b"] });
+  });
+
+  it("does not move a counter on past events it has not heard", () => {
+    const known = new KnownCounters(10);
+    known.learn("c", { lastSeq: 4, memberIds: ["a"] });
+    known.advance("c", 6);
+    known.advance("unknown", 1);
+    expect([known.get("c")?.lastSeq, known.get("unknown")]).toEqual([4, undefined]);
+  });
+
   it("forgets what it is told to", () => {
     const known = new KnownCounters(10);
     known.learn("c", { lastSeq: 1, memberIds: [] });

@@ -46,6 +46,15 @@ export class KnownCounters {
     }
   }
 
+  /**
+   * Moves a known counter on to the event at `seq`, heard from any instance, when the event is
+   * one that leaves the members as they were and the counter was known at the seq before it.
+   */
+  advance(conversationId: string, seq: number): void {
+    const known = this.states.get(conversationId);
+    if (known?.lastSeq === seq - 1) this.learn(conversationId, { lastSeq: seq, memberIds: known.memberIds });
+  }
+
   /** Drops what was known: after a statement whose outcome is not known, say. */
   forget(conversationIds: Iterable<string>): void {
     for (const id of conversationIds) this.drop(id);

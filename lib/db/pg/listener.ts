@@ -102,7 +102,10 @@ export function listenForEvents(target: PostgresTarget, repository: PostgresRepo
   async function receive(payload: string): Promise<void> {
     const notice = parseNotice(payload);
     if (!notice) return log("warn", "event listener ignored an unknown notice", { bytes: payload.length });
-    if ("event" in notice) return announceInOrder(notice.event, notice.memberIds);
+    if ("event" in notice) {
+      repository.heard(notice.event);
+      return announceInOrder(notice.event, notice.memberIds);
+    }
     const [event] = await repository.listEvents(notice.conversationId, notice.seq - 1, 1);
     if (event?.seq === notice.seq) await announceInOrder(event, null);
   }

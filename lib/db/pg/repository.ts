@@ -41,6 +41,8 @@ export interface PostgresRepository extends ChatRepository {
    * catching up after LISTEN was lost. Events are never removed, so an offset pages safely.
    */
   listEventsSince(createdAt: string, offset: number, limit: number): Promise<StoredEvent[]>;
+  /** An event committed through any instance, as this instance's listener heard it. */
+  heard(event: StoredEvent): void;
 }
 
 type Transaction = Parameters<Parameters<PostgresJsDatabase<typeof schema>["transaction"]>[0]>[0];
@@ -529,6 +531,10 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   }
 
   return {
+    heard(event) {
+      // Only a change of the conversation changes its members: after any other event the members known still hold.
+      if (event.type !== "conversation_updated") known.advance(event.conversationId, event.seq);
+    },
     async ping() {
       await db.execute(sql`select 1`);
     },
