@@ -55,7 +55,7 @@ export class KnownCounters {
     if (known?.lastSeq === seq - 1) this.learn(conversationId, { lastSeq: seq, memberIds: known.memberIds });
   }
 
-  /** Drops what was known: after a statement whose outcome is not known, say. */
+  /** Drops what was known: after a statement that found a counter moved, or whose outcome is not known. */
   forget(conversationIds: Iterable<string>): void {
     for (const id of conversationIds) this.drop(id);
   }
