@@ -441,7 +441,11 @@ export const WORKLOADS: Workload[] = [
 /** Lower is better for these figures. */
 const COSTS = / ms\b|MiB|KiB/;
 
-/** Medians over the rounds, and each target's ratio to the last one, the reference. */
+/**
+ * Medians over the rounds, and each target's ratio to the last one, the reference, followed by
+ * the lowest and highest ratio of a single round: a round measures every target within a few
+ * seconds of each other, so its ratio shows how far the machine's own drift moves the figure.
+ */
 function report(targets: Target[], results: Map<string, Figures[]>): void {
   const reference = targets.at(-1)!;
   const names = Object.keys(results.get(reference.name)![0] ?? {});
@@ -452,15 +456,18 @@ function report(targets: Target[], results: Map<string, Figures[]>): void {
     if (name.includes("kept up")) {
       return [name, ...values.map((rounds) => `${rounds.filter(Boolean).length} of ${rounds.length}`), ...others.map(() => "")];
     }
+    const ratio = (value: number, referenceValue: number) => (COSTS.test(name) ? referenceValue / value : value / referenceValue);
     const medians = values.map(median);
-    const referenceValue = medians.at(-1)!;
-    const ratios = medians.slice(0, -1).map((value) => (COSTS.test(name) ? referenceValue / value : value / referenceValue));
     const show = (value: number) => (value >= 100 ? Math.round(value).toString() : value.toFixed(2));
-    return [name, ...medians.map(show), ...ratios.map((ratio) => ratio.toFixed(2))];
+    const ratios = values.slice(0, -1).map((rounds, index) => {
+      const byRound = rounds.map((value, round) => ratio(value, values.at(-1)![round]!));
+      return `${ratio(medians[index]!, medians.at(-1)!).toFixed(2)} (${Math.min(...byRound).toFixed(2)}–${Math.max(...byRound).toFixed(2)})`;
+    });
+    return [name, ...medians.map(show), ...ratios];
   });
   const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]!.length)));
   for (const row of [header, ...rows]) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  "));
-  console.log(`(ratios: x / ${reference.name} for rates, ${reference.name} / x for costs; 1.00 = as good as ${reference.name})`);
+  console.log(`(ratios: x / ${reference.name} for rates, ${reference.name} / x for costs, of the medians, then in brackets the lowest and highest of one round's; 1.00 = as good as ${reference.name})`);
 }
 
 /**
