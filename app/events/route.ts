@@ -3,7 +3,6 @@ import { ApiError } from "@/lib/http/errors";
 import { apiRoute } from "@/lib/http/route";
 import { authenticateEventStream } from "@/lib/realtime/connection-auth";
 import { eventStreamQuerySchema, openEventStream } from "@/lib/realtime/event-stream";
-import { revocationsHeard } from "@/lib/realtime/session-guard";
 
 export const dynamic = "force-dynamic";
 
@@ -12,6 +11,5 @@ export const GET = apiRoute(async (request) => {
   const credential = await authenticateEventStream(request);
   if (!credential) throw new ApiError(401, "Not authenticated", { "WWW-Authenticate": "Bearer" });
   const { cursors } = parseInput(eventStreamQuerySchema, searchParams(request));
-  await revocationsHeard();
   return openEventStream(credential, cursors, request.signal);
 });

@@ -3,8 +3,9 @@ import { processSingleton } from "@/lib/process-singleton";
 type Listener = (sessionIds: string[]) => void;
 
 /**
- * Sessions revoked in this process, for whoever holds something open on them (the WebSocket
- * server). Other instances on PostgreSQL hear of them through the database's NOTIFY instead.
+ * Sessions revoked, for whoever holds something open on them (the WebSocket server): those
+ * revoked in this process, and on PostgreSQL those revoked through any instance, as the
+ * store's listener hears them (lib/db/pg/listener.ts; this process's own come twice).
  */
 const listeners = processSingleton("auth.revocation-listeners", () => new Set<Listener>());
 

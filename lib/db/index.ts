@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 
+import { sessionsRevoked } from "@/lib/auth/revocations";
 import { getConfig, type DatabaseTarget, type PostgresTarget } from "@/lib/config";
 import type { AccountStore } from "@/lib/db/accounts";
 import { createPostgresAccountStore } from "@/lib/db/pg/accounts";
@@ -58,12 +59,15 @@ function openSqlite(file: string): ChatRepository {
   return { ...createSqliteRepository(client, announcer), ...createSqliteAccountStore(client) };
 }
 
-/** Stored events and signals are announced by NOTIFY, which every instance's listener (this one's too) hears. */
+/**
+ * Stored events, signals and revoked sessions are announced by NOTIFY, which every instance's
+ * listener (this one's too) hears; revocations go to this process's revocation listeners.
+ */
 async function openPostgres(target: PostgresTarget): Promise<ChatRepository> {
   await migratePostgres(target, path.join(MIGRATIONS_ROOT, "pg"));
   const client = connectPostgres(target);
   const repository = { ...createPostgresRepository(client), ...createPostgresAccountStore(client) };
-  const listener = listenForEvents(target, repository, announcer);
+  const listener = listenForEvents(target, repository, announcer, sessionsRevoked);
   // Until LISTEN is in place this instance would miss events, so the store is not open before it.
   const listening = await Promise.race([
     listener.ready.then(() => true),

@@ -1,10 +1,4 @@
-import postgres from "postgres";
-
 import { onSessionsRevoked } from "@/lib/auth/revocations";
-import { getConfig } from "@/lib/config";
-import { SESSIONS_CHANNEL } from "@/lib/db/accounts";
-import { postgresOptions } from "@/lib/db/pg/connection";
-import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
 import { KeyedSets } from "@/lib/realtime/keyed-sets";
 import type { SocketCredential } from "@/lib/realtime/connection-auth";
@@ -23,30 +17,6 @@ function closeSessions(registry: Registry, sessionIds: string[]): void {
   for (const id of sessionIds) {
     for (const connection of registry.get(id)) connection.endSession(SESSION_END_REASONS.revoked);
   }
-}
-
-/**
- * On PostgreSQL a session may be revoked through another instance: its NOTIFY reaches this one.
- * postgres.js listens again after a dropped connection; a revocation missed meanwhile still
- * closes the socket when its token expires, and the token is refused on every other use.
- * Resolves once LISTEN is in place, or has failed.
- */
-async function listenForRevocations(registry: Registry): Promise<void> {
-  const { database } = getConfig();
-  if (database.dialect !== "postgres") return;
-  const client = postgres(database.url, postgresOptions(database, { max: 1, max_lifetime: null }));
-  await client
-    .listen(SESSIONS_CHANNEL, (payload) => {
-      try {
-        const ids: unknown = JSON.parse(payload);
-        if (Array.isArray(ids)) closeSessions(registry, ids.filter((id): id is string => typeof id === "string"));
-      } catch {
-        log("warn", "ignored a malformed session revocation", { bytes: payload.length });
-      }
-    })
-    .catch((error: unknown) => {
-      log("warn", "cannot listen for session revocations", { error: error instanceof Error ? error.message : String(error) });
-    });
 }
 
 /** setTimeout cannot wait longer than this; a later expiry is checked again when it fires. */
@@ -154,22 +124,17 @@ class ExpiryQueue {
   }
 }
 
-function guards(): { connections: Registry; expiries: ExpiryQueue; listening: Promise<void> } {
+/**
+ * Revocations made through other instances reach onSessionsRevoked from the store's listener,
+ * and the store only opens once that listener is in place: a connection, authenticated through
+ * the store, is never guarded before this process can hear of its session's end.
+ */
+function guards(): { connections: Registry; expiries: ExpiryQueue } {
   return processSingleton("realtime.session-guards", () => {
     const connections: Registry = new KeyedSets();
     onSessionsRevoked((ids) => closeSessions(connections, ids));
-    return { connections, expiries: new ExpiryQueue(), listening: listenForRevocations(connections) };
+    return { connections, expiries: new ExpiryQueue() };
   });
-}
-
-/**
- * Resolves once this process hears revocations made through any instance. A connection opened
- * before that would miss a log-out made elsewhere meanwhile, so every entrance that opens one
- * (WebSocket upgrade, event stream) waits for it first; only the first connections of a
- * process ever wait.
- */
-export function revocationsHeard(): Promise<void> {
-  return guards().listening;
 }
 
 /**

@@ -10,7 +10,7 @@ import { clientAddress } from "@/lib/http/client-address";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
 import { ClientConnection, type Transport } from "@/lib/realtime/connection";
-import { guardSession, revocationsHeard, type GuardedConnection, type SessionGuard } from "@/lib/realtime/session-guard";
+import { guardSession, type GuardedConnection, type SessionGuard } from "@/lib/realtime/session-guard";
 import { authenticateUpgrade, originAllowed, type SocketCredential } from "@/lib/realtime/connection-auth";
 import { CLOSE_CODES } from "@/lib/realtime/wire";
 
@@ -133,7 +133,6 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
     const url = new URL(request.url ?? "/", "http://localhost");
     const credential = await authenticateUpgrade(request, url);
     if (!credential) return refuse(socket, 401, "Invalid or missing token", { "WWW-Authenticate": "Bearer" });
-    await revocationsHeard();
     wss.handleUpgrade(request, socket, head, (ws) => {
       // Upgraded, the socket's errors are ws's to handle: it destroys the socket itself.
       socket.removeListener("error", destroyOnError);

@@ -35,7 +35,7 @@ beforeAll(async () => {
   repository = createPostgresRepository(client);
   otherClient = connectPostgres(target);
   otherInstance = createPostgresRepository(otherClient);
-  listener = listenForEvents(target, repository, { event: (announcement) => heard.push(announcement), signal: () => undefined });
+  listener = listenForEvents(target, repository, { event: (announcement) => heard.push(announcement), signal: () => undefined }, () => undefined);
   await listener.ready;
 });
 

@@ -101,6 +101,26 @@ describe("a PostgreSQL outage", () => {
     expect(bobOnB.closed).toBeNull();
   }, 60_000);
 
+  it("closes a session's socket on another instance when it is revoked after PostgreSQL was down", async () => {
+    const [a, b] = await Promise.all([instance("r".repeat(40)), instance("r".repeat(40))]);
+    const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
+    const conversationId = await createConversation(a.url, alice, [bob]);
+    const aliceOnB = await TestSocket.open(b.url, { token: alice.token });
+    sockets.push(aliceOnB);
+
+    cluster.stop();
+    // Down for longer than one attempt to reconnect: each listening connection must keep trying.
+    await Promise.all([waitForReadiness(a, 503), waitForReadiness(b, 503)]);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    cluster.start();
+    await Promise.all([waitForReadiness(a, 200), waitForReadiness(b, 200)]);
+    // A message posted through the first instance reaches the second once it listens again.
+    expect((await postMessage(a.url, alice, conversationId, "after the outage")).status).toBe(201);
+    await aliceOnB.waitForMessages(1, undefined, 20_000);
+    expect((await api(a.url, "POST", "/auth/logout", { token: alice.token })).status).toBe(204);
+    expect(await aliceOnB.waitForClose(20_000)).toEqual({ code: 4001, reason: "session revoked" });
+  }, 60_000);
+
   it("answers every WebSocket frame during the outage with an error that names it and says to retry", async () => {
     const server = await instance();
     const [alice, bob] = await Promise.all([createUser(server.url), createUser(server.url)]);

@@ -84,6 +84,18 @@ export function signalPayloads(signal: Signal): string[] {
   return payloads;
 }
 
+const sessionIdsSchema = z.array(z.string());
+
+/** The ids of sessions revoked together, as lib/db/pg/accounts.ts announces them on SESSIONS_CHANNEL; null if malformed. */
+export function parseSessionIds(payload: string): string[] | null {
+  try {
+    const parsed = sessionIdsSchema.safeParse(JSON.parse(payload));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 export function parseSignal(payload: string): Signal | null {
   try {
     const parsed = signalSchema.safeParse(JSON.parse(payload));

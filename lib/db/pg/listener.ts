@@ -1,7 +1,8 @@
 import postgres from "postgres";
 
 import type { PostgresTarget } from "@/lib/config";
-import { EVENTS_CHANNEL, parseNotice, parseSignal, SIGNALS_CHANNEL } from "@/lib/db/pg/announcements";
+import { SESSIONS_CHANNEL } from "@/lib/db/accounts";
+import { EVENTS_CHANNEL, parseNotice, parseSessionIds, parseSignal, SIGNALS_CHANNEL } from "@/lib/db/pg/announcements";
 import { postgresOptions } from "@/lib/db/pg/connection";
 import type { PostgresRepository } from "@/lib/db/pg/repository";
 import type { Announcer, StoredEvent } from "@/lib/db/repository";
@@ -32,8 +33,19 @@ function describe(error: unknown): string {
  * conversation's seq order (NOTIFY arrives in commit order; the feed drops what catch-up
  * already gave and fills any gap). The LISTEN connection is re-established after it drops,
  * and what was stored meanwhile is read back from the database.
+ *
+ * The same connection hears the signals and the sessions revoked through any instance
+ * (`sessionsEnded`): one LISTEN connection per instance, since PostgreSQL wakes every
+ * listening connection of the database on each commit that notifies. A revocation missed
+ * while the connection was down is not read back: its sockets close when their token expires,
+ * and the token is refused on every other use.
  */
-export function listenForEvents(target: PostgresTarget, repository: PostgresRepository, announcer: Announcer): EventListener {
+export function listenForEvents(
+  target: PostgresTarget,
+  repository: PostgresRepository,
+  announcer: Announcer,
+  sessionsEnded: (sessionIds: string[]) => void,
+): EventListener {
   const feed = new OrderedFeed();
   let queue: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -52,6 +64,7 @@ export function listenForEvents(target: PostgresTarget, repository: PostgresRepo
     onnotify: (channel: string, payload: string) => {
       if (channel === EVENTS_CHANNEL) enqueue(() => receive(payload));
       if (channel === SIGNALS_CHANNEL) receiveSignal(payload);
+      if (channel === SESSIONS_CHANNEL) receiveSessionIds(payload);
     },
   };
   const client = postgres(
@@ -117,6 +130,12 @@ export function listenForEvents(target: PostgresTarget, repository: PostgresRepo
     else log("warn", "event listener ignored an unknown signal", { bytes: payload.length });
   }
 
+  function receiveSessionIds(payload: string): void {
+    const sessionIds = parseSessionIds(payload);
+    if (sessionIds) sessionsEnded(sessionIds);
+    else log("warn", "event listener ignored a malformed session revocation", { bytes: payload.length });
+  }
+
   async function catchUp(since: number): Promise<void> {
     const from = new Date(since - CATCH_UP_MARGIN_MS).toISOString();
     let seen = 0;
@@ -133,6 +152,7 @@ export function listenForEvents(target: PostgresTarget, repository: PostgresRepo
     try {
       await client.unsafe(`listen "${EVENTS_CHANNEL}"`);
       await client.unsafe(`listen "${SIGNALS_CHANNEL}"`);
+      await client.unsafe(`listen "${SESSIONS_CHANNEL}"`);
     } catch (error) {
       log("warn", "event listener cannot listen yet", { error: describe(error), retryInMs: retryMs });
       scheduleListen(Math.min(retryMs * 2, RETRY_MAX_MS));
