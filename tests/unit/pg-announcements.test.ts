@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { describe, expect, it } from "vitest";
 
-import { parseSignal, signalPayloads } from "@/lib/db/pg/announcements";
+import { parseSessionIds, parseSignal, signalPayloads } from "@/lib/db/pg/announcements";
 
 describe("signals as NOTIFY payloads", () => {
   it("fit in one payload when the recipients are few", () => {
@@ -17,5 +17,18 @@ describe("signals as NOTIFY payloads", () => {
     expect(payloads.length).toBeGreaterThan(1);
     for (const payload of payloads) expect(Buffer.byteLength(payload)).toBeLessThan(8000);
     expect(payloads.flatMap((payload) => parseSignal(payload)!.recipientIds)).toEqual(recipientIds);
+  });
+});
+
+describe("revoked sessions as NOTIFY payloads", () => {
+  it("are read as the ids of the sessions", () => {
+    const ids = [randomUUID(), randomUUID()];
+    expect(parseSessionIds(JSON.stringify(ids))).toEqual(ids);
+  });
+
+  it("are ignored when they are not a list of ids", () => {
+    expect(parseSessionIds("not json")).toBeNull();
+    expect(parseSessionIds(JSON.stringify({ ids: [randomUUID()] }))).toBeNull();
+    expect(parseSessionIds(JSON.stringify([1, 2]))).toBeNull();
   });
 });
