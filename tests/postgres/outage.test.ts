@@ -27,6 +27,16 @@ async function instance(secretKey = "k".repeat(40)): Promise<TestServer> {
   return server;
 }
 
+/** Two instances sharing a secret, alice and bob in a conversation, and `whose` socket open on the second instance. */
+async function acrossTwoInstances(secretKey: string, whose: "alice" | "bob") {
+  const [a, b] = await Promise.all([instance(secretKey), instance(secretKey)]);
+  const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
+  const conversationId = await createConversation(a.url, alice, [bob]);
+  const socket = await TestSocket.open(b.url, { token: (whose === "alice" ? alice : bob).token });
+  sockets.push(socket);
+  return { a, b, alice, conversationId, socket };
+}
+
 async function readiness(server: TestServer): Promise<number> {
   return (await api(server.url, "GET", "/ready")).status;
 }
@@ -83,11 +93,7 @@ describe("a PostgreSQL outage", () => {
   });
 
   it("delivers across instances again after PostgreSQL restarts", async () => {
-    const [a, b] = await Promise.all([instance("s".repeat(40)), instance("s".repeat(40))]);
-    const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
-    const conversationId = await createConversation(a.url, alice, [bob]);
-    const bobOnB = await TestSocket.open(b.url, { token: bob.token });
-    sockets.push(bobOnB);
+    const { a, b, alice, conversationId, socket: bobOnB } = await acrossTwoInstances("s".repeat(40), "bob");
     await postMessage(a.url, alice, conversationId, "before the outage");
     await bobOnB.waitForMessages(1);
 
@@ -102,11 +108,7 @@ describe("a PostgreSQL outage", () => {
   }, 60_000);
 
   it("closes a session's socket on another instance when it is revoked after PostgreSQL was down", async () => {
-    const [a, b] = await Promise.all([instance("r".repeat(40)), instance("r".repeat(40))]);
-    const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
-    const conversationId = await createConversation(a.url, alice, [bob]);
-    const aliceOnB = await TestSocket.open(b.url, { token: alice.token });
-    sockets.push(aliceOnB);
+    const { a, b, alice, conversationId, socket: aliceOnB } = await acrossTwoInstances("r".repeat(40), "alice");
 
     cluster.stop();
     // Down for longer than one attempt to reconnect: each listening connection must keep trying.
