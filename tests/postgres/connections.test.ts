@@ -27,7 +27,7 @@ async function instanceConnections(): Promise<number> {
 }
 
 describe("the connections an instance holds", () => {
-  it("are at most the pool and one for LISTEN, with requests, a WebSocket and an event stream open", async () => {
+  it("are the pool's and one for LISTEN, no more, with requests, a WebSocket and an event stream open", async () => {
     const [alice, bob] = await Promise.all([createUser(server.url), createUser(server.url)]);
     const conversationId = await createConversation(server.url, alice, [bob]);
     const socket = await TestSocket.open(server.url, { token: bob.token });
