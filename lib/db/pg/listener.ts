@@ -91,6 +91,7 @@ export function listenForEvents(
   }
 
   async function announceInOrder(event: StoredEvent, memberIds: string[] | null): Promise<void> {
+    repository.heard(event);
     const admission = feed.admit(event.conversationId, event.seq);
     if (admission.kind === "duplicate") return;
     if (admission.kind === "gap") await replay(event.conversationId, admission.after, admission.until);
@@ -115,10 +116,7 @@ export function listenForEvents(
   async function receive(payload: string): Promise<void> {
     const notice = parseNotice(payload);
     if (!notice) return log("warn", "event listener ignored an unknown notice", { bytes: payload.length });
-    if ("event" in notice) {
-      repository.heard(notice.event);
-      return announceInOrder(notice.event, notice.memberIds);
-    }
+    if ("event" in notice) return announceInOrder(notice.event, notice.memberIds);
     const [event] = await repository.listEvents(notice.conversationId, notice.seq - 1, 1);
     if (event?.seq === notice.seq) await announceInOrder(event, null);
   }
