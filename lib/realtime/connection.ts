@@ -207,7 +207,9 @@ export class ClientConnection implements HubListener {
       // A member now, so a removal this connection heard before was undone since: the replay
       // tells them everything after the cursor, their removal and what followed it included.
       this.removedAt?.delete(id);
-      for (const range of this.feed.replayPlan(id, cursor)) {
+      const plan = this.feed.replayPlan(id, cursor);
+      this.feed.holdsUpTo(id, cursor);
+      for (const range of plan) {
         const upward = range.until === Infinity;
         const budget = upward ? SYNC_LIMIT_PER_CONVERSATION : Infinity;
         if ((await this.replay(id, range.after, range.until, budget)) === SYNC_LIMIT_PER_CONVERSATION && upward) more.push(id);

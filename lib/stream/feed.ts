@@ -61,18 +61,25 @@ export class OrderedFeed {
   }
 
   /**
-   * After a sync from `cursor` (no higher than the newest stored seq): the reader has every
-   * event up to the cursor, so the span reaches down (and, where the client had more than this
-   * reader gave it, up) to it.
+   * Before a sync from `cursor` replays anything: the client holds every event up to the
+   * cursor, so where that is more than this reader gave it (live events still on their way,
+   * history read over REST) the span reaches up to it at once. The replay then follows on from
+   * the cursor, and those events are duplicates when they arrive live.
+   */
+  holdsUpTo(conversationId: string, cursor: number): void {
+    const span = this.spans?.get(conversationId);
+    if (!span) (this.spans ??= new Map()).set(conversationId, { floor: cursor, high: cursor });
+    else span.high = Math.max(span.high, cursor);
+  }
+
+  /**
+   * After a sync from `cursor` (no higher than the newest stored seq) has replayed what lay
+   * below the span: the reader has every event from the cursor up, so the span reaches down to it.
    */
   cover(conversationId: string, cursor: number): void {
-    const span = this.spans?.get(conversationId);
-    if (!span) {
-      (this.spans ??= new Map()).set(conversationId, { floor: cursor, high: cursor });
-      return;
-    }
+    this.holdsUpTo(conversationId, cursor);
+    const span = this.spans!.get(conversationId)!;
     span.floor = Math.min(span.floor, cursor);
-    span.high = Math.max(span.high, cursor);
   }
 
   /** The last seq the reader has of the conversation, if it has any. */

@@ -93,6 +93,23 @@ describe("a client connection", () => {
     connection.close();
   });
 
+  it("replays from a cursor beyond what it sent live, and drops those events when they arrive live late", async () => {
+    const { alice, bob, conversationId } = await createPair();
+    const { connection, client } = connect(bob);
+    await send(alice, conversationId, 2);
+    // Announcements lagging behind the store, as a PostgreSQL instance's do when it loads events too big for a notice.
+    getHub().unsubscribe(bob, connection);
+    await send(alice, conversationId, 4);
+    getHub().subscribe(bob, connection);
+    await connection.sync({ cursors: { [conversationId]: 4 } });
+    expect(client.last("synced")).toEqual({ type: "synced", cursors: { [conversationId]: 6 }, more: [] });
+    for (const event of await eventsAfter(conversationId, 2, 4)) getHub().deliver({ event, memberIds: [bob] });
+    await send(alice, conversationId);
+    expect(client.seqs(conversationId)).toEqual([1, 2, 5, 6, 7]);
+    expect(client.frames.filter((frame) => frame.type === "error")).toEqual([]);
+    connection.close();
+  });
+
   it("caps a cursor beyond the newest event, so later events still arrive", async () => {
     const { alice, bob, conversationId } = await createPair();
     await send(alice, conversationId, 3);

@@ -67,6 +67,24 @@ describe("OrderedFeed", () => {
     expect(feed.admit(C, 7)).toEqual({ kind: "deliver" });
   });
 
+  it("lets a replay from a cursor beyond what it was sent follow on, once the cursor is held", () => {
+    const feed = feedWith(4);
+    feed.holdsUpTo(C, 9);
+    expect(() => feed.record(C, 10)).not.toThrow();
+    expect(feed.admit(C, 6)).toEqual({ kind: "duplicate" });
+    expect(feed.admit(C, 11)).toEqual({ kind: "deliver" });
+  });
+
+  it("leaves what it was sent as it is when a held cursor is below it", () => {
+    const feed = feedWith(4, 5, 6);
+    feed.holdsUpTo(C, 2);
+    expect(feed.high(C)).toBe(6);
+    expect(feed.replayPlan(C, 2)).toEqual([
+      { after: 2, until: 3 },
+      { after: 6, until: Infinity },
+    ]);
+  });
+
   it("takes a client's cursor beyond what it was sent as had", () => {
     const feed = feedWith(4);
     feed.cover(C, 9);
