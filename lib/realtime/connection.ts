@@ -79,11 +79,11 @@ export class ClientConnection implements HubListener {
     untrackPresence(this.userId);
   }
 
-  /** Handles one frame from the client; frames are handled one after another, in order. */
-  receive(text: string): Promise<void> {
+  /** Handles one frame from the client (a binary one is refused); frames are handled one after another, in order. */
+  receive(text: string, binary = false): Promise<void> {
     metrics.websocketFramesReceived.inc();
     this.inbound = this.inbound
-      .then(() => this.handleText(text))
+      .then(() => this.handleText(text, binary))
       .catch((error: unknown) => this.fail(error))
       // One frame per turn of the event loop: a client sending a burst cannot starve the others.
       .then(() => yieldToEventLoop());
@@ -222,12 +222,12 @@ export class ClientConnection implements HubListener {
     this.send({ type: "synced", cursors, more });
   }
 
-  private async handleText(text: string): Promise<void> {
-    const parsed = parseClientFrame(text);
-    if (!parsed.ok) return this.send(parsed.error);
+  private async handleText(text: string, binary: boolean): Promise<void> {
+    const parsed = parseClientFrame(text, binary);
     try {
-      // Every frame that reaches the database passes the gate; a ping costs nothing.
-      if (parsed.frame.type !== "ping" && (await this.refusedByLimit(parsed.ids))) return;
+      // Every frame but a ping passes the gate, refused ones too: answering them costs as much.
+      if (!(parsed.ok && parsed.frame.type === "ping") && (await this.refusedByLimit(parsed.ids))) return;
+      if (!parsed.ok) return this.send(parsed.error);
       await this.handle(parsed.frame);
     } catch (error) {
       this.send(this.errorFrame(error, parsed.ids));

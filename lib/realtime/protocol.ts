@@ -56,17 +56,18 @@ export function frameIds(value: unknown): FrameIds {
   return ids;
 }
 
-export type ParsedFrame = { ok: true; frame: ClientFrame; ids: FrameIds } | { ok: false; error: ErrorFrame };
+export type ParsedFrame = { ok: true; frame: ClientFrame; ids: FrameIds } | { ok: false; error: ErrorFrame; ids: FrameIds };
 
-export function parseClientFrame(text: string): ParsedFrame {
+export function parseClientFrame(text: string, binary = false): ParsedFrame {
+  if (binary) return { ok: false, error: { type: "error", reason: "Binary frames are not supported; send JSON text" }, ids: {} };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, error: { type: "error", reason: "Frame must be valid JSON" } };
+    return { ok: false, error: { type: "error", reason: "Frame must be valid JSON" }, ids: {} };
   }
   const ids = frameIds(value);
   const parsed = clientFrameSchema.safeParse(value);
-  if (!parsed.success) return { ok: false, error: { type: "error", reason: describeZodError(parsed.error), ...ids } };
+  if (!parsed.success) return { ok: false, error: { type: "error", reason: describeZodError(parsed.error), ...ids }, ids };
   return { ok: true, frame: parsed.data, ids };
 }

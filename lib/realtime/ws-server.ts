@@ -72,11 +72,7 @@ function destroyOnError(this: Duplex): void {
 // the server is a LiveSocket (its WebSocket option).
 
 function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-  if (isBinary) {
-    this.send(JSON.stringify({ type: "error", reason: "Binary frames are not supported; send JSON text" }));
-    return;
-  }
-  void (this as LiveSocket).connection?.receive(data.toString());
+  void (this as LiveSocket).connection?.receive(isBinary ? "" : data.toString(), isBinary);
 }
 
 function onPong(this: WebSocket): void {

@@ -109,6 +109,21 @@ describe("WebSocket rate limiting", () => {
     await socket.close();
   });
 
+  it("counts refused frames too: malformed, unknown and binary ones use up the limit", async () => {
+    const ivan = await createUser(server.url, "ivan");
+    const socket = await TestSocket.open(server.url, { token: ivan.token });
+    const answered = () => socket.frames.filter((frame) => frame.type === "error").length;
+    const refusals = ["{not json", JSON.stringify({ type: "launch" }), Buffer.from("binary")];
+    for (const [index, frame] of refusals.entries()) {
+      socket.socket.send(frame);
+      await socket.waitFor(() => answered() === index + 1);
+    }
+    expect(socket.frames.map((frame) => frame.reason)).toEqual([expect.stringMatching(/valid JSON/), expect.any(String), expect.stringMatching(/binary/i)]);
+    const refused = await socket.request({ type: "sync", cursors: {} }, ["synced", "error"]);
+    expect(refused).toMatchObject({ type: "error", reason: expect.stringMatching(/too many/i) });
+    await socket.close();
+  });
+
   it("limits each user separately", async () => {
     const [gina, hank] = await Promise.all([createUser(server.url, "gina"), createUser(server.url, "hank")]);
     const id = await createConversation(server.url, gina, [hank]);
