@@ -124,11 +124,17 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
     ws.on("error", onError);
   }
 
+  /** Answers an upgrade with an HTTP error and logs it, as every request is logged. */
+  function refuseUpgrade(request: IncomingMessage, socket: Duplex, status: number, detail: string, headers: Record<string, string> = {}): void {
+    log(status >= 500 ? "error" : "info", "ws upgrade refused", { status, path: pathnameOf(request), ip: clientAddress(request, trustProxy), reason: detail });
+    refuse(socket, status, detail, headers);
+  }
+
   async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    if (!originAllowed(request, websocket.allowedOrigins)) return refuse(socket, 403, "Origin not allowed");
+    if (!originAllowed(request, websocket.allowedOrigins)) return refuseUpgrade(request, socket, 403, "Origin not allowed");
     const url = new URL(request.url ?? "/", "http://localhost");
     const credential = await authenticateUpgrade(request, url);
-    if (!credential) return refuse(socket, 401, "Invalid or missing token", { "WWW-Authenticate": "Bearer" });
+    if (!credential) return refuseUpgrade(request, socket, 401, "Invalid or missing token", { "WWW-Authenticate": "Bearer" });
     wss.handleUpgrade(request, socket, head, (ws) => {
       // Upgraded, the socket's errors are ws's to handle: it destroys the socket itself.
       socket.removeListener("error", destroyOnError);
@@ -141,14 +147,14 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
     const pathname = pathnameOf(request);
     if (pathname !== WEBSOCKET_PATH) {
       if (pathname !== null && foreign?.handles(pathname)) return foreign.handle(request, socket, head);
-      return refuse(socket, 404, "No WebSocket is served here; use /ws");
+      return refuseUpgrade(request, socket, 404, "No WebSocket is served here; use /ws");
     }
     accept(request, socket, head).catch((error: unknown) => {
       if (isDatabaseUnavailable(error)) {
-        return refuse(socket, 503, "The database is unavailable; try again shortly", { "Retry-After": "1" });
+        return refuseUpgrade(request, socket, 503, "The database is unavailable; try again shortly", { "Retry-After": "1" });
       }
       log("error", "ws upgrade failed", { error: error instanceof Error ? error.message : String(error) });
-      refuse(socket, 500, "Internal server error");
+      refuseUpgrade(request, socket, 500, "Internal server error");
     });
   });
 

@@ -139,6 +139,14 @@ describe("WebSocket rate limiting", () => {
 });
 
 describe("WebSocket logs", () => {
+  it("logs each refused upgrade with its status and path", async () => {
+    expect(await TestSocket.refusal(server.url, { token: "not-a-token" })).toBe(401);
+    await eventually(
+      () => server.logs.some((line) => line.includes('"ws upgrade refused"') && line.includes('"status":401') && line.includes('"path":"/ws"')),
+      () => "no log line for the refused upgrade",
+    );
+  });
+
   it("logs each connection and disconnection with the user, and never the token", async () => {
     const socket = await TestSocket.open(server.url, { token: bob.token });
     await socket.close();
