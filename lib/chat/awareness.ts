@@ -1,6 +1,7 @@
 import { requireMembership } from "@/lib/chat/conversations";
 import type { ReadReceiptDto, TypingDto } from "@/lib/chat/present";
 import { getRepository } from "@/lib/db";
+import type { Signal } from "@/lib/db/repository";
 import { processSingleton } from "@/lib/process-singleton";
 
 /** What members learn of each other without it being an event of the stream: reading and typing. */
@@ -38,13 +39,17 @@ export async function othersReadMarkers(callerId: string, conversationId: string
 export const TYPING_INTERVAL_MS = 2_000;
 const TYPING_MEMORY = 10_000;
 
-/** When each user last showed as typing in each conversation, in this process. */
-function lastTyping(): Map<string, number> {
-  return processSingleton("last-typing", () => new Map<string, number>());
+/**
+ * When each user last showed as typing in each conversation, in this process: as sent from
+ * it, and as passed on to its clients.
+ */
+function lastTyping(side: "sent" | "heard"): Map<string, number> {
+  return processSingleton(`last-typing-${side}`, () => new Map<string, number>());
 }
 
-function typingAllowed(key: string, now: number): boolean {
-  const seen = lastTyping();
+function typingAllowed(side: "sent" | "heard", userId: string, conversationId: string, now: number): boolean {
+  const seen = lastTyping(side);
+  const key = `${userId}:${conversationId}`;
   const last = seen.get(key);
   if (last !== undefined && now - last < TYPING_INTERVAL_MS) return false;
   if (seen.size >= TYPING_MEMORY) {
@@ -55,12 +60,24 @@ function typingAllowed(key: string, now: number): boolean {
 }
 
 /**
+ * Whether a signal reaches this process's clients. Typing does at most once per user and
+ * conversation per TYPING_INTERVAL_MS: held where signals are heard, since every instance
+ * hears every signal, so a user typing on devices connected to two instances shows once.
+ */
+export function signalPassed(payload: Signal["payload"], now = Date.now()): boolean {
+  if (payload.type !== "typing") return true;
+  const { user_id, conversation_id } = payload as unknown as TypingDto;
+  return typingAllowed("heard", user_id, conversation_id, now);
+}
+
+/**
  * Tells the other members the caller is typing; not stored. Repeats within TYPING_INTERVAL_MS
- * are dropped, which is why a client may send one per keystroke.
+ * are not sent (no instance would pass them on), which is why a client may send one per keystroke.
  */
 export async function announceTyping(callerId: string, conversationId: string): Promise<void> {
-  if (!typingAllowed(`${callerId}:${conversationId}`, Date.now())) return;
+  // Membership first: a repeat that breaks the rule is refused like the first, not dropped.
   await requireMembership(conversationId, callerId);
+  if (!typingAllowed("sent", callerId, conversationId, Date.now())) return;
   const repository = await getRepository();
   const others = (await repository.memberIdsOf(conversationId)).filter((id) => id !== callerId);
   const payload: TypingDto = { type: "typing", conversation_id: conversationId, user_id: callerId };

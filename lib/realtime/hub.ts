@@ -1,4 +1,5 @@
 import { hearersOf } from "@/lib/chat/audience";
+import { signalPassed } from "@/lib/chat/awareness";
 import { listenToStore } from "@/lib/db";
 import type { Announcement, Signal } from "@/lib/db/repository";
 import { processSingleton } from "@/lib/process-singleton";
@@ -47,8 +48,9 @@ export class Hub {
     this.drain();
   }
 
-  /** Hands a signal to the listeners of its recipients in this process, at once. */
+  /** Hands a signal to the listeners of its recipients in this process, at once, unless it is one too many (see signalPassed). */
   signal({ recipientIds, payload }: Signal): void {
+    if (!signalPassed(payload)) return;
     for (const userId of recipientIds) for (const listener of this.listeners.get(userId)) listener.signal(payload);
   }
 

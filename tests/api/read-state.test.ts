@@ -134,4 +134,14 @@ describe("typing", () => {
     expect(reply).toMatchObject({ conversation_id: conversationId });
     await socket.close();
   });
+
+  it("answers a repeat of such typing within the interval with an error too", async () => {
+    const { conversationId } = await chat(0);
+    const stranger = await createUser(server.url);
+    const socket = await TestSocket.open(server.url, { token: stranger.token });
+    for (let i = 0; i < 2; i++) {
+      expect(await socket.request({ type: "typing", conversation_id: conversationId }, ["error"])).toMatchObject({ conversation_id: conversationId });
+    }
+    await socket.close();
+  });
 });

@@ -134,6 +134,22 @@ describe("several instances on one PostgreSQL", () => {
     expect(await aliceOnA.waitFor((frame) => frame.type === "read")).toEqual({ type: "read", conversation_id: conversationId, user_id: bob.id, seq: 1 });
   });
 
+  it("shows someone typing on devices on both instances once per interval", async () => {
+    const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
+    const conversationId = await createConversation(a.url, alice, [bob]);
+    const [aliceOnA, aliceOnB, bobOnA, bobOnB] = await Promise.all([connect(a, alice), connect(b, alice), connect(a, bob), connect(b, bob)]);
+    // A connection handles its frames in order, and PostgreSQL delivers notices in commit order:
+    // once both messages have arrived, so has each device's typing.
+    for (const device of [aliceOnA, aliceOnB]) {
+      device.send({ type: "typing", conversation_id: conversationId });
+      device.send({ type: "message", message_id: randomUUID(), conversation_id: conversationId, content: "sent" });
+    }
+    for (const socket of [bobOnA, bobOnB]) {
+      await socket.waitForMessages(2, conversationId);
+      expect(socket.frames.filter((frame) => frame.type === "typing")).toEqual([{ type: "typing", conversation_id: conversationId, user_id: alice.id }]);
+    }
+  });
+
   it("keeps someone online while a connection of theirs is open on either instance", async () => {
     const [alice, bob] = await Promise.all([createUser(a.url), createUser(a.url)]);
     await createConversation(a.url, alice, [bob]);

@@ -1,7 +1,8 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
+import { TYPING_INTERVAL_MS } from "@/lib/chat/awareness";
 import type { Announcement } from "@/lib/db/repository";
 import { Hub, type HubListener } from "@/lib/realtime/hub";
 
@@ -65,7 +66,25 @@ describe("Hub", () => {
     const heard: string[] = [];
     hub.subscribe("alice", listener(() => undefined, (payload) => heard.push(`alice ${payload.type}`)));
     hub.subscribe("bob", listener(() => undefined, (payload) => heard.push(`bob ${payload.type}`)));
-    hub.signal({ recipientIds: ["bob"], payload: { type: "typing" } });
-    expect(heard).toEqual(["bob typing"]);
+    hub.signal({ recipientIds: ["bob"], payload: { type: "read" } });
+    expect(heard).toEqual(["bob read"]);
+  });
+
+  it("passes on typing once per user and conversation per interval, however many instances sent it", () => {
+    vi.useFakeTimers();
+    try {
+      const hub = new Hub();
+      const heard: unknown[] = [];
+      hub.subscribe("bob", listener(() => undefined, (payload) => heard.push(payload)));
+      const typing = (conversationId: string) => ({ recipientIds: ["bob"], payload: { type: "typing", conversation_id: conversationId, user_id: "alice" } });
+      hub.signal(typing("c-typing-1"));
+      hub.signal(typing("c-typing-1"));
+      hub.signal(typing("c-typing-2"));
+      vi.advanceTimersByTime(TYPING_INTERVAL_MS);
+      hub.signal(typing("c-typing-1"));
+      expect(heard).toEqual([typing("c-typing-1").payload, typing("c-typing-2").payload, typing("c-typing-1").payload]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
