@@ -30,7 +30,8 @@ export function readUploadedFile<T>(request: Request, consume: (fileName: string
   }
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: { "content-type": contentType }, limits: { files: 1, parts: 20 } });
+    // Browsers send a file's name as UTF-8 bytes; busboy would read them as latin1.
+    parser = busboy({ headers: { "content-type": contentType }, defParamCharset: "utf8", limits: { files: 1, parts: 20 } });
   } catch {
     throw new ApiError(400, "Malformed multipart/form-data body");
   }

@@ -64,6 +64,14 @@ describe("uploading", () => {
     expect(await sharp(thumbnail.bytes).metadata()).toMatchObject({ width: 320, height: 240 });
   });
 
+  it("keeps a file name in any script as the browser sends it, and serves it under that name", async () => {
+    const alice = await createUser(server.url);
+    const uploaded = await upload(server.url, alice, "résumé 履歴書.png", await png(8, 8));
+    expect(uploaded.body.name).toBe("résumé 履歴書.png");
+    const served = await download(server.url, alice, uploaded.body.url);
+    expect(served.headers.get("content-disposition")).toContain(`filename*=UTF-8''${encodeURIComponent("résumé 履歴書.png")}`);
+  });
+
   it("types a file by its bytes, not by its name", async () => {
     const alice = await createUser(server.url);
     const response = await upload(server.url, alice, "report.txt", await png(8, 8));
