@@ -27,6 +27,9 @@ export async function createConversation(
   if (memberIds.length < 2) {
     throw new DomainError("invalid", "member_ids: must name at least one other member");
   }
+  if (input.is_group === false && memberIds.length > 2) {
+    throw new DomainError("invalid", "is_group: a 1-on-1 is between the caller and exactly one other member");
+  }
   await requireKnownUsers(memberIds);
 
   const isGroup = input.is_group ?? memberIds.length > 2;

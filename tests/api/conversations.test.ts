@@ -82,6 +82,14 @@ describe("POST /conversations", () => {
     expect(response.body.is_group).toBe(true);
   });
 
+  it("refuses a 1-on-1 asked for with more than one other member, and creates nothing", async () => {
+    const user = await createUser(server.url);
+    const response = await api<{ detail: string }>(server.url, "POST", "/conversations", { token: user.token, json: { member_ids: [bob.id, carol.id], is_group: false } });
+    expect(response.status).toBe(422);
+    expect(response.body.detail).toMatch(/is_group/);
+    expect(await list(user)).toEqual([]);
+  });
+
   it("refuses unknown member ids and creates nothing", async () => {
     const user = await createUser(server.url);
     const response = await create(user, { member_ids: [bob.id, randomUUID(), "not-even-a-uuid"] });
