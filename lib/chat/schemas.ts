@@ -60,7 +60,8 @@ export const passwordChangeSchema = z.object({
   new_password: passwordSchema,
 });
 
-export const profileSchema = z.object({ full_name: fullNameSchema });
+/** A partial update: a field left out stays as it is. */
+export const profileSchema = z.object({ full_name: fullNameSchema.optional() });
 
 /** Ids are looked up rather than format-checked, so an unknown one is reported as unknown. */
 export const idSchema = text().min(1).max(128);

@@ -147,6 +147,14 @@ describe("profile", () => {
     expect(response.body.full_name).toBeNull();
   });
 
+  it("leaves the full name as it is when the body leaves it out", async () => {
+    const user = await createUser(server.url, "profile", "Kept Name");
+    const response = await api(server.url, "PATCH", "/auth/me", { token: user.token, json: {} });
+    expect(response.status).toBe(200);
+    expect(response.body.full_name).toBe("Kept Name");
+    expect((await me(user.token)).body.full_name).toBe("Kept Name");
+  });
+
   it("refuses a full name over 100 characters with 422", async () => {
     const user = await createUser(server.url);
     const response = await api(server.url, "PATCH", "/auth/me", { token: user.token, json: { full_name: "x".repeat(101) } });

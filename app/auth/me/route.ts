@@ -8,7 +8,7 @@ export const GET = userRoute(async (_request, { user }) => Response.json(user));
 
 export const PATCH = userRoute(async (request, { user }) => {
   const { full_name } = await readJson(request, profileSchema);
-  return Response.json(await updateProfile(user.id, full_name));
+  return Response.json(full_name === undefined ? user : await updateProfile(user.id, full_name));
 });
 
 export const OPTIONS = preflight;
