@@ -427,14 +427,20 @@ function replies(operation: Operation): Record<string, unknown> {
   );
 }
 
-/** Query parameters from the object schema inside the (possibly refined) query schema. */
+/**
+ * Query parameters from the object schema inside the (possibly refined) query schema, as the
+ * client writes them, except a whole number: its rule reads it from digits (lib/chat/schemas),
+ * and OpenAPI's `integer` parameter already says the client writes it as digits.
+ */
 function queryParameters(schema: z.ZodType): Record<string, unknown>[] {
-  const json = schemaOf(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+  type ObjectSchema = { properties?: Record<string, JsonSchema>; required?: string[] };
+  const written = schemaOf(schema) as ObjectSchema;
+  const read = replySchemaOf(schema) as ObjectSchema;
+  return Object.entries(written.properties ?? {}).map(([name, property]) => ({
     name,
     in: "query",
-    required: json.required?.includes(name) ?? false,
-    schema: property,
+    required: written.required?.includes(name) ?? false,
+    schema: read.properties?.[name]?.type === "integer" ? read.properties[name] : property,
   }));
 }
 

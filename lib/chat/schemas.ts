@@ -117,10 +117,16 @@ export const editMessageActionSchema = messageRefSchema.extend(editMessageSchema
 
 export const reactionSchema = messageRefSchema.extend({ emoji: emojiSchema, on: z.boolean() });
 
+/**
+ * A whole number written in a query string, in decimal digits. Number() would read "" and " "
+ * as 0 and "0x20" as 32: an empty cursor would answer a page of nothing instead of a 422.
+ */
+const queryNumber = (rule: z.ZodNumber) => z.string().regex(/^[0-9]{1,10}$/, "must be a whole number").transform(Number).pipe(rule);
+
 export const searchSchema = z.object({
   q: text().trim().min(1, "must not be empty").max(MAX_SEARCH_LENGTH, `must be at most ${MAX_SEARCH_LENGTH} characters`),
   conversation_id: idSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_SEARCH_PAGE).default(DEFAULT_SEARCH_PAGE),
+  limit: queryNumber(z.number().int().min(1).max(MAX_SEARCH_PAGE)).default(DEFAULT_SEARCH_PAGE),
   /** The id of the last message of the previous page. */
   before: idSchema.optional(),
 });
@@ -128,13 +134,13 @@ export const searchSchema = z.object({
 /** The largest seq the databases store (a 32-bit integer column). */
 export const MAX_SEQ = 2_147_483_647;
 
-const sequenceNumber = z.coerce.number().int().min(0).max(MAX_SEQ, `must be at most ${MAX_SEQ}`);
+const sequenceNumber = z.number().int().min(0).max(MAX_SEQ, `must be at most ${MAX_SEQ}`);
 
 export const messagePageSchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-    before: sequenceNumber.optional(),
-    after: sequenceNumber.optional(),
+    limit: queryNumber(z.number().int().min(1).max(MAX_PAGE_SIZE)).default(DEFAULT_PAGE_SIZE),
+    before: queryNumber(sequenceNumber).optional(),
+    after: queryNumber(sequenceNumber).optional(),
   })
   .refine((page) => page.before === undefined || page.after === undefined, {
     message: "use either before or after, not both",

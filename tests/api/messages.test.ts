@@ -153,7 +153,7 @@ describe("GET /conversations/{id}/messages", () => {
     expect(messages[49]!.seq).toBe(55);
   });
 
-  it.each(["?limit=0", "?limit=201", "?limit=abc", "?before=-1", "?before=2&after=1"])("rejects the query %s with 422", async (query) => {
+  it.each(["?limit=0", "?limit=201", "?limit=abc", "?limit=", "?before=-1", "?before=", "?before=%20", "?after=0x20", "?before=2&after=1"])("rejects the query %s with 422", async (query) => {
     expect((await history(reader, pagedId, query)).status).toBe(422);
   });
 
