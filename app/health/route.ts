@@ -1,5 +1,12 @@
+import { routeMethods } from "@/lib/http/methods";
+
 export const dynamic = "force-dynamic";
 
-export function GET(): Response {
-  return Response.json({ status: "healthy" });
-}
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods(
+  {
+    GET(): Response {
+      return Response.json({ status: "healthy" });
+    },
+  },
+  { limited: false },
+);

@@ -1,5 +1,11 @@
 import { openApiDocument } from "@/lib/api/openapi";
+import { routeMethods } from "@/lib/http/methods";
 
-export function GET(): Response {
-  return Response.json(openApiDocument());
-}
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods(
+  {
+    GET(): Response {
+      return Response.json(openApiDocument());
+    },
+  },
+  { limited: false },
+);

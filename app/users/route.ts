@@ -1,9 +1,9 @@
 import { listOtherUsers } from "@/lib/chat/users";
-import { preflight } from "@/lib/http/cors";
+import { routeMethods } from "@/lib/http/methods";
 import { userRoute } from "@/lib/http/route";
 
-export const GET = userRoute(async (_request, { user }) => {
-  return Response.json({ users: await listOtherUsers(user.id) });
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({
+  GET: userRoute(async (_request, { user }) => {
+    return Response.json({ users: await listOtherUsers(user.id) });
+  }),
 });
-
-export const OPTIONS = preflight;

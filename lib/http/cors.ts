@@ -1,6 +1,5 @@
 import { getConfig } from "@/lib/config";
 
-const ALLOWED_METHODS = "GET, POST, PATCH, OPTIONS";
 const ALLOWED_HEADERS = "Authorization, Content-Type, X-Request-Id";
 const EXPOSED_HEADERS = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, X-Request-Id, WWW-Authenticate";
 const PREFLIGHT_MAX_AGE_SECONDS = "600";
@@ -29,14 +28,17 @@ export function withCors(request: Request, response: Response): Response {
   return response;
 }
 
-/** Answers a browser's preflight; an origin that is not allowed gets no Allow-Origin and is refused by the browser. */
-export function preflight(request: Request): Response {
+/**
+ * Answers a browser's preflight for a route that allows `methods` (see lib/http/methods); an
+ * origin that is not allowed gets no Allow-Origin and is refused by the browser.
+ */
+export function preflight(request: Request, methods: string): Response {
   const headers = corsHeaders(request);
   if (headers.has("Access-Control-Allow-Origin")) {
-    headers.set("Access-Control-Allow-Methods", ALLOWED_METHODS);
+    headers.set("Access-Control-Allow-Methods", methods);
     headers.set("Access-Control-Allow-Headers", ALLOWED_HEADERS);
     headers.set("Access-Control-Max-Age", PREFLIGHT_MAX_AGE_SECONDS);
   }
-  headers.set("Allow", ALLOWED_METHODS);
+  headers.set("Allow", methods);
   return new Response(null, { status: 204, headers });
 }

@@ -90,8 +90,23 @@ describe("odd requests", () => {
     expect((await fetch(`${server.url}/no/such/path`)).status).toBe(404);
   });
 
-  it("answers a wrong method with 405", async () => {
-    expect((await fetch(`${server.url}/messages`, { method: "GET" })).status).toBe(405);
+  it.each([
+    ["GET", "/messages", "POST, OPTIONS"],
+    ["PUT", "/messages", "POST, OPTIONS"],
+    ["DELETE", "/conversations", "GET, POST, HEAD, OPTIONS"],
+    ["PATCH", "/search", "GET, HEAD, OPTIONS"],
+    ["POST", "/health", "GET, HEAD, OPTIONS"],
+  ])("answers %s %s with 405, a JSON detail and the route's own Allow", async (method, path, allow) => {
+    const response = await fetch(`${server.url}${path}`, { method });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe(allow);
+    expect(((await response.json()) as { detail: string }).detail).toMatch(new RegExp(`Method ${method} is not allowed`));
+  });
+
+  it("counts a wrong method on an API route against the rate limit, with its headers", async () => {
+    const response = await fetch(`${server.url}/messages`, { method: "PUT" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("x-ratelimit-limit")).not.toBeNull();
   });
 
   it("answers a malformed Authorization header with 401", async () => {

@@ -29,6 +29,14 @@ describe("CORS", () => {
     expect(response.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
   });
 
+  it("names in a preflight exactly the methods of the route asked about", async () => {
+    const reactions = await preflight("/messages/some-id/reactions/%F0%9F%91%8D", ALLOWED);
+    expect(reactions.headers.get("access-control-allow-methods")).toBe("PUT, DELETE, OPTIONS");
+    const message = await preflight("/messages/some-id", ALLOWED);
+    expect(message.headers.get("access-control-allow-methods")).toBe("PATCH, DELETE, OPTIONS");
+    expect(message.headers.get("allow")).toBe("PATCH, DELETE, OPTIONS");
+  });
+
   it("answers preflights on routes with parameters too", async () => {
     const response = await preflight("/conversations/some-id/messages", "http://localhost:5173");
     expect(response.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");

@@ -1,10 +1,16 @@
 import { referenceAsset } from "@/lib/api/reference-page";
 import { jsonError } from "@/lib/http/errors";
+import { routeMethods } from "@/lib/http/methods";
 
-export async function GET(_request: Request, { params }: { params: Promise<{ asset: string }> }): Promise<Response> {
-  const asset = await referenceAsset((await params).asset);
-  if (!asset) return jsonError(404, "No such file");
-  return new Response(asset.body, {
-    headers: { "Content-Type": asset.contentType, "Cache-Control": "public, max-age=3600" },
-  });
-}
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods(
+  {
+    async GET(_request: Request, { params }: { params: Promise<{ asset: string }> }): Promise<Response> {
+      const asset = await referenceAsset((await params).asset);
+      if (!asset) return jsonError(404, "No such file");
+      return new Response(asset.body, {
+        headers: { "Content-Type": asset.contentType, "Cache-Control": "public, max-age=3600" },
+      });
+    },
+  },
+  { limited: false },
+);

@@ -2,6 +2,7 @@ import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 
 import { authOptions } from "@/lib/auth/next-auth";
+import { routeMethods } from "@/lib/http/methods";
 import { gateNextAuth } from "@/lib/http/next-auth-gate";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -10,4 +11,4 @@ const handler = gateNextAuth((request: Request, context: Context) => {
   return NextAuth(request as NextRequest, context, authOptions()) as Promise<Response>;
 });
 
-export { handler as GET, handler as POST };
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ GET: handler, POST: handler }, { limited: false });

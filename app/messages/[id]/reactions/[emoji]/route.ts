@@ -1,7 +1,7 @@
 import { reactToMessage } from "@/lib/chat/message-actions";
 import { reactionSchema } from "@/lib/chat/schemas";
 import { parseInput } from "@/lib/http/body";
-import { preflight } from "@/lib/http/cors";
+import { routeMethods } from "@/lib/http/methods";
 import { userRoute } from "@/lib/http/route";
 
 type Context = { params: Promise<{ id: string; emoji: string }> };
@@ -14,7 +14,7 @@ function react(on: boolean) {
   });
 }
 
-export const PUT = react(true);
-export const DELETE = react(false);
-
-export const OPTIONS = preflight;
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({
+  PUT: react(true),
+  DELETE: react(false),
+});
