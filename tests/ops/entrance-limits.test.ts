@@ -69,4 +69,11 @@ describe("the same gate at every entrance", () => {
     for (let i = 0; i <= API_REQUESTS; i++) statuses.push((await fetch(`${server.url}/api/auth/csrf`, { headers })).status);
     expect(statuses).toEqual([...Array(API_REQUESTS).fill(200), 429]);
   });
+
+  it.each(["/openapi.json", "/docs"])("limits the API description at %s with the API budget of the address", async (path) => {
+    const headers = newAddress();
+    const statuses = [];
+    for (let i = 0; i <= API_REQUESTS; i++) statuses.push((await fetch(`${server.url}${path}`, { headers })).status);
+    expect(statuses).toEqual([...Array(API_REQUESTS).fill(200), 429]);
+  });
 });
