@@ -76,11 +76,19 @@ const operationsEnv = {
   CORS_ORIGINS: originList.default([]),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default("pneumatic-chat"),
+  // Read by next-auth itself; a malformed one would fail every page and /api/auth request.
+  NEXTAUTH_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://chat.example.com" }).optional(),
 };
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  // Digits only: Number("") is 0, which would listen on a random port.
+  PORT: z
+    .string()
+    .regex(/^[0-9]{1,5}$/, "must be a port number (0 to 65535)")
+    .transform(Number)
+    .pipe(z.number().max(65535, "must be a port number (0 to 65535)"))
+    .default(8000),
   HOST: z.string().min(1).default("0.0.0.0"),
   DATABASE_URL: z
     .string()
@@ -94,10 +102,7 @@ const envSchema = z.object({
     .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`)
     .optional(),
 
-  WS_ALLOWED_ORIGINS: z
-    .string()
-    .default("")
-    .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean)),
+  WS_ALLOWED_ORIGINS: originList.default([]),
   WS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   PRESENCE_EXPIRY_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),

@@ -61,6 +61,23 @@ describe("configuration", () => {
     ).toThrow(/DATABASE_POOL_MAX/);
   });
 
+  it("refuses an empty PORT rather than listening on a random port", () => {
+    expect(() => loadConfig({ SECRET_KEY: "s".repeat(32), PORT: "" })).toThrow(/PORT: must be a port number/);
+    expect(() => loadConfig({ SECRET_KEY: "s".repeat(32), PORT: "70000" })).toThrow(/PORT/);
+    expect(loadConfig({ SECRET_KEY: "s".repeat(32), DATA_DIR: tempDir(), PORT: "0" }).port).toBe(0);
+  });
+
+  it("refuses WebSocket origins that a browser could never send, naming the variable", () => {
+    for (const value of ["not an origin", "https://chat.example.com/"]) {
+      expect(() => loadConfig({ SECRET_KEY: "s".repeat(32), WS_ALLOWED_ORIGINS: value })).toThrow(/WS_ALLOWED_ORIGINS/);
+    }
+  });
+
+  it("refuses a NEXTAUTH_URL that is not an http(s) URL, naming it", () => {
+    expect(() => loadConfig({ SECRET_KEY: "s".repeat(32), NEXTAUTH_URL: "not a url" })).toThrow(/NEXTAUTH_URL/);
+    expect(() => loadConfig({ SECRET_KEY: "s".repeat(32), DATA_DIR: tempDir(), NEXTAUTH_URL: "https://chat.example.com" })).not.toThrow();
+  });
+
   it("names the variable that is wrong", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://nope", SECRET_KEY: "s".repeat(32) })).toThrow(/DATABASE_URL/);
   });
