@@ -73,10 +73,12 @@ async function main(): Promise<void> {
   const realtime = attachRealtime(server, config.production ? null : hotReload);
   const stopSweeper = startUploadSweeper();
 
-  server.listen(config.port, config.host, () => {
-    const { port } = server.address() as AddressInfo;
-    log("info", "listening", { port, url: `http://localhost:${port}`, database: database.dialect });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error) => reject(new ConfigError(`Cannot listen on HOST=${config.host} PORT=${config.port}: ${error.message}`)));
+    server.listen(config.port, config.host, resolve);
   });
+  const { port } = server.address() as AddressInfo;
+  log("info", "listening", { port, url: `http://localhost:${port}`, database: database.dialect });
 
   // Stop accepting, tell live clients to go elsewhere (WebSocket 1001, event streams ended),
   // let in-flight requests finish within the timeout, then release the database.

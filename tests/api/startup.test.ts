@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -33,6 +34,16 @@ describe("start-up", () => {
     const result = startExpectingFailure({ SECRET_KEY: "k".repeat(40), PORT: "eighty" });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/PORT/);
+  });
+
+  it("exits with an error naming HOST and PORT when it cannot listen there", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    const result = startExpectingFailure({ SECRET_KEY: "k".repeat(40), PORT: String(port) });
+    taken.close();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`Cannot listen on HOST=127.0.0.1 PORT=${port}`));
   });
 
   it("creates and migrates its SQLite database on first start, and keeps data across restarts", async () => {
