@@ -49,13 +49,17 @@ async function prepare(): Promise<void> {
   });
 }
 
-/** Invalid configuration stops the process with the reason, not a server failing every request. */
+/**
+ * Anything that keeps the process from being ready (invalid configuration, a database file that
+ * cannot be opened or migrated) stops it with the reason, rather than leaving a server that
+ * fails every request: `next start` would log a failed register() and serve 500s.
+ */
 export async function prepareProcessOrExit(): Promise<void> {
   try {
     await prepareProcess();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    log("error", error.message);
+    if (error instanceof ConfigError) log("error", error.message);
+    else log("error", "failed to start", { error: error instanceof Error ? error.stack : String(error) });
     process.exit(1);
   }
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -68,5 +69,21 @@ describe("next start with bad configuration", () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/SECRET_KEY is required in production/);
+  });
+
+  it("stops at start-up when its database file cannot be opened, saying why", async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(path.join(tmpdir(), "pneumatic-bad-"));
+    const notADatabase = path.join(dataDir, "garbage.db");
+    writeFileSync(notADatabase, randomBytes(5000));
+    const result = spawnSync(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SECRET_KEY: "k".repeat(40), DATA_DIR: dataDir, DATABASE_URL: `file:${notADatabase}` },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    const output = result.stdout + result.stderr;
+    expect(output).toContain('"msg":"failed to start"');
+    expect(output).toContain("file is not a database");
   });
 });
