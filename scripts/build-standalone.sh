@@ -12,6 +12,9 @@ node scripts/build-server.mjs
 out=.next/standalone
 # Next's generated server.js has no /ws; the compiled server replaces it.
 rm -f "$out/server.js"
+# Tracing copies the default DATA_DIR as found on this machine (its database and development
+# signing key) beside the proxy and instrumentation; the bundle starts with no data of its own.
+rm -rf "$out/data"
 cp dist/server.mjs "$out/server.mjs"
 mkdir -p "$out/.next"
 rm -rf "$out/.next/static" "$out/drizzle"

@@ -55,6 +55,10 @@ describe("the standalone bundle", () => {
     expect(existsSync(path.join(bundle, "app"))).toBe(false);
   });
 
+  it("carries no database or signing key of the machine it was built on", () => {
+    expect(existsSync(path.join(bundle, "data"))).toBe(false);
+  });
+
   it("runs as an unprivileged user, writing only to DATA_DIR", () => {
     expect(runAs).not.toBe(0);
     expect(statSync(path.join(server.dataDir, "pneumatic.db")).uid).toBe(runAs);
