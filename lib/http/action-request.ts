@@ -7,6 +7,19 @@ import { MAX_BODY_BYTES } from "@/lib/http/body";
  * from the app's pages is refused before it gets there.
  */
 
+/**
+ * How deep the arguments may nest, far past what the app's own actions send: Next.js decodes
+ * them recursively, and a body of a few thousand nested arrays would overflow its stack.
+ */
+const MAX_DEPTH = 32;
+
+/** Whether `value` nests deeper than `room` more levels; it never descends further than that. */
+function nestsDeeper(value: unknown, room: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (room === 0) return true;
+  return Object.values(value).some((inner) => nestsDeeper(inner, room - 1));
+}
+
 /** The tags one text/plain body can carry; the others point at parts only a multipart body has. */
 const INLINE_TAG = /^\$(\$|undefined$|NaN$|Infinity$|-Infinity$|-0$|D|n-?\d+$)/;
 
@@ -32,6 +45,7 @@ export function actionBodyProblem(contentType: string | null, body: string): { s
     return { status: 400, detail: "Server action arguments must be valid JSON" };
   }
   if (!Array.isArray(args)) return { status: 400, detail: "Server action arguments must be a JSON array" };
+  if (nestsDeeper(args, MAX_DEPTH)) return { status: 400, detail: `Server action arguments nest deeper than ${MAX_DEPTH} levels` };
   if (badTag(args)) return { status: 400, detail: "Server action arguments hold a reference that cannot be resolved" };
   return null;
 }

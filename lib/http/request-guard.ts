@@ -1,5 +1,8 @@
 import { subscribe } from "node:diagnostics_channel";
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+
+import { parseAndValidateFlightRouterState } from "next/dist/server/app-render/parse-and-validate-flight-router-state.js";
 
 import type { TrustProxy } from "@/lib/config";
 import { fromTrustedProxy } from "@/lib/http/client-address";
@@ -26,6 +29,32 @@ function decodablePath(url: string | undefined): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Whether URLs can be built from the Host (or trusted X-Forwarded-Host) header: Next.js and
+ * next-auth build the request's URL from it and answer a 500 when they cannot.
+ */
+function buildableHost(value: string | undefined): boolean {
+  if (value === undefined) return true;
+  try {
+    const url = new URL(`http://${value}/`);
+    return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+/** Next.js answers a router state header it cannot parse (sent by its client on navigation) with a 500. */
+function unreadableRouterState(request: IncomingMessage): boolean {
+  const header = request.headers["next-router-state-tree"];
+  if (header === undefined) return false;
+  try {
+    parseAndValidateFlightRouterState(header);
+    return false;
+  } catch {
+    return true;
   }
 }
 
@@ -77,10 +106,49 @@ function guardRequests(handler: RequestListener, trustProxy: TrustProxy): Reques
     if (!known.has(request.method ?? "")) {
       return refuse(response, 405, `Method ${request.method} is not allowed`, { Allow: KNOWN_METHODS.join(", ") });
     }
+    if (request.url === "*") {
+      // The asterisk form asks about the server as a whole, which only OPTIONS may.
+      if (request.method === "OPTIONS") return void response.writeHead(204, { Allow: KNOWN_METHODS.join(", ") }).end();
+      return refuse(response, 400, "The request target * is only for OPTIONS");
+    }
     if (!decodablePath(request.url)) return refuse(response, 400, "The request path is not valid percent-encoding");
+    if (!buildableHost(request.headers.host) || !buildableHost(request.headers["x-forwarded-host"]?.toString().split(",")[0]?.trim())) {
+      return refuse(response, 400, "The Host header is not a valid host");
+    }
+    if (unreadableRouterState(request)) return refuse(response, 400, "The Next-Router-State-Tree header cannot be parsed");
     if (crossOriginAction(request)) return refuse(response, 403, "Server actions may only be called from this site's own pages");
     return handler(request, response);
   };
+}
+
+function answerRaw(socket: Duplex, status: number, detail: string, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify({ detail });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * What Node's parser could not read never reaches a request listener: by default Node answers
+ * it with a bare 400 (a made-up method among them). It gets the same JSON answers as the rest.
+ */
+function answerUnreadable(error: Error & { code?: string }, socket: Duplex): void {
+  // Mid-response on a kept-alive socket, nothing more can be said on it (Node's own rule).
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) return void socket.destroy();
+  if (error.code === "HPE_INVALID_METHOD") {
+    return answerRaw(socket, 405, "The request method is not allowed", { Allow: KNOWN_METHODS.join(", ") });
+  }
+  if (error.code === "HPE_HEADER_OVERFLOW") return answerRaw(socket, 431, "The request headers are too large");
+  if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") return answerRaw(socket, 408, "The request took too long to arrive");
+  answerRaw(socket, 400, "The request could not be read as HTTP");
+}
+
+/** CONNECT (a proxy's tunnel) is served by no route; unanswered, Node would drop the socket without a word. */
+function refuseConnect(_request: IncomingMessage, socket: Duplex): void {
+  answerRaw(socket, 405, "Method CONNECT is not allowed", { Allow: KNOWN_METHODS.join(", ") });
 }
 
 /**
@@ -97,6 +165,8 @@ export function guardHttpServers(trustProxy: TrustProxy): void {
     const { server } = message as { server: Server };
     if (state.guarded.has(server)) return;
     state.guarded.add(server);
+    server.on("clientError", answerUnreadable);
+    server.on("connect", refuseConnect);
     for (const listener of server.listeners("request") as RequestListener[]) {
       server.removeListener("request", listener);
       server.on("request", guardRequests(listener, trustProxy));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createConversation, createUser, uniqueName, type TestUser } from "../support/api";
-import { rawRequest } from "../support/raw-http";
+import { rawExchange, rawRequest } from "../support/raw-http";
 import { findActionId, postAction } from "../support/server-actions";
 import { startServer, type TestServer } from "../support/server";
 import { TestSocket } from "../support/ws";
@@ -171,6 +171,14 @@ describe("unknown methods and malformed paths", () => {
     expect(raw).toContain('{"detail":');
   });
 
+  it.each(["FOO", "TRACK", "CONNECT"])("answer the method %s, which no route serves, with 405 and a JSON detail", async (method) => {
+    const target = method === "CONNECT" ? "localhost:443" : "/health";
+    const raw = await rawExchange(server.url, `${method} ${target} HTTP/1.1\r\nHost: localhost`);
+    expect(raw).toMatch(/^HTTP\/1\.1 405/);
+    expect(raw).toMatch(/\r\nAllow: GET, HEAD, POST/i);
+    expect(raw).toContain('{"detail":');
+  });
+
   it.each(["/conversations/%E0%A4%A/messages", "/api/auth/%zz", "/%"])("answer malformed percent-encoding in %s with 400", async (path) => {
     const response = await api(server.url, "GET", path, { token: alice.token });
     expect(response.status).toBe(400);
@@ -178,7 +186,55 @@ describe("unknown methods and malformed paths", () => {
   });
 });
 
+describe("requests Next.js cannot build a URL or a route from", () => {
+  it.each(["[bad", "a b", "x:99999", "%zz", "a/b"])("answer a Host of %j with 400 on pages, next-auth and the API", async (host) => {
+    for (const path of ["/", "/api/auth/session", `/conversations/${conversationId}/messages`]) {
+      const raw = await rawExchange(server.url, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${alice.token}`);
+      expect(raw).toMatch(/^HTTP\/1\.1 400/);
+      expect(raw).toContain("Host header");
+    }
+  });
+
+  it("answers the asterisk form with 400, and OPTIONS * with what the server allows", async () => {
+    expect(await rawExchange(server.url, "GET * HTTP/1.1\r\nHost: localhost")).toMatch(/^HTTP\/1\.1 400/);
+    const options = await rawExchange(server.url, "OPTIONS * HTTP/1.1\r\nHost: localhost");
+    expect(options).toMatch(/^HTTP\/1\.1 204/);
+    expect(options).toMatch(/\r\nAllow: GET, HEAD, POST/i);
+  });
+
+  it.each(["x", "%zz", encodeURIComponent(JSON.stringify({ children: 1 }))])("answers a page request with a router state of %j with 400", async (state) => {
+    for (const path of ["/", "/no-such-page"]) {
+      const response = await fetch(`${server.url}${path}`, { headers: { rsc: "1", "next-router-state-tree": state } });
+      expect(response.status).toBe(400);
+    }
+  });
+
+  it("answers a form posted to a page without the page's script with 400, from any origin", async () => {
+    for (const origin of [server.url, "https://evil.example"]) {
+      const form = new FormData();
+      form.append("$ACTION_ID_0123456789abcdef", "");
+      form.append("x", "y");
+      const response = await fetch(`${server.url}/`, { method: "POST", headers: { origin }, body: form });
+      expect(response.status).toBe(400);
+    }
+  });
+});
+
 describe("next-auth endpoints", () => {
+  it.each(["%zz", "::", "http://%5Bbad", "javascript:alert(1)"])("answer a callbackUrl of %j with 400 wherever it is sent", async (callbackUrl) => {
+    const query = await fetch(`${server.url}/api/auth/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`, { redirect: "manual" });
+    expect(query.status).toBe(400);
+    const cookie = await fetch(`${server.url}/api/auth/session`, { headers: { cookie: `next-auth.callback-url=${encodeURIComponent(callbackUrl)}` } });
+    expect(cookie.status).toBe(400);
+    const form = await fetch(`${server.url}/api/auth/signout`, { method: "POST", body: new URLSearchParams({ callbackUrl }), redirect: "manual" });
+    expect(form.status).toBe(400);
+  });
+
+  it("takes a callbackUrl that is a path or an http(s) URL", async () => {
+    const response = await fetch(`${server.url}/api/auth/signin?callbackUrl=${encodeURIComponent("/chat")}`, { redirect: "manual" });
+    expect(response.status).toBeLessThan(400);
+  });
+
   it.each(["/api/auth/signin", "/api/auth/callback/credentials", "/api/auth/signout", "/api/auth/session"])(
     "answer an empty or broken JSON body on %s with 400",
     async (path) => {

@@ -16,3 +16,15 @@ export function rawRequest(baseUrl: string, requestLine: string): Promise<string
     socket.on("error", reject);
   });
 }
+
+/** Sends `head` (request line and headers, as written) and resolves with the whole answer. */
+export function rawExchange(baseUrl: string, head: string): Promise<string> {
+  const { port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), "127.0.0.1", () => socket.write(`${head}\r\nConnection: close\r\n\r\n`));
+    let received = "";
+    socket.on("data", (chunk) => (received += chunk.toString()));
+    socket.on("end", () => resolve(received));
+    socket.on("error", reject);
+  });
+}

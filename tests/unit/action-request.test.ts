@@ -34,6 +34,12 @@ describe("server action bodies", () => {
     expect(actionBodyProblem(null, "[]")?.status).toBe(400);
   });
 
+  it("refuses arguments nested thousands deep with 400, and takes what the app's forms send", () => {
+    const deep = "[".repeat(20_000) + "]".repeat(20_000);
+    expect(actionBodyProblem(plain, deep)).toMatchObject({ status: 400, detail: expect.stringMatching(/nest deeper/) });
+    expect(actionBodyProblem(plain, JSON.stringify([{ conversation_id: "c", before: 5, limit: 50 }]))).toBeNull();
+  });
+
   it("refuses a body over 64 KiB with 413", () => {
     expect(actionBodyProblem(plain, JSON.stringify(["x".repeat(70 * 1024)]))?.status).toBe(413);
   });
