@@ -26,6 +26,12 @@ describe("GET /events (Server-Sent Events)", () => {
     expect(response.body).toEqual({ detail: expect.stringMatching(/^cursors: /) });
   });
 
+  it("refuses a cursor past the 32-bit range with 422, as a sync frame and REST do", async () => {
+    const alice = await createUser(server.url);
+    const response = await api(server.url, "GET", `/events?cursors=${encodeURIComponent(JSON.stringify({ c: 2 ** 31 }))}`, { token: alice.token });
+    expect(response.status).toBe(422);
+  });
+
   it("answers synced for the cursors it opened with, then delivers live messages as frames", async () => {
     const [alice, bob] = await Promise.all([createUser(server.url), createUser(server.url)]);
     const conversationId = await createConversation(server.url, alice, [bob]);
