@@ -21,7 +21,10 @@ const NGINX_VARIABLES: Record<string, string> = {
   $connection_upgrade: "upgrade",
 };
 
-/** The headers deploy/nginx.conf sends the instances, as nginx fills them in. */
+/**
+ * The headers deploy/nginx.conf sends the instances, as nginx fills them in, but Upgrade and
+ * Connection: the client library sets those itself for an upgrade, and must not for a POST.
+ */
 function proxiedHeaders(): Record<string, string> {
   const config = readFileSync("deploy/nginx.conf", "utf8");
   const headers: Record<string, string> = {};
@@ -29,7 +32,8 @@ function proxiedHeaders(): Record<string, string> {
     if (!(value! in NGINX_VARIABLES)) throw new Error(`no value known for ${value} in deploy/nginx.conf`);
     headers[name!.toLowerCase()] = NGINX_VARIABLES[value!]!;
   }
-  return headers;
+  const { upgrade: _upgrade, connection: _connection, ...forwarded } = headers;
+  return forwarded;
 }
 
 let server: TestServer;
@@ -41,8 +45,7 @@ afterAll(() => server.stop());
 describe("behind the compose set-up's nginx", () => {
   it("lets the web UI's page open /ws", async () => {
     const user = await createUser(server.url);
-    const { upgrade: _upgrade, connection: _connection, ...headers } = proxiedHeaders();
-    const socket = await TestSocket.open(server.url, { token: user.token, headers: { ...headers, origin: BROWSER_ORIGIN } });
+    const socket = await TestSocket.open(server.url, { token: user.token, headers: { ...proxiedHeaders(), origin: BROWSER_ORIGIN } });
     expect(await socket.request({ type: "ping" }, ["pong"])).toEqual({ type: "pong" });
     await socket.close();
   });
@@ -50,11 +53,10 @@ describe("behind the compose set-up's nginx", () => {
   it("lets the web UI's page call its server actions", async () => {
     const signUpAction = await findActionId(server.url, "/", "signUpAction");
     const body = JSON.stringify([{ username: uniqueName(), password: "long enough password" }]);
-    const { upgrade: _upgrade, connection: _connection, ...headers } = proxiedHeaders();
     const status = await new Promise<number>((resolve, reject) => {
       const call = request(`${server.url}/`, {
         method: "POST",
-        headers: { ...headers, origin: BROWSER_ORIGIN, "next-action": signUpAction, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8" },
+        headers: { ...proxiedHeaders(), origin: BROWSER_ORIGIN, "next-action": signUpAction, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8" },
       });
       call.on("response", (response) => {
         response.resume();
