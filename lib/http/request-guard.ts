@@ -121,12 +121,17 @@ function guardRequests(handler: RequestListener, trustProxy: TrustProxy): Reques
   };
 }
 
-function answerRaw(socket: Duplex, status: number, detail: string, headers: Record<string, string> = {}): void {
+/**
+ * Answers on a bare socket (one no request listener will answer: an upgrade, or what Node could
+ * not parse) with a JSON error, then closes it.
+ */
+export function answerRaw(socket: Duplex, status: number, detail: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify({ detail });
   const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }
 
@@ -151,6 +156,24 @@ function refuseConnect(_request: IncomingMessage, socket: Duplex): void {
   answerRaw(socket, 405, "Method CONNECT is not allowed", { Allow: KNOWN_METHODS.join(", ") });
 }
 
+/** The servers whose upgrades a WebSocket server of this app answers (server.ts's, see attachRealtime). */
+function upgradesServed(): WeakSet<Server> {
+  return processSingleton("upgrades-served", () => new WeakSet<Server>());
+}
+
+/** Marks `server` as one whose upgrades the app answers itself. */
+export function servesUpgrades(server: Server): void {
+  upgradesServed().add(server);
+}
+
+/**
+ * Under `next start` no WebSocket server runs, and Next leaves an upgrade it does not route
+ * open, for a custom server that might be listening: the client would wait on it for good.
+ */
+function refuseUpgrade(_request: IncomingMessage, socket: Duplex): void {
+  answerRaw(socket, 404, "No WebSocket is served here; live updates come through the event stream at /events");
+}
+
 /**
  * Puts the guard in front of every HTTP server of this process, server.ts's and the one
  * `next start` creates, which offers no hook of its own before Next's handler (and Next answers
@@ -167,6 +190,7 @@ export function guardHttpServers(trustProxy: TrustProxy): void {
     state.guarded.add(server);
     server.on("clientError", answerUnreadable);
     server.on("connect", refuseConnect);
+    if (!upgradesServed().has(server)) server.on("upgrade", refuseUpgrade);
     for (const listener of server.listeners("request") as RequestListener[]) {
       server.removeListener("request", listener);
       server.on("request", guardRequests(listener, trustProxy));

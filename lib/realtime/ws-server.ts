@@ -1,4 +1,4 @@
-import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 
 import { WebSocket, WebSocketServer, type RawData } from "ws";
@@ -7,6 +7,7 @@ import { getConfig } from "@/lib/config";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { MAX_BODY_BYTES } from "@/lib/http/body";
 import { clientAddress } from "@/lib/http/client-address";
+import { answerRaw, servesUpgrades } from "@/lib/http/request-guard";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
 import { ClientConnection, type Transport } from "@/lib/realtime/connection";
@@ -28,18 +29,6 @@ export interface ForeignUpgrades {
 export interface RealtimeServer {
   /** Closes every connection with a close frame (1001, going away) and stops the heartbeat. */
   close(): Promise<void>;
-}
-
-/** Answers an upgrade with a plain HTTP error and closes the socket once it is written. */
-function refuse(socket: Duplex, status: number, detail: string, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify({ detail });
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      `Connection: close\r\nContent-Type: application/json\r\n${extra}` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    () => socket.destroy(),
-  );
 }
 
 /**
@@ -94,6 +83,7 @@ function pathnameOf(request: IncomingMessage): string | null {
 /** Serves the live protocol on /ws; every other upgrade is refused unless `foreign` takes it. */
 export function attachRealtime(server: Server, foreign: ForeignUpgrades | null): RealtimeServer {
   const { websocket, trustProxy } = getConfig();
+  servesUpgrades(server);
   // The server tracks its sockets itself: ws's own tracking adds a closure to each socket.
   const wss = new WebSocketServer<typeof LiveSocket>({ noServer: true, maxPayload: MAX_BODY_BYTES, WebSocket: LiveSocket, clientTracking: false });
   const sockets = new Set<LiveSocket>();
@@ -127,7 +117,7 @@ export function attachRealtime(server: Server, foreign: ForeignUpgrades | null):
   /** Answers an upgrade with an HTTP error and logs it, as every request is logged. */
   function refuseUpgrade(request: IncomingMessage, socket: Duplex, status: number, detail: string, headers: Record<string, string> = {}): void {
     log(status >= 500 ? "error" : "info", "ws upgrade refused", { status, path: pathnameOf(request), ip: clientAddress(request, trustProxy), reason: detail });
-    refuse(socket, status, detail, headers);
+    answerRaw(socket, status, detail, headers);
   }
 
   async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

@@ -4,6 +4,7 @@ import { uniqueName } from "../support/api";
 import { rawRequest } from "../support/raw-http";
 import { findActionId, postAction } from "../support/server-actions";
 import { startNextServer, type TestServer } from "../support/server";
+import { TestSocket } from "../support/ws";
 
 // The same request guard as on the custom server, reached without server.ts: `next start`
 // alone would answer these requests with a 500 or without any security header.
@@ -43,6 +44,10 @@ describe("under next start, the request guard", () => {
     const response = await fetch(`${server.url}${path}`);
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ detail: expect.stringMatching(/percent-encoding/) });
+  });
+
+  it("refuses a WebSocket upgrade with 404 at once, since no WebSocket server runs", async () => {
+    expect(await TestSocket.refusal(server.url)).toBe(404);
   });
 
   it("ignores a client's X-Forwarded-Host when no proxy is trusted", async () => {
