@@ -27,6 +27,7 @@ import { chime, notify } from "@/lib/web/alerts";
 import { AwarenessStore, unreadTotal } from "@/lib/web/awareness-store";
 import { ChatStore, type PendingMessage } from "@/lib/web/chat-store";
 import { conversationLabel, displayName, newMessageId } from "@/lib/web/display";
+import { discardDrafts, keepDraftsOf } from "@/lib/web/drafts";
 import { LiveConnection, sameOriginSocketUrl, type AwarenessFrame } from "@/lib/web/live-connection";
 import { readSender } from "@/lib/web/read-sender";
 import { typingSender } from "@/lib/web/typing-sender";
@@ -115,6 +116,8 @@ export function ChatApp(props: ChatAppProps) {
   /** The open conversation's newest message is on screen in a visible tab. */
   const reading = useRef(false);
   const replyingTo = reply && reply.conversationId === openId ? reply.target : null;
+
+  useLayoutEffect(() => keepDraftsOf(me.id), [me.id]);
 
   useEffect(() => {
     openIdRef.current = openId;
@@ -431,6 +434,7 @@ export function ChatApp(props: ChatAppProps) {
   }
 
   async function logout() {
+    discardDrafts();
     await signOut({ redirect: false });
     router.replace("/");
     router.refresh();
