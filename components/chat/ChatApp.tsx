@@ -154,8 +154,12 @@ export function ChatApp(props: ChatAppProps) {
       cursors: () => store.cursors(),
       onStatus: (status) => {
         store.setStatus(status);
+        if (status !== "online") return;
         // What failed while the server was out of reach is stale once it answers again.
-        if (status === "online") setError((shown) => (shown === UNREACHABLE_ERROR ? null : shown));
+        setError((shown) => (shown === UNREACHABLE_ERROR ? null : shown));
+        // Presence and read markers are signals, never replayed: what changed between the
+        // server render (or the last connection) and this one is rendered again and merged.
+        router.refresh();
       },
       onMessage: (message) => {
         const mentioned = store.mentionsAnew(message, true);

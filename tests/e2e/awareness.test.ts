@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
+import { TestSocket } from "../support/ws";
 import { conversationLink, cspViolations, expectLive, expectMessages, launchBrowser, logIn, newPage, openLive, PHONE, screenshot, sendMessage } from "./browser";
 
 let server: TestServer;
@@ -251,6 +252,29 @@ describe("typing and presence in the browser", { timeout: 90_000 }, () => {
     await expectMessages(a.page, ["on my w"]);
     await expect.poll(() => a.page.getByTestId("typing").innerText()).toBe("");
     for (const session of [a, b, c]) await session.context.close();
+  });
+
+  it("shows presence and 'Seen' that changed while the page was still loading", async () => {
+    const [alice, bob] = await Promise.all([createUser(server.url, "alice", "Alice Archer"), createUser(server.url, "bob", "Bob Baker")]);
+    const direct = await createConversation(server.url, alice, [bob]);
+    const sent = await postMessage(server.url, bob, direct, "did you read this?");
+    const b = await newPage(browser, server.url);
+    await logIn(b.page, bob.username, bob.password);
+    // The page is rendered (Alice offline, the message unread) while its scripts are slow to come.
+    await b.page.route("**/_next/static/chunks/**", async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await route.continue();
+    });
+    await b.page.goto(`/chat?c=${direct}`, { waitUntil: "commit" });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const aliceSocket = await TestSocket.open(server.url, { token: alice.token });
+    await api(server.url, "POST", `/conversations/${direct}/read`, { token: alice.token, json: { seq: sent.body.seq } });
+    await expectLive(b.page);
+    await b.page.unroute("**/_next/static/chunks/**");
+    await expect.poll(() => b.page.getByTestId("conversation-title").getByTestId("presence").getAttribute("data-online")).toBe("true");
+    await b.page.getByTestId("seen").waitFor();
+    await aliceSocket.close();
+    await b.context.close();
   });
 
   it("shows a person online while they are connected and offline once they leave", async () => {
