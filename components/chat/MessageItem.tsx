@@ -94,9 +94,12 @@ export function MessageItem({ message, meId, mine, sender, quoted, canDelete, me
       onPointerMove={cancelPress}
       onPointerCancel={cancelPress}
     >
-      <div className={`relative flex max-w-[85%] flex-col sm:max-w-[70%] ${mine ? "items-end" : "items-start"}`}>
-        <div className={grouped ? "sr-only" : "mb-0.5 flex items-baseline gap-2 px-1 text-xs text-slate-500"}>
-          <span className="font-medium text-slate-700">{sender}</span>
+      {/* min-w-0: an unbreakable line (a code block, a long name) must not widen the column past its cap. */}
+      <div className={`relative flex min-w-0 max-w-[85%] flex-col sm:max-w-[70%] ${mine ? "items-end" : "items-start"}`}>
+        <div className={grouped ? "sr-only" : "mb-0.5 flex max-w-full items-baseline gap-2 px-1 text-xs text-slate-500"}>
+          <span className="min-w-0 truncate font-medium text-slate-700" title={sender}>
+            {sender}
+          </span>
           {time}
           {message.edited_at && !message.deleted ? (
             <span data-testid="edited" title={`Edited ${message.edited_at}`}>
@@ -108,10 +111,12 @@ export function MessageItem({ message, meId, mine, sender, quoted, canDelete, me
           <button
             type="button"
             onClick={() => handlers.onJump(message.reply_to!)}
-            aria-label={`Go to the message this replies to${quoted ? ` from ${quoted.sender}` : ""}`}
+            title="Go to the message this replies to"
             data-testid="quoted-reply"
             className="mb-0.5 max-w-full truncate rounded-lg border-l-4 border-indigo-300 bg-slate-100 px-2 py-1 text-left text-xs text-slate-600 hover:bg-slate-200"
           >
+            {/* Named by what it shows (axe: label-content-name-mismatch), with what it is for before it. */}
+            <span className="sr-only">In reply to </span>
             <span className="font-semibold">{quoted?.sender ?? "Earlier message"}</span>{" "}
             {quoted ? (quoted.deleted ? <em>deleted</em> : quoted.content) : null}
           </button>

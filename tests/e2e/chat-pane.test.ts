@@ -59,6 +59,22 @@ describe("the message pane", { timeout: 90_000 }, () => {
     await context.close();
   });
 
+  it("keeps a long code block and a long name inside the message column on a phone", async () => {
+    const [alice, bob] = await Promise.all([createUser(server.url, "alice", "A".repeat(100)), createUser(server.url, "bob")]);
+    const direct = await createConversation(server.url, alice, [bob]);
+    const code = `const line = "${"x".repeat(200)}";`;
+    await postMessage(server.url, alice, direct, `\`\`\`\n${code}\n\`\`\``);
+    const { context, page } = await openAs(bob, `/chat?c=${direct}`, PHONE);
+    await expect.poll(() => page.getByTestId("message-body").count(), { timeout: 15_000 }).toBe(1);
+    const log = page.getByRole("log", { name: "Messages" });
+    await expect(log.evaluate((node) => node.scrollWidth - node.clientWidth)).resolves.toBeLessThanOrEqual(0);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    const width = await page.getByTestId("message-body").last().evaluate((body) => body.getBoundingClientRect().width);
+    expect(width).toBeLessThanOrEqual(375);
+    await screenshot(page, "long-code-block-phone");
+    await context.close();
+  });
+
   it("keeps each conversation's draft to itself", async () => {
     const [alice, bob, carol] = await Promise.all([createUser(server.url, "alice", "Alice Archer"), createUser(server.url, "bob", "Bob Baker"), createUser(server.url, "carol", "Carol Cole")]);
     await createConversation(server.url, alice, [bob]);

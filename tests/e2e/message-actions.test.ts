@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
+import { axeViolations } from "./axe";
 import { expectLive, expectMessages, launchBrowser, logIn, newPage, screenshot, sendMessage } from "./browser";
 
 let server: TestServer;
@@ -110,6 +111,7 @@ describe("acting on messages in the browser", { timeout: 120_000 }, () => {
     await sendMessage(b.page, "a reply");
     const quote = bubble(a.page, "a reply").getByTestId("quoted-reply");
     await quote.filter({ hasText: "second thought" }).waitFor();
+    expect(await axeViolations(a.page)).toEqual([]);
     await quote.click();
     await a.page.locator("[data-focused]").filter({ hasText: "second thought" }).waitFor();
 
