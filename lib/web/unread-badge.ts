@@ -40,35 +40,52 @@ function badgedIcon(base: HTMLImageElement | null, total: number): string | null
   return url;
 }
 
-/** Keeps the tab title and favicon showing the unread total; both return to normal at zero. */
+/** Puts the total on the favicon links, or takes it off at zero. */
+function showOnIcon(total: number, isCurrent: () => boolean): void {
+  const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel~="icon"]')];
+  for (const link of links) link.dataset.plainHref ??= link.href;
+  const plain = links[0]?.dataset.plainHref;
+  if (total === 0 || !plain) {
+    for (const link of links) link.href = link.dataset.plainHref ?? link.href;
+    return;
+  }
+  const known = drawn.get(total > 9 ? "9+" : String(total));
+  if (known) {
+    for (const link of links) link.href = known;
+    return;
+  }
+  const base = new Image();
+  base.onload = base.onerror = () => {
+    const badged = isCurrent() ? badgedIcon(base, total) : null;
+    if (badged) for (const link of links) link.href = badged;
+  };
+  base.src = plain;
+}
+
+function showInTitle(total: number): void {
+  const title = titleWithUnread(document.title, total);
+  if (document.title !== title) document.title = title;
+}
+
+/**
+ * Keeps the tab title and favicon showing the unread total; both return to normal at zero.
+ * Next puts the page's own title and icons back in the head on navigations and refreshes,
+ * without this component rendering again: the head is watched, and the total put back.
+ */
 export function useUnreadBadge(total: number): void {
-  // After every render: a navigation puts the page's own title back.
   useEffect(() => {
-    const title = titleWithUnread(document.title, total);
-    if (document.title !== title) document.title = title;
-  });
-  useEffect(() => {
-    const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel~="icon"]')];
-    for (const link of links) link.dataset.plainHref ??= link.href;
-    const plain = links[0]?.dataset.plainHref;
-    if (total === 0 || !plain) {
-      for (const link of links) link.href = link.dataset.plainHref ?? link.href;
-      return;
-    }
-    const known = drawn.get(total > 9 ? "9+" : String(total));
-    if (known) {
-      for (const link of links) link.href = known;
-      return;
-    }
-    const base = new Image();
-    let cancelled = false;
-    base.onload = base.onerror = () => {
-      const badged = cancelled ? null : badgedIcon(base, total);
-      if (badged) for (const link of links) link.href = badged;
+    let current = true;
+    const show = () => {
+      showInTitle(total);
+      showOnIcon(total, () => current);
     };
-    base.src = plain;
+    show();
+    // Children and text only: the hrefs and title set here are not changes to react to.
+    const head = new MutationObserver(show);
+    head.observe(document.head, { childList: true, subtree: true, characterData: true });
     return () => {
-      cancelled = true;
+      current = false;
+      head.disconnect();
     };
   }, [total]);
 }

@@ -66,6 +66,23 @@ describe("unread state in the browser", { timeout: 90_000 }, () => {
     await b.context.close();
   });
 
+  it("shows the unread total in the title and favicon right after logging in and on a page opened by its URL", async () => {
+    const [alice, bob, carol] = await Promise.all([createUser(server.url, "alice", "Alice Archer"), createUser(server.url, "bob"), createUser(server.url, "carol")]);
+    const direct = await createConversation(server.url, alice, [bob]);
+    const read = await createConversation(server.url, alice, [carol]);
+    await postMessage(server.url, bob, direct, "unread");
+    const { context, page } = await newPage(browser, server.url);
+    await logIn(page, alice.username, alice.password);
+    const icon = () => page.locator('link[rel~="icon"]').first().getAttribute("href");
+    await expect.poll(() => page.title()).toBe("(1) Chat · Pneumatic Chat");
+    await expect.poll(icon).toMatch(/^data:image\/png;base64,/);
+    await page.goto(`/chat?c=${read}`);
+    await expectLive(page);
+    await expect.poll(() => page.title()).toMatch(/^\(1\) /);
+    await expect.poll(icon).toMatch(/^data:image\/png;base64,/);
+    await context.close();
+  });
+
   it("marks a conversation read when its newest message is seen, for all the user's devices, below a 'new messages' line", async () => {
     const [alice, bob] = await Promise.all([createUser(server.url, "alice", "Alice Archer"), createUser(server.url, "bob", "Bob Baker")]);
     const direct = await createConversation(server.url, alice, [bob]);
