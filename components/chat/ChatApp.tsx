@@ -142,9 +142,12 @@ export function ChatApp(props: ChatAppProps) {
       fetching.current.add(conversationId);
       const result = await reachable(loadConversation({ conversation_id: conversationId }));
       fetching.current.delete(conversationId);
-      if (result.ok) store.absorbConversations([result.data]);
+      if (!result.ok) return;
+      store.absorbConversations([result.data]);
+      // The sidebar's summary of it (last message, unread count) comes with the page's render.
+      router.refresh();
     },
-    [store],
+    [store, router],
   );
 
   useEffect(() => {

@@ -71,6 +71,18 @@ describe("the group info panel", { timeout: 90_000 }, () => {
     await Promise.all([a.context.close(), d.context.close()]);
   });
 
+  it("shows a group someone is added to with its last message and unread count", async () => {
+    const { alice, conversationId } = await trio("History");
+    await postMessage(server.url, alice, conversationId, "history before Dee");
+    const dee = await createUser(server.url, "dee", "Dee Dale");
+    const d = await open(dee);
+    await api(server.url, "POST", `/conversations/${conversationId}/members`, { token: alice.token, json: { member_ids: [dee.id] } });
+    const link = groupLink(d.page, "History");
+    await expect.poll(() => link.innerText(), { timeout: 15_000 }).toContain("history before Dee");
+    await expect.poll(() => link.getByTestId("unread").textContent()).toBe("1 unread");
+    await d.context.close();
+  });
+
   it("lets the creator remove a member, whose screen loses the group at once", async () => {
     const { alice, bob, conversationId } = await trio("Removers");
     const a = await open(alice, conversationId);
