@@ -76,6 +76,7 @@ export const conversationBody: z.ZodType<ConversationDto> = z.object({
   last_message: messageBody.nullable().optional(),
   last_read_seq: z.number().int().optional().meta({ description: "In the caller's list: the last seq they have read" }),
   unread_count: z.number().int().optional().meta({ description: "In the caller's list: messages by others after last_read_seq" }),
+  unread_mentions: z.number().int().optional().meta({ description: "In the caller's list: of those, the messages that mention the caller" }),
 });
 
 export const readMarkerBody = z.object({ last_read_seq: z.number().int() });

@@ -81,9 +81,10 @@ export interface ConversationDto {
   created_at: string;
   last_seq: number;
   last_message?: MessageDto | null;
-  /** In the caller's own list: their read marker and the messages by others after it. */
+  /** In the caller's own list: their read marker, the messages by others after it, and those of them that mention the caller. */
   last_read_seq?: number;
   unread_count?: number;
+  unread_mentions?: number;
 }
 
 /** A conversation as a `conversation_updated` event left it (members without presence, which is not logged). */
@@ -164,6 +165,7 @@ export function presentConversation(conversation: ConversationRecord | Conversat
     dto.last_message = conversation.lastMessage ? presentMessage(conversation.lastMessage) : null;
     dto.last_read_seq = conversation.lastReadSeq;
     dto.unread_count = conversation.unreadCount;
+    dto.unread_mentions = conversation.unreadMentions;
   }
   return dto;
 }

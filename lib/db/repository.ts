@@ -21,9 +21,10 @@ export interface ConversationRecord extends Omit<ConversationRow, "directKey"> {
 
 export interface ConversationSummary extends ConversationRecord {
   lastMessage: MessageRecord | null;
-  /** The reader's read marker, and the messages by others after it. */
+  /** The reader's read marker, the messages by others after it, and those of them that mention the reader. */
   lastReadSeq: number;
   unreadCount: number;
+  unreadMentions: number;
 }
 
 export type UploadRecord = typeof schema.uploads.$inferSelect;

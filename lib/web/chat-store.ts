@@ -109,6 +109,8 @@ export class ChatStore {
         last_message: last,
         last_seq: Math.max(incoming.last_seq, known?.last_seq ?? 0, last?.seq ?? 0),
       });
+      // Mentions the server counts as unread (sent while this page was not open, say) mark it too.
+      if ((incoming.unread_mentions ?? 0) > 0) this.mentioned.add(incoming.id);
     }
     this.changed();
   }

@@ -16,6 +16,7 @@ interface Summary {
   id: string;
   last_read_seq: number;
   unread_count: number;
+  unread_mentions: number;
 }
 
 async function summaryOf(user: TestUser, conversationId: string): Promise<Summary> {
@@ -52,6 +53,17 @@ describe("read state", () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ last_read_seq: 3 });
     expect(await summaryOf(bob, conversationId)).toMatchObject({ last_read_seq: 3, unread_count: 2 });
+  });
+
+  it("counts the unread messages that mention the reader, and none once they are read or deleted", async () => {
+    const { alice, bob, conversationId } = await chat(1);
+    const named = await postMessage(server.url, alice, conversationId, `over to you @${bob.username}`);
+    const deleted = await postMessage(server.url, alice, conversationId, `and you @${bob.username}`);
+    await api(server.url, "DELETE", `/messages/${deleted.body.id}`, { token: alice.token });
+    await postMessage(server.url, bob, conversationId, `thanks @${alice.username}`);
+    expect(await summaryOf(bob, conversationId)).toMatchObject({ unread_count: 2, unread_mentions: 1 });
+    await read(bob, conversationId, named.body.seq);
+    expect(await summaryOf(bob, conversationId)).toMatchObject({ unread_count: 0, unread_mentions: 0 });
   });
 
   it("never moves backwards: a read behind the marker answers the unchanged value", async () => {

@@ -138,6 +138,30 @@ describe("acting on messages in the browser", { timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it("marks a conversation with a mention sent while the user was away, until they open it, across reloads", async () => {
+    const [alice, bob] = await Promise.all([createUser(server.url, "alice"), createUser(server.url, "bob")]);
+    const conversationId = await createConversation(server.url, alice, [bob]);
+    await postMessage(server.url, alice, conversationId, `while you were out @${bob.username}`);
+    const b = await newPage(browser, server.url);
+    await logIn(b.page, bob.username, bob.password);
+    const mark = b.page.getByRole("navigation", { name: "Conversations" }).getByTestId("mentioned");
+    await mark.waitFor();
+    await b.page.reload();
+    await mark.waitFor();
+    await b.page.goto(`/chat?c=${conversationId}`);
+    await expectMessages(b.page, [`while you were out @${bob.username}`]);
+    await expect.poll(() => mark.count()).toBe(0);
+    const unreadMentions = async () =>
+      (await api<{ conversations: { id: string; unread_mentions: number }[] }>(server.url, "GET", "/conversations", { token: bob.token })).body.conversations.find(
+        (conversation) => conversation.id === conversationId,
+      )?.unread_mentions;
+    await expect.poll(unreadMentions).toBe(0);
+    await b.page.goto("/chat");
+    await expectLive(b.page);
+    expect(await mark.count()).toBe(0);
+    await b.context.close();
+  });
+
   it("autocompletes @mentions, highlights them, marks the conversation and notifies a hidden tab, also of an edit that adds one", async () => {
     const [alice, bob] = await Promise.all([createUser(server.url, "alice"), createUser(server.url, "bob")]);
     const conversationId = await createConversation(server.url, alice, [bob]);

@@ -621,6 +621,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
           lastMessage: messages,
           lastReadSeq: conversationMembers.lastReadSeq,
           unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted})`.mapWith(Number),
+          unreadMentions: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted} and ${unread.mentions} @> jsonb_build_array(${userId}::text))`.mapWith(Number),
         })
         .from(conversationMembers)
         .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))

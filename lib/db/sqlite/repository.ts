@@ -294,6 +294,7 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
           lastMessage: messages,
           lastReadSeq: conversationMembers.lastReadSeq,
           unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted})`.mapWith(Number),
+          unreadMentions: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted} and exists (select 1 from json_each(${unread.mentions}) where value = ${userId}))`.mapWith(Number),
         })
         .from(conversationMembers)
         .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
