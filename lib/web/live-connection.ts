@@ -28,6 +28,13 @@ export interface LiveConnectionOptions {
   onSessionEnded?: () => Promise<boolean>;
   initialDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * How long the WebSocket may stay silent before the client pings, and how long the answer may
+   * then take: a connection whose server stopped answering (a half-open TCP connection, a frozen
+   * host) is otherwise never closed, and the page would show Live over a dead socket.
+   */
+  quietMs?: number;
+  pongTimeoutMs?: number;
 }
 
 export type AwarenessFrame = ReadReceiptDto | TypingDto | PresenceDto;
@@ -117,6 +124,8 @@ export class LiveConnection {
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly connectTimeoutMs: number;
+  /** Runs while the open WebSocket is quiet: first until a ping is due, then until its answer is. */
+  private silence: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: LiveConnectionOptions) {
     this.initialDelayMs = options.initialDelayMs ?? 500;
@@ -134,6 +143,7 @@ export class LiveConnection {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.clearConnectDeadline();
+    this.clearSilence();
     this.socket?.close(1000, "Leaving");
     this.socket = null;
     this.stream?.close();
@@ -175,11 +185,16 @@ export class LiveConnection {
     socket.onopen = () => {
       this.clearConnectDeadline();
       this.sync();
+      this.heardFrom(socket);
     };
-    socket.onmessage = (event: MessageEvent) => this.receive(event.data);
+    socket.onmessage = (event: MessageEvent) => {
+      this.heardFrom(socket);
+      this.receive(event.data);
+    };
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.clearSilence();
       if (this.stopped) return;
       if (event.code === CLOSE_CODES.sessionEnded && this.options.onSessionEnded) return this.renewSession(this.options.onSessionEnded);
       this.scheduleRetry();
@@ -196,6 +211,31 @@ export class LiveConnection {
       },
       () => this.scheduleRetry(),
     );
+  }
+
+  /** The socket spoke: it is alive. Past quietMs of silence it is pinged; past pongTimeoutMs more, it is dropped. */
+  private heardFrom(socket: WebSocket): void {
+    this.clearSilence();
+    this.silence = setTimeout(() => {
+      if (this.socket !== socket) return;
+      socket.send(JSON.stringify({ type: "ping" }));
+      this.silence = setTimeout(() => this.dropSilent(socket), this.options.pongTimeoutMs ?? 10_000);
+    }, this.options.quietMs ?? 25_000);
+  }
+
+  /** A dead socket's close handshake would never end: it is let go and the connection retried. */
+  private dropSilent(socket: WebSocket): void {
+    if (this.socket !== socket) return;
+    this.silence = null;
+    this.socket = null;
+    socket.onclose = null;
+    socket.close();
+    if (!this.stopped) this.scheduleRetry();
+  }
+
+  private clearSilence(): void {
+    if (this.silence) clearTimeout(this.silence);
+    this.silence = null;
   }
 
   private clearConnectDeadline(): void {

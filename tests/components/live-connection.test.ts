@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } 
 
 import type { MessageDto } from "@/lib/chat/present";
 import type { ConnectionStatus, GroupChange } from "@/lib/web/chat-store";
-import { LiveConnection } from "@/lib/web/live-connection";
+import { LiveConnection, type LiveConnectionOptions } from "@/lib/web/live-connection";
 
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
@@ -38,7 +38,7 @@ interface Recorder {
   cursors: Record<string, number>;
 }
 
-function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl = server.url): Recorder {
+function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl = server.url, timing: Partial<LiveConnectionOptions> = {}): Recorder {
   const recorder: Recorder = { received: [], changes: [], removed: [], statuses: [], cursors, connection: null as unknown as LiveConnection };
   recorder.connection = new LiveConnection({
     url: `${baseUrl.replace(/^http/, "ws")}/ws?token=${user.token}`,
@@ -55,6 +55,7 @@ function connect(user: TestUser, cursors: Record<string, number> = {}, baseUrl =
     onStatus: (status) => recorder.statuses.push(status),
     initialDelayMs: 50,
     maxDelayMs: 200,
+    ...timing,
   });
   connections.push(recorder.connection);
   recorder.connection.start();
@@ -155,6 +156,22 @@ describe("LiveConnection", () => {
       await restartable.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it("stops showing online when the server stops answering, and comes back once it answers again", async () => {
+    const frozen = await startServer({ env: { WS_ALLOWED_ORIGINS: JSDOM_ORIGIN } });
+    onTestFinished(() => frozen.stop());
+    const user = await createUser(frozen.url);
+    const live = connect(user, {}, frozen.url, { quietMs: 300, pongTimeoutMs: 300 });
+    await eventually(() => live.statuses.at(-1) === "online", () => `statuses: ${live.statuses.join(", ")}`);
+    // A frozen host: the TCP connection stays up, nothing answers on it.
+    process.kill(frozen.pid, "SIGSTOP");
+    try {
+      await eventually(() => live.statuses.at(-1) === "reconnecting", () => `statuses: ${live.statuses.join(", ")}`);
+    } finally {
+      process.kill(frozen.pid, "SIGCONT");
+    }
+    await eventually(() => live.statuses.at(-1) === "online", () => `statuses: ${live.statuses.join(", ")}`);
   });
 
   it("asks to renew the session when the server ends it with 4001, and stops when it cannot", async () => {
