@@ -546,6 +546,7 @@ export function ChatApp(props: ChatAppProps) {
             {infoOpen && conversation.is_group ? (
               <GroupInfo
                 key={conversation.id}
+                status={status}
                 me={me}
                 group={conversation}
                 people={users}

@@ -5,7 +5,11 @@ import { useState, type FormEvent } from "react";
 import type { ConversationDto, UserDto } from "@/lib/chat/present";
 import { displayName, formatMessageTime } from "@/lib/web/display";
 
+import { ConnectionBadge, type ShownConnectionStatus } from "./ConnectionBadge";
+
 interface GroupInfoProps {
+  /** Shown in the panel's own header on a phone, where the panel covers the conversation's. */
+  status: ShownConnectionStatus;
   me: UserDto;
   group: ConversationDto;
   /** Everyone the user may add, for the username autocomplete. */
@@ -18,7 +22,7 @@ interface GroupInfoProps {
 }
 
 /** A group's members with their presence, and what members may do: rename, add, remove (its creator), leave. */
-export function GroupInfo({ me, group, people, onRename, onAdd, onRemove, onLeave, onClose }: GroupInfoProps) {
+export function GroupInfo({ status, me, group, people, onRename, onAdd, onRemove, onLeave, onClose }: GroupInfoProps) {
   const [title, setTitle] = useState(group.title);
   const [adding, setAdding] = useState("");
   const [busy, setBusy] = useState(false);
@@ -52,6 +56,7 @@ export function GroupInfo({ me, group, people, onRename, onAdd, onRemove, onLeav
     >
       <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
         <h2 className="font-semibold text-slate-900">Group info</h2>
+        <ConnectionBadge status={status} className="ml-auto mr-2 bg-slate-100 text-slate-700 md:hidden" />
         <button type="button" onClick={onClose} className="rounded-lg px-2 py-1 text-slate-600 hover:bg-slate-100" aria-label="Close group info">
           ✕
         </button>

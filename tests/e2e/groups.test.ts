@@ -137,7 +137,7 @@ describe("the group info panel", { timeout: 90_000 }, () => {
     await a.context.close();
   });
 
-  it("fits a 375 px phone", async () => {
+  it("fits a 375 px phone, with the connection state in sight", async () => {
     const { alice, conversationId } = await trio("Phone");
     const a = await open(alice, conversationId, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
     await a.page.getByRole("button", { name: "Group info" }).tap();
@@ -145,6 +145,11 @@ describe("the group info panel", { timeout: 90_000 }, () => {
     await panel.getByRole("button", { name: "Leave group" }).waitFor();
     expect(await a.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await screenshot(a.page, "group-info-mobile");
+    // The panel covers the conversation's header, and its badge, on a phone: it shows its own.
+    await panel.getByRole("status", { name: "Connection: Live" }).waitFor();
+    await a.context.setOffline(true);
+    await panel.getByRole("status", { name: "Connection: Offline" }).waitFor();
+    await a.context.setOffline(false);
     await panel.getByRole("button", { name: "Close group info" }).tap();
     await a.context.close();
   });
