@@ -20,9 +20,15 @@ export { DEFAULT_PAGE_SIZE, MAX_MESSAGE_LENGTH, MAX_PAGE_SIZE };
 
 /**
  * Every string a client sends. PostgreSQL cannot store U+0000 in text, so it is refused here,
- * the same on both databases, before anything is looked up or written.
+ * the same on both databases, before anything is looked up or written. So is a lone UTF-16
+ * surrogate: no database can store it as sent, so what was acknowledged would not be what is
+ * read back, and a retry of the same message would no longer match it.
  */
-export const text = () => z.string().regex(/^[^\u0000]*$/, "must not contain the NUL character (U+0000)");
+export const text = () =>
+  z
+    .string()
+    .regex(/^[^\u0000]*$/, "must not contain the NUL character (U+0000)")
+    .regex(/^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/, "must be well-formed Unicode (no lone surrogate)");
 
 export const usernameSchema = text()
   .trim()

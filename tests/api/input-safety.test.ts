@@ -115,6 +115,20 @@ describe("odd requests", () => {
   });
 });
 
+describe("a lone UTF-16 surrogate", () => {
+  it.each([
+    ["message content", "/messages", () => ({ message_id: `m-surrogate-${uniqueName()}`, conversation_id: conversationId, content: "a\ud800b" })],
+    ["sign-up full name", "/auth/signup", () => ({ username: uniqueName(), password: "long enough password", full_name: "x\udc00" })],
+  ])("is refused with 422 in the %s, storing nothing", async (_name, path, json) => {
+    const before = await api<{ messages: unknown[] }>(server.url, "GET", `/conversations/${conversationId}/messages?limit=200`, { token: alice.token });
+    const response = await api(server.url, "POST", path, { token: alice.token, json: json() });
+    expect(response.status).toBe(422);
+    expect(response.body.detail).toMatch(/surrogate/);
+    const after = await api<{ messages: unknown[] }>(server.url, "GET", `/conversations/${conversationId}/messages?limit=200`, { token: alice.token });
+    expect(after.body.messages).toHaveLength(before.body.messages.length);
+  });
+});
+
 describe("the NUL character (U+0000)", () => {
   const nul = "a\u0000b";
 
