@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { MAX_SEQ } from "@/lib/chat/schemas";
+import { idSchema, MAX_SEQ } from "@/lib/chat/schemas";
 import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
 import { processSingleton } from "@/lib/process-singleton";
@@ -27,7 +27,7 @@ export const eventStreamQuerySchema = z.object({
         return z.NEVER;
       }
     })
-    .pipe(z.record(z.string().min(1).max(128), z.number().int().min(0).max(MAX_SEQ, `must be at most ${MAX_SEQ}`))),
+    .pipe(z.record(idSchema, z.number().int().min(0).max(MAX_SEQ, `must be at most ${MAX_SEQ}`))),
 });
 
 const encoder = new TextEncoder();

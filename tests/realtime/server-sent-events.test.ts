@@ -26,6 +26,12 @@ describe("GET /events (Server-Sent Events)", () => {
     expect(response.body).toEqual({ detail: expect.stringMatching(/^cursors: /) });
   });
 
+  it("refuses a cursor whose conversation id holds NUL with 422, as a sync frame does", async () => {
+    const alice = await createUser(server.url);
+    const response = await api(server.url, "GET", `/events?cursors=${encodeURIComponent(JSON.stringify({ "a\u0000b": 0 }))}`, { token: alice.token });
+    expect(response.status).toBe(422);
+  });
+
   it("refuses a cursor past the 32-bit range with 422, as a sync frame and REST do", async () => {
     const alice = await createUser(server.url);
     const response = await api(server.url, "GET", `/events?cursors=${encodeURIComponent(JSON.stringify({ c: 2 ** 31 }))}`, { token: alice.token });
