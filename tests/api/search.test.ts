@@ -47,6 +47,20 @@ describe("GET /search", () => {
     expect((await search(alice, `q=prefix${word}`)).body.messages.map((found) => found.id)).toEqual([message.id]);
   });
 
+  it.each([
+    ["ΣΟΦΊΑ", "σοφία"],
+    ["МОСКВА", "Москва"],
+    ["ÄRGER", "ärger"],
+    ["pi is 3.14", "14"],
+    ["write to someone@example.org", "example"],
+    ["see https://example.net/handbook", "handbook"],
+  ])("finds %j by %j, folding case in every script and splitting words at punctuation", async (content, query) => {
+    const conversation = await createConversation(server.url, alice, [bob], "search by script", true);
+    const message = await say(alice, conversation, content);
+    const found = await search(alice, `q=${encodeURIComponent(query)}&conversation_id=${conversation}`);
+    expect(found.body.messages.map((each) => each.id)).toEqual([message.id]);
+  });
+
   it("only searches the caller's conversations", async () => {
     const secret = `${word}secret`;
     await say(alice, aliceAndEve, secret);

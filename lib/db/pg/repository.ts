@@ -86,8 +86,11 @@ const messageColumns = getTableColumns(messages);
 /** The newest message of the conversation in the query, found through the (conversation, seq) index. */
 const latestMessageSeq = sql`(select max(latest.seq) from ${messages} latest where latest.conversation_id = ${conversations.id})`;
 
-/** The expression the GIN index of the search_index migration is built on, word for word. */
-const searchVector = sql`to_tsvector('simple', ${messages.content})`;
+/**
+ * The expression the GIN index of the search_folds_case migration is built on, word for word:
+ * case folded by ICU whatever the locale, words split at punctuation, as SQLite's unicode61.
+ */
+const searchVector = sql`to_tsvector('simple', regexp_replace(lower(${messages.content} collate "und-x-icu"), '[[:punct:]]', ' ', 'g'))`;
 
 /** Takes the conversation's next seq (locking its counter row) and reads its members after the lock, in one round trip. */
 async function nextSeqAndMembers(tx: Transaction, conversationId: string): Promise<{ seq: number; memberIds: string[] } | null> {
