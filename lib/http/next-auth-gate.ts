@@ -6,24 +6,24 @@ import { admit } from "@/lib/ratelimit/gate";
 
 const CREDENTIALS_CALLBACK = "/api/auth/callback/credentials";
 
-async function postedUsername(request: Request): Promise<string | null> {
-  try {
-    const username = (await request.clone().formData()).get("username");
-    return typeof username === "string" ? username : null;
-  } catch {
-    return null;
+/**
+ * The fields of a posted body, read once, as next-auth reads them: JSON or a form. Null for a
+ * JSON body that does not parse, which next-auth parses without catching (a 500).
+ */
+async function postedFields(request: Request): Promise<Record<string, unknown> | null> {
+  if (request.method !== "POST") return {};
+  if ((request.headers.get("content-type") ?? "").toLowerCase().includes("json")) {
+    try {
+      const parsed: unknown = JSON.parse(await request.clone().text());
+      return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return null;
+    }
   }
-}
-
-/** next-auth parses a JSON body without catching, so an empty or broken one would be a 500. */
-async function unreadableJson(request: Request): Promise<boolean> {
-  if (!(request.headers.get("content-type") ?? "").toLowerCase().includes("json")) return false;
-  try {
-    JSON.parse(await request.clone().text());
-    return false;
-  } catch {
-    return true;
-  }
+  return request
+    .clone()
+    .formData()
+    .then((form) => Object.fromEntries(form), () => ({}));
 }
 
 /** next-auth's own test of a callback URL (core/lib/assert); it answers one that fails with a 500. */
@@ -43,21 +43,14 @@ function decoded(value: string): string {
   }
 }
 
-/** The callback URLs next-auth would read: the query's, the callback-url cookie's and a posted form's or JSON's. */
-async function callbackUrls(request: Request): Promise<string[]> {
-  const urls = [new URL(request.url).searchParams.get("callbackUrl")];
+/** The callback URLs next-auth would read: the query's, the callback-url cookie's and the posted body's. */
+function callbackUrls(request: Request, fields: Record<string, unknown>): string[] {
+  const urls = [new URL(request.url).searchParams.get("callbackUrl"), fields.callbackUrl];
   for (const cookie of (request.headers.get("cookie") ?? "").split(";")) {
     const [name, ...value] = cookie.trim().split("=");
     if (name?.endsWith("next-auth.callback-url")) urls.push(decoded(value.join("=")));
   }
-  if (request.method === "POST") {
-    const contentType = (request.headers.get("content-type") ?? "").toLowerCase();
-    const body = contentType.includes("json")
-      ? ((JSON.parse(await request.clone().text()) as { callbackUrl?: unknown } | null)?.callbackUrl ?? null)
-      : await request.clone().formData().then((form) => form.get("callbackUrl"), () => null);
-    if (typeof body === "string") urls.push(body);
-  }
-  return urls.filter((url): url is string => Boolean(url));
+  return urls.filter((url): url is string => typeof url === "string" && url !== "");
 }
 
 /**
@@ -73,11 +66,11 @@ export function gateNextAuth<Context>(
     try {
       const decision = await admit("api", { address });
       if (!decision.allowed) return jsonError(429, "Too many requests, slow down", rateLimitHeaders(decision));
-      if (request.method === "POST" && (await unreadableJson(request))) return jsonError(400, "Request body must be valid JSON");
-      if (!(await callbackUrls(request)).every(validCallbackUrl)) return jsonError(400, "callbackUrl must be a path or an http(s) URL");
-      if (request.method === "POST" && new URL(request.url).pathname === CREDENTIALS_CALLBACK) {
-        const username = await postedUsername(request);
-        if (username !== null) await checkLoginAllowed(username, address);
+      const fields = await postedFields(request);
+      if (fields === null) return jsonError(400, "Request body must be valid JSON");
+      if (!callbackUrls(request, fields).every(validCallbackUrl)) return jsonError(400, "callbackUrl must be a path or an http(s) URL");
+      if (new URL(request.url).pathname === CREDENTIALS_CALLBACK && typeof fields.username === "string") {
+        await checkLoginAllowed(fields.username, address);
       }
     } catch (error) {
       return errorResponse(error);
