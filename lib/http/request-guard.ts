@@ -12,6 +12,8 @@ import { processSingleton } from "@/lib/process-singleton";
 /** Every method some route answers; anything else (TRACE, CONNECT, made-up ones) is refused up front. */
 export const KNOWN_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const known = new Set<string>(KNOWN_METHODS);
+/** The Allow of a refusal that no route is asked about: every method some route answers. */
+const ALLOW_KNOWN = { Allow: KNOWN_METHODS.join(", ") };
 
 /** Headers that only a proxy in front may set; from anyone else they would be the client's word. */
 const FORWARDED_HEADERS = ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"];
@@ -104,15 +106,15 @@ function guardRequests(handler: RequestListener, trustProxy: TrustProxy): Reques
     withDefaultHeaders(response, baselineSecurityHeaders(https));
 
     if (!known.has(request.method ?? "")) {
-      return refuse(response, 405, `Method ${request.method} is not allowed`, { Allow: KNOWN_METHODS.join(", ") });
+      return refuse(response, 405, `Method ${request.method} is not allowed`, ALLOW_KNOWN);
     }
     if (request.url === "*") {
       // The asterisk form asks about the server as a whole, which only OPTIONS may.
-      if (request.method === "OPTIONS") return void response.writeHead(204, { Allow: KNOWN_METHODS.join(", ") }).end();
+      if (request.method === "OPTIONS") return void response.writeHead(204, ALLOW_KNOWN).end();
       return refuse(response, 400, "The request target * is only for OPTIONS");
     }
     if (!decodablePath(request.url)) return refuse(response, 400, "The request path is not valid percent-encoding");
-    if (!buildableHost(request.headers.host) || !buildableHost(request.headers["x-forwarded-host"]?.toString().split(",")[0]?.trim())) {
+    if (!buildableHost(request.headers.host) || !buildableHost(requestedHost(request))) {
       return refuse(response, 400, "The Host header is not a valid host");
     }
     if (unreadableRouterState(request)) return refuse(response, 400, "The Next-Router-State-Tree header cannot be parsed");
@@ -144,7 +146,7 @@ function answerUnreadable(error: Error & { code?: string }, socket: Duplex): voi
   const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
   if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) return void socket.destroy();
   if (error.code === "HPE_INVALID_METHOD") {
-    return answerRaw(socket, 405, "The request method is not allowed", { Allow: KNOWN_METHODS.join(", ") });
+    return answerRaw(socket, 405, "The request method is not allowed", ALLOW_KNOWN);
   }
   if (error.code === "HPE_HEADER_OVERFLOW") return answerRaw(socket, 431, "The request headers are too large");
   if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") return answerRaw(socket, 408, "The request took too long to arrive");
@@ -153,7 +155,7 @@ function answerUnreadable(error: Error & { code?: string }, socket: Duplex): voi
 
 /** CONNECT (a proxy's tunnel) is served by no route; unanswered, Node would drop the socket without a word. */
 function refuseConnect(_request: IncomingMessage, socket: Duplex): void {
-  answerRaw(socket, 405, "Method CONNECT is not allowed", { Allow: KNOWN_METHODS.join(", ") });
+  answerRaw(socket, 405, "Method CONNECT is not allowed", ALLOW_KNOWN);
 }
 
 /** The servers whose upgrades a WebSocket server of this app answers (server.ts's, see attachRealtime). */
