@@ -618,13 +618,15 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       return { ...conversation, members: (await membersOf([id])).get(id) ?? [] };
     },
     async listConversationsOf(userId) {
+      // A message by someone else after the reader's marker, not deleted: what counts as unread.
+      const unreadByOthers = sql`${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted}`;
       const rows = await db
         .select({
           conversation: conversations,
           lastMessage: messages,
           lastReadSeq: conversationMembers.lastReadSeq,
-          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted})`.mapWith(Number),
-          unreadMentions: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted} and ${unread.mentions} @> jsonb_build_array(${userId}::text))`.mapWith(Number),
+          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unreadByOthers})`.mapWith(Number),
+          unreadMentions: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unreadByOthers} and ${unread.mentions} @> jsonb_build_array(${userId}::text))`.mapWith(Number),
         })
         .from(conversationMembers)
         .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))

@@ -288,13 +288,15 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
       return { ...conversation, members: membersOf([id]).get(id) ?? [] };
     },
     async listConversationsOf(userId) {
+      // A message by someone else after the reader's marker, not deleted: what counts as unread.
+      const unreadByOthers = sql`${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted}`;
       const rows = db
         .select({
           conversation: conversations,
           lastMessage: messages,
           lastReadSeq: conversationMembers.lastReadSeq,
-          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted})`.mapWith(Number),
-          unreadMentions: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unread.conversationId} = ${conversations.id} and ${unread.seq} > ${conversationMembers.lastReadSeq} and ${unread.senderId} <> ${userId} and not ${unread.deleted} and exists (select 1 from json_each(${unread.mentions}) where value = ${userId}))`.mapWith(Number),
+          unreadCount: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unreadByOthers})`.mapWith(Number),
+          unreadMentions: sql<number>`(select count(*) from ${messages} as ${sql.identifier("unread")} where ${unreadByOthers} and exists (select 1 from json_each(${unread.mentions}) where value = ${userId}))`.mapWith(Number),
         })
         .from(conversationMembers)
         .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
