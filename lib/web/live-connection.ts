@@ -227,10 +227,15 @@ export class LiveConnection {
   private dropSilent(socket: WebSocket): void {
     if (this.socket !== socket) return;
     this.silence = null;
+    this.letGo(socket);
+    if (!this.stopped) this.scheduleRetry();
+  }
+
+  /** Closes the current socket without waiting to hear its close: what follows is the caller's. */
+  private letGo(socket: WebSocket): void {
     this.socket = null;
     socket.onclose = null;
     socket.close();
-    if (!this.stopped) this.scheduleRetry();
   }
 
   private clearSilence(): void {
@@ -247,11 +252,7 @@ export class LiveConnection {
   private onConnectDeadline(): void {
     this.connectDeadline = null;
     const pending = this.socket;
-    if (pending) {
-      this.socket = null;
-      pending.onclose = null;
-      pending.close();
-    }
+    if (pending) this.letGo(pending);
     if (!this.options.eventStreamUrl) {
       if (pending) this.scheduleRetry();
       return;
