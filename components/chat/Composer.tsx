@@ -1,6 +1,6 @@
 "use client";
 
-import { memo, useEffect, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from "react";
 
 import { MAX_MESSAGE_LENGTH } from "@/lib/chat/limits";
 import type { AttachmentDto, UserDto } from "@/lib/chat/present";
@@ -57,6 +57,7 @@ export const Composer = memo(function Composer({ conversationId, members = NO_ME
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const caretAfterPick = useRef<number | null>(null);
 
   // A wide screen has a keyboard; on a phone, focusing would throw the on-screen keyboard up unasked.
   useEffect(() => {
@@ -122,13 +123,20 @@ export const Composer = memo(function Composer({ conversationId, members = NO_ME
     const element = input.current;
     if (!mention || !element) return;
     const next = completeMention(draft, element.selectionStart, mention, member.username);
+    caretAfterPick.current = next.caret;
     edit(next.text);
     setMention(null);
-    requestAnimationFrame(() => {
-      element.focus();
-      element.setSelectionRange(next.caret, next.caret);
-    });
   }
+
+  // Placed as the completed text is committed, before the next keystroke: a caret placed a frame
+  // later would drop the letters typed in between behind it.
+  useLayoutEffect(() => {
+    const element = input.current;
+    if (caretAfterPick.current === null || !element) return;
+    element.focus();
+    element.setSelectionRange(caretAfterPick.current, caretAfterPick.current);
+    caretAfterPick.current = null;
+  });
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (suggestions.length > 0) {

@@ -3,12 +3,15 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { Composer } from "@/components/chat/Composer";
+import type { UserDto } from "@/lib/chat/present";
 
 afterEach(cleanup);
 
+const BOB: UserDto = { id: "u2", username: "bob_baker", full_name: "Bob Baker" };
+
 function renderComposer() {
   const onSend = vi.fn();
-  render(<Composer conversationId="c1" onSend={onSend} />);
+  render(<Composer conversationId="c1" members={[BOB]} onSend={onSend} />);
   const box = screen.getByRole("textbox", { name: "Message" }) as HTMLTextAreaElement;
   return { onSend, box };
 }
@@ -42,5 +45,15 @@ describe("Composer", () => {
     fireEvent.change(box, { target: { value: "tap tap" } });
     fireEvent.click(screen.getByRole("button", { name: "Send" }));
     expect(onSend).toHaveBeenCalledWith("tap tap", []);
+  });
+
+  it("completes an @mention on Enter and puts the caret after it at once, so the next keystrokes follow it", () => {
+    const { onSend, box } = renderComposer();
+    fireEvent.change(box, { target: { value: "hey @bo and more", selectionStart: 7, selectionEnd: 7 } });
+    screen.getByRole("option", { name: /bob_baker/ });
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(onSend).not.toHaveBeenCalled();
+    expect(box.value).toBe("hey @bob_baker  and more");
+    expect([box.selectionStart, box.selectionEnd]).toEqual([15, 15]);
   });
 });
