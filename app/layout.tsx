@@ -3,8 +3,8 @@ import type { ReactNode } from "react";
 
 import "./globals.css";
 
+// No title here: the login page names itself, and the chat renders its own (ChatApp).
 export const metadata: Metadata = {
-  title: "Pneumatic Chat",
   description: "Self-hosted real-time chat",
 };
 

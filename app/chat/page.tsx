@@ -9,8 +9,6 @@ import { DEFAULT_PAGE_SIZE } from "@/lib/chat/schemas";
 import { listOtherUsers } from "@/lib/chat/users";
 import type { ConversationDto } from "@/lib/chat/present";
 
-export const metadata = { title: "Chat · Pneumatic Chat" };
-
 /** The open conversation's newest page, and how far the others have read it (for "Seen"). */
 async function openConversation(userId: string, conversation: ConversationDto): Promise<OpenConversation> {
   const [history, readBy] = await Promise.all([

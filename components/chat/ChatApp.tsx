@@ -31,7 +31,7 @@ import { discardDrafts, keepDraftsOf } from "@/lib/web/drafts";
 import { LiveConnection, sameOriginSocketUrl, type AwarenessFrame } from "@/lib/web/live-connection";
 import { readSender } from "@/lib/web/read-sender";
 import { typingSender } from "@/lib/web/typing-sender";
-import { useUnreadBadge } from "@/lib/web/unread-badge";
+import { titleWithUnread, useUnreadBadge } from "@/lib/web/unread-badge";
 import { useBrowserOnline } from "@/lib/web/use-online";
 import { useSendRetry } from "@/lib/web/use-send-retry";
 import { useShortcuts } from "@/lib/web/use-shortcuts";
@@ -92,6 +92,8 @@ function absorbAwareness(awareness: AwarenessStore, { conversations, users, open
  * The chat screen. The server render supplies the conversation list and the open
  * conversation's recent history; from then on a WebSocket keeps both current.
  */
+const CHAT_TITLE = "Chat · Pneumatic Chat";
+
 export function ChatApp(props: ChatAppProps) {
   const { me, users, open, notice } = props;
   const router = useRouter();
@@ -103,7 +105,8 @@ export function ChatApp(props: ChatAppProps) {
   const browserOnline = useBrowserOnline();
   // The socket may not have noticed yet that the network is gone; the browser has.
   const status = browserOnline ? snapshot.status : "offline";
-  useUnreadBadge(unreadTotal(aware.unread));
+  const unread = unreadTotal(aware.unread);
+  useUnreadBadge(unread);
   const [error, setError] = useState<string | null>(null);
   const [infoOpen, setInfoOpen] = useState(false);
   // A reply being written belongs to its conversation; opening another one leaves it behind.
@@ -475,6 +478,9 @@ export function ChatApp(props: ChatAppProps) {
 
   return (
     <div className="mx-auto flex h-dvh max-w-[112rem] overflow-hidden bg-white shadow-xl">
+      {/* Rendered here, not as the page's metadata: Next drops metadata from the head while a
+          refresh renders it again, and the tab would have no title in between. */}
+      <title>{titleWithUnread(CHAT_TITLE, unread)}</title>
       <aside
         aria-label="Chats"
         className={`${conversation ? "hidden md:flex" : "flex"} w-full flex-col border-r border-slate-200 bg-slate-50 md:w-80 md:shrink-0 xl:w-96`}

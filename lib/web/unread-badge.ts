@@ -4,8 +4,7 @@ import { useEffect } from "react";
 
 /** The tab's title with the unread total in front, as mail and chat tabs show it. */
 export function titleWithUnread(title: string, total: number): string {
-  const bare = title.replace(/^\(\d+\+?\) /, "");
-  return total > 0 ? `(${total > 99 ? "99+" : total}) ${bare}` : bare;
+  return total > 0 ? `(${total > 99 ? "99+" : total}) ${title}` : title;
 }
 
 const ICON_SIZE = 64;
@@ -62,27 +61,19 @@ function showOnIcon(total: number, isCurrent: () => boolean): void {
   base.src = plain;
 }
 
-function showInTitle(total: number): void {
-  const title = titleWithUnread(document.title, total);
-  if (document.title !== title) document.title = title;
-}
-
 /**
- * Keeps the tab title and favicon showing the unread total; both return to normal at zero.
- * Next puts the page's own title and icons back in the head on navigations and refreshes,
- * without this component rendering again: the head is watched, and the total put back.
+ * Keeps the favicon showing the unread total; it returns to normal at zero. Next puts the page's
+ * own icons back in the head on navigations and refreshes, without this component rendering
+ * again: the head is watched, and the total put back.
  */
 export function useUnreadBadge(total: number): void {
   useEffect(() => {
     let current = true;
-    const show = () => {
-      showInTitle(total);
-      showOnIcon(total, () => current);
-    };
+    const show = () => showOnIcon(total, () => current);
     show();
-    // Children and text only: the hrefs and title set here are not changes to react to.
+    // Elements only: the hrefs set here are not changes to react to.
     const head = new MutationObserver(show);
-    head.observe(document.head, { childList: true, subtree: true, characterData: true });
+    head.observe(document.head, { childList: true, subtree: true });
     return () => {
       current = false;
       head.disconnect();

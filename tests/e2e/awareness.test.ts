@@ -1,4 +1,4 @@
-import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Page, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
@@ -80,6 +80,32 @@ describe("unread state in the browser", { timeout: 90_000 }, () => {
     await expectLive(page);
     await expect.poll(() => page.title()).toMatch(/^\(1\) /);
     await expect.poll(icon).toMatch(/^data:image\/png;base64,/);
+    await context.close();
+  });
+
+  it("keeps the tab titled while the chat renders again as its connection goes live", async () => {
+    const alice = await createUser(server.url, "alice");
+    const { context, page } = await newPage(browser, server.url);
+    await context.addInitScript(() => {
+      const untitled: string[] = [];
+      Object.assign(window, { __untitled: untitled });
+      new MutationObserver(() => {
+        if (document.readyState !== "loading" && !document.title) untitled.push(location.pathname);
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
+    // Next's router may cancel a render's body once it has read what it needs: done either way.
+    let renders = 0;
+    const settled = (request: Request) => {
+      if (request.headers()["rsc"] === "1" && new URL(request.url()).pathname === "/chat") renders++;
+    };
+    page.on("requestfinished", settled);
+    page.on("requestfailed", settled);
+    await logIn(page, alice.username, alice.password);
+    // The move from the login page, then the render again that going live asks for.
+    await expect.poll(() => renders).toBeGreaterThanOrEqual(2);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done))));
+    await expect(page.evaluate(() => (window as { __untitled?: string[] }).__untitled)).resolves.toEqual([]);
+    await expect(page.title()).resolves.toBe("Chat · Pneumatic Chat");
     await context.close();
   });
 

