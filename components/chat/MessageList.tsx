@@ -6,7 +6,9 @@ import type { AttachmentDto, MessageDto, UserDto } from "@/lib/chat/present";
 import type { GroupChange, PendingMessage } from "@/lib/web/chat-store";
 import { displayName } from "@/lib/web/display";
 import type { MentionContext } from "@/lib/web/markdown";
+import { readerDay, utcDay } from "@/lib/web/message-layout";
 import { buildTimeline } from "@/lib/web/timeline";
+import { useInBrowser } from "@/lib/web/use-in-browser";
 import { useStableHandlers } from "@/lib/web/use-stable-handlers";
 import { useInView, useMarkFar, usePageVisible } from "@/lib/web/use-visible";
 
@@ -71,7 +73,9 @@ export function MessageList({ me, members, people = [], messages, changes = [], 
     () => ({ members: new Set(members.map((member) => member.username.toLowerCase())), me: me.username.toLowerCase() }),
     [members, me.username],
   );
-  const { blocks, pending: unconfirmed } = buildTimeline({ meId: me.id, messages, changes, pending, hasOlder, moderates, lineAfter, seenSeq, nameOf });
+  // The server does not know the reader's time zone: days part in UTC until the page has hydrated.
+  const dayOf = useInBrowser() ? readerDay : utcDay;
+  const { blocks, pending: unconfirmed } = buildTimeline({ meId: me.id, messages, changes, pending, hasOlder, moderates, lineAfter, seenSeq, nameOf, dayOf });
   const newestSeq = messages.at(-1)?.seq ?? 0;
   const firstId = messages[0]?.id;
   const lastSettled = blocks.at(-1)?.entries.at(-1);

@@ -1,7 +1,7 @@
 import type { MessageDto } from "@/lib/chat/present";
 import type { GroupChange, PendingMessage } from "@/lib/web/chat-store";
 import { describeChange } from "@/lib/web/display";
-import { placeMessages } from "@/lib/web/message-layout";
+import { placeMessages, type DayKey } from "@/lib/web/message-layout";
 
 /** The message a reply quotes, as its reply shows it. */
 export interface QuotedMessage {
@@ -82,10 +82,12 @@ export interface TimelineInput {
   seenSeq: number | null;
   /** A user's name as the reader sees it ("You" for the reader). */
   nameOf: (userId: string) => string;
+  /** Where the days part, for the day separators. */
+  dayOf: DayKey;
 }
 
 /** The message pane's rows in order, with the separators, groups and marks each one carries. */
-export function buildTimeline({ meId, messages, changes, pending, hasOlder, moderates, lineAfter, seenSeq, nameOf }: TimelineInput): Timeline {
+export function buildTimeline({ meId, messages, changes, pending, hasOlder, moderates, lineAfter, seenSeq, nameOf, dayOf }: TimelineInput): Timeline {
   const byId = new Map(messages.map((message) => [message.id, message]));
   const places = placeMessages(
     [
@@ -94,6 +96,7 @@ export function buildTimeline({ meId, messages, changes, pending, hasOlder, mode
     ],
     meId,
     lineAfter,
+    dayOf,
   );
   const lastMineId = messages.findLast((message) => message.sender_id === meId)?.id;
   const lastSeenMine = seenSeq === null ? undefined : messages.findLast((message) => message.sender_id === meId && message.seq <= seenSeq)?.id;

@@ -1,5 +1,7 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { hydrateRoot } from "react-dom/client";
+import { renderToString } from "react-dom/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { MessageList } from "@/components/chat/MessageList";
@@ -164,5 +166,31 @@ describe("MessageList", () => {
     expect(quote.textContent).toContain("the question");
     fireEvent.click(quote);
     expect(onJump).toHaveBeenCalledWith("m1");
+  });
+
+  it("hydrates the server's markup whatever the zones of server and reader, then parts the days in the reader's", async () => {
+    // 20:00 and 02:00 UTC: two days in UTC, one evening in New York.
+    const evening = [
+      messageDto(1, { sender_id: ann.id, content: "late", created_at: "2026-03-04T20:00:00.000Z" }),
+      messageDto(2, { sender_id: ann.id, content: "later", created_at: "2026-03-05T02:00:00.000Z" }),
+    ];
+    const list = (
+      <MessageList me={me} members={[me, ann]} messages={evening} pending={[]} hasOlder={false} moderates={false} focusId={null} handlers={{ onReply: vi.fn(), onReact: vi.fn(), onEdit: vi.fn(async () => true), onDelete: vi.fn(), onJump: vi.fn() }} onLoadOlder={vi.fn(async () => undefined)} onRetry={vi.fn()} />
+    );
+    const zone = process.env.TZ;
+    const container = document.body.appendChild(document.createElement("div"));
+    const mismatches: unknown[] = [];
+    try {
+      process.env.TZ = "UTC";
+      container.innerHTML = renderToString(list);
+      process.env.TZ = "America/New_York";
+      const root = await act(async () => hydrateRoot(container, list, { onRecoverableError: (error) => mismatches.push(error) }));
+      expect(mismatches).toEqual([]);
+      expect(within(container).getAllByTestId("day-separator")).toHaveLength(1);
+      act(() => root.unmount());
+    } finally {
+      process.env.TZ = zone;
+      container.remove();
+    }
   });
 });

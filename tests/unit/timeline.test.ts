@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { MessageDto } from "@/lib/chat/present";
 import type { GroupChange, PendingMessage } from "@/lib/web/chat-store";
+import { utcDay } from "@/lib/web/message-layout";
 import { BLOCK_SEQS, buildTimeline, sameEntries, type StoredEntry, type TimelineInput } from "@/lib/web/timeline";
 
 import { messageDto } from "../support/dtos";
@@ -35,6 +36,7 @@ function timeline(overrides: Partial<TimelineInput>) {
     lineAfter: null,
     seenSeq: null,
     nameOf: (userId) => (userId === ME ? "You" : "Ann"),
+    dayOf: utcDay,
     ...overrides,
   });
 }
