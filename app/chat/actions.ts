@@ -4,7 +4,7 @@ import { announceTyping, markRead } from "@/lib/chat/awareness";
 import { createConversation, getConversation } from "@/lib/chat/conversations";
 import { addMembers, removeMember, renameGroup } from "@/lib/chat/groups";
 import { listHistory, type HistoryPage } from "@/lib/chat/history";
-import { deleteMessage, editMessage, reactToMessage } from "@/lib/chat/message-actions";
+import { deleteMessage, editMessage, reactToMessage, readMessage } from "@/lib/chat/message-actions";
 import { sendMessage } from "@/lib/chat/messages";
 import type { ConversationDto, MessageDto } from "@/lib/chat/present";
 import {
@@ -107,6 +107,11 @@ export async function editMessageAction(input: unknown): Promise<ActionResult<Me
     const { id, content } = parseActionInput(editMessageActionSchema, input);
     return (await editMessage(user.id, id, content)).message;
   });
+}
+
+/** The original a loaded reply quotes, when it is older than the history loaded. */
+export async function loadQuotedMessage(input: unknown): Promise<ActionResult<MessageDto>> {
+  return userActionResult(async (user) => readMessage(user.id, parseActionInput(messageRefSchema, input).id));
 }
 
 export async function deleteMessageAction(input: unknown): Promise<ActionResult<MessageDto>> {

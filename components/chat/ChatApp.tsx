@@ -11,6 +11,7 @@ import {
   editMessageAction,
   loadConversation,
   loadOlderMessages,
+  loadQuotedMessage,
   markReadAction,
   openDirectConversation,
   postMessage,
@@ -372,6 +373,23 @@ export function ChatApp(props: ChatAppProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focusMissing, openId, oldestLoaded, hasOlder]);
 
+  // A reply quotes its original, older than the loaded pages or not: those missing are loaded
+  // one by one, each once (again after a failure in transit, as the history changes).
+  const openMessages = openId ? snapshot.messages[openId] : undefined;
+  const askedOriginals = useRef(new Set<string>());
+  useEffect(() => {
+    if (!openMessages) return;
+    const loaded = new Set(openMessages.map((message) => message.id));
+    for (const { reply_to: id } of openMessages) {
+      if (!id || loaded.has(id) || askedOriginals.current.has(id)) continue;
+      askedOriginals.current.add(id);
+      void reachable(loadQuotedMessage({ id })).then((result) => {
+        if (result.ok) store.absorbOriginal(result.data);
+        else if (result.error === UNREACHABLE_ERROR) askedOriginals.current.delete(id);
+      });
+    }
+  }, [openMessages, store]);
+
   function retry(message: PendingMessage) {
     store.markPending(message.message_id, false);
     void deliver(message);
@@ -569,6 +587,7 @@ export function ChatApp(props: ChatAppProps) {
               members={conversation.members}
               people={users}
               messages={messages}
+              originals={snapshot.originals}
               changes={snapshot.changes[conversation.id] ?? []}
               pending={snapshot.pending.filter((message) => message.conversation_id === conversation.id)}
               hasOlder={hasOlder}

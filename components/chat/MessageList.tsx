@@ -22,6 +22,8 @@ interface MessageListProps {
   /** Everyone the reader knows, to name former members in system lines. */
   people?: readonly UserDto[];
   messages: readonly MessageDto[];
+  /** Older messages that replies among `messages` quote, by id. */
+  originals?: ReadonlyMap<string, MessageDto>;
   /** Renames and membership changes, shown as system lines between the messages. */
   changes?: readonly GroupChange[];
   pending: readonly PendingMessage[];
@@ -51,7 +53,9 @@ const FOLLOW_THRESHOLD_PX = 120;
 /** Within this many pixels of the top, older history is fetched. */
 const LOAD_OLDER_THRESHOLD_PX = 80;
 
-export function MessageList({ me, members, people = [], messages, changes = [], pending, hasOlder, moderates, focusId, onLoadOlder, onRetry, handlers, readSeq = null, seenSeq = null, onSeen, onReading }: MessageListProps) {
+const NO_ORIGINALS: ReadonlyMap<string, MessageDto> = new Map();
+
+export function MessageList({ me, members, people = [], messages, originals = NO_ORIGINALS, changes = [], pending, hasOlder, moderates, focusId, onLoadOlder, onRetry, handlers, readSeq = null, seenSeq = null, onSeen, onReading }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
   const bottom = useRef<HTMLDivElement>(null);
@@ -75,7 +79,7 @@ export function MessageList({ me, members, people = [], messages, changes = [], 
   );
   // The server does not know the reader's time zone: days part in UTC until the page has hydrated.
   const dayOf = useInBrowser() ? readerDay : utcDay;
-  const { blocks, pending: unconfirmed } = buildTimeline({ meId: me.id, messages, changes, pending, hasOlder, moderates, lineAfter, seenSeq, nameOf, dayOf });
+  const { blocks, pending: unconfirmed } = buildTimeline({ meId: me.id, messages, originals, changes, pending, hasOlder, moderates, lineAfter, seenSeq, nameOf, dayOf });
   const newestSeq = messages.at(-1)?.seq ?? 0;
   const firstId = messages[0]?.id;
   const lastSettled = blocks.at(-1)?.entries.at(-1);

@@ -29,6 +29,11 @@ export async function visibleMessage(callerId: string, id: string): Promise<Mess
   return message;
 }
 
+/** One message the caller may see, as its replies quote it when its page is not loaded. */
+export async function readMessage(callerId: string, id: string): Promise<MessageDto> {
+  return presentMessage(await visibleMessage(callerId, id));
+}
+
 async function change(id: string, apply: MessageChange): Promise<ChangedMessage> {
   const result = await (await getRepository()).updateMessage(id, apply);
   if (result.outcome === "not_found") throw new DomainError("not_found", MESSAGE_NOT_FOUND);

@@ -32,6 +32,8 @@ export interface ChatSnapshot {
   mentioned: ReadonlySet<string>;
   /** Conversations whose loaded history reaches their first event: nothing older to load. */
   complete: ReadonlySet<string>;
+  /** Messages older than the loaded history, by id, loaded for the replies that quote them. */
+  originals: ReadonlyMap<string, MessageDto>;
 }
 
 const NO_MESSAGES: readonly MessageDto[] = [];
@@ -59,6 +61,7 @@ export class ChatStore {
   private status: ConnectionStatus = "connecting";
   private readonly mentioned = new Set<string>();
   private readonly complete = new Set<string>();
+  private readonly originals = new Map<string, MessageDto>();
   /** Messages whose mention of the user was already noticed here: each is noticed once. */
   private readonly noticed = new Set<string>();
   /** When this tab started: an edit after it, of a message not loaded here, is news to the user. */
@@ -82,6 +85,7 @@ export class ChatStore {
       status: this.status,
       mentioned: new Set(this.mentioned),
       complete: new Set(this.complete),
+      originals: new Map(this.originals),
     };
     return this.snapshot;
   };
@@ -149,6 +153,12 @@ export class ChatStore {
     this.changes.set(change.conversation_id, [...list, change].sort((a, b) => a.seq - b.seq));
   }
 
+  /** A message a loaded reply quotes, from outside the loaded history. */
+  absorbOriginal(message: MessageDto): void {
+    this.originals.set(message.id, message);
+    this.changed();
+  }
+
   /** A message from the WebSocket; false when its conversation is not known here yet. */
   receive(message: MessageDto): boolean {
     this.absorbMessages(message.conversation_id, [message]);
@@ -180,12 +190,14 @@ export class ChatStore {
   /**
    * A message's new state from an edit, deletion or reaction event, applied by id: a message not
    * loaded here (older than the pages shown) is left for when its page is loaded, which brings
-   * its current state. The event's seq still moves the conversation's cursor.
+   * its current state, unless a reply quotes it. The event's seq still moves the conversation's
+   * cursor.
    */
   receiveUpdate({ seq, conversation_id, message }: MessageUpdatedFrame): boolean {
     const list = this.messages.get(conversation_id);
     const index = list?.findIndex((known) => known.id === message.id) ?? -1;
     if (list && index >= 0) this.messages.set(conversation_id, list.with(index, message));
+    if (this.originals.has(message.id)) this.originals.set(message.id, message);
     const conversation = this.conversations.get(conversation_id);
     if (conversation) {
       this.conversations.set(conversation_id, {
@@ -205,6 +217,7 @@ export class ChatStore {
     this.changes.delete(conversationId);
     this.mentioned.delete(conversationId);
     this.complete.delete(conversationId);
+    for (const [id, message] of this.originals) if (message.conversation_id === conversationId) this.originals.delete(id);
     for (const [key, message] of this.pending) if (message.conversation_id === conversationId) this.pending.delete(key);
     this.changed();
   }

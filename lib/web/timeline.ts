@@ -26,7 +26,7 @@ export interface StoredEntry {
   message: MessageDto;
   mine: boolean;
   sender: string;
-  /** The message it replies to, when that one is loaded. */
+  /** The message it replies to, once that one is loaded. */
   quoted: QuotedMessage | null;
   canDelete: boolean;
   /** Starts a new day: a separator goes before it. */
@@ -70,6 +70,8 @@ export interface TimelineInput {
   meId: string;
   /** Stored messages, oldest first. */
   messages: readonly MessageDto[];
+  /** Older messages loaded for the replies that quote them, by id. */
+  originals: ReadonlyMap<string, MessageDto>;
   changes: readonly GroupChange[];
   pending: readonly PendingMessage[];
   /** Older history exists that is not loaded yet. */
@@ -87,7 +89,7 @@ export interface TimelineInput {
 }
 
 /** The message pane's rows in order, with the separators, groups and marks each one carries. */
-export function buildTimeline({ meId, messages, changes, pending, hasOlder, moderates, lineAfter, seenSeq, nameOf, dayOf }: TimelineInput): Timeline {
+export function buildTimeline({ meId, messages, originals, changes, pending, hasOlder, moderates, lineAfter, seenSeq, nameOf, dayOf }: TimelineInput): Timeline {
   const byId = new Map(messages.map((message) => [message.id, message]));
   const places = placeMessages(
     [
@@ -102,7 +104,7 @@ export function buildTimeline({ meId, messages, changes, pending, hasOlder, mode
   const lastSeenMine = seenSeq === null ? undefined : messages.findLast((message) => message.sender_id === meId && message.seq <= seenSeq)?.id;
 
   const stored: StoredEntry[] = messages.map((message, index) => {
-    const original = message.reply_to ? byId.get(message.reply_to) : undefined;
+    const original = message.reply_to ? (byId.get(message.reply_to) ?? originals.get(message.reply_to)) : undefined;
     const mine = message.sender_id === meId;
     const place = places[index]!;
     return {

@@ -3,6 +3,8 @@ import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { DEFAULT_PAGE_SIZE } from "@/lib/chat/limits";
+
 import { api, createConversation, createUser, postMessage, type TestUser } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
 import { axeViolations } from "./axe";
@@ -123,6 +125,24 @@ describe("acting on messages in the browser", { timeout: 120_000 }, () => {
     await b.page.getByTestId("quoted-reply").filter({ hasText: "deleted" }).waitFor();
     await screenshot(b.page, "message-actions");
     await Promise.all([a.context.close(), b.context.close()]);
+  });
+
+  it("quotes an original older than the loaded history, and follows its edit", async () => {
+    const [alice, bob] = await Promise.all([createUser(server.url, "alice"), createUser(server.url, "bob")]);
+    const conversationId = await createConversation(server.url, alice, [bob]);
+    const original = await postMessage(server.url, alice, conversationId, "the very first word");
+    for (let index = 0; index < DEFAULT_PAGE_SIZE; index++) await postMessage(server.url, alice, conversationId, `filler ${index}`);
+    await api(server.url, "POST", "/messages", {
+      token: bob.token,
+      json: { message_id: randomUUID(), conversation_id: conversationId, content: "answering that", reply_to: original.body.id },
+    });
+    const b = await openAs(bob, conversationId);
+    const quote = bubble(b.page, "answering that").getByTestId("quoted-reply");
+    await quote.filter({ hasText: "the very first word" }).waitFor();
+    expect(await bubble(b.page, "the very first word").count()).toBe(0);
+    await api(server.url, "PATCH", `/messages/${original.body.id}`, { token: alice.token, json: { content: "the very first word, edited" } });
+    await quote.filter({ hasText: "the very first word, edited" }).waitFor();
+    await b.context.close();
   });
 
   it("opens the actions with a long press on a phone", async () => {

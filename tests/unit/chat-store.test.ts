@@ -130,6 +130,19 @@ describe("ChatStore", () => {
     expect(store.getSnapshot().messages.c1!.map((m) => m.seq)).toEqual([51]);
   });
 
+  it("keeps an original loaded for a reply up to date with its edits and deletion, and forgets it with its conversation", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1", { last_seq: 60 })]);
+    store.absorbOriginal(message("c1", 3, { content: "old" }));
+    store.receiveUpdate({ type: "message_updated", seq: 61, conversation_id: "c1", message: message("c1", 3, { content: "old, edited" }) });
+    expect(store.getSnapshot().originals.get("c1-m3")).toMatchObject({ content: "old, edited" });
+    store.receiveUpdate({ type: "message_updated", seq: 62, conversation_id: "c1", message: message("c1", 3, { content: "", deleted: true }) });
+    expect(store.getSnapshot().originals.get("c1-m3")).toMatchObject({ deleted: true });
+    expect(store.getSnapshot().messages.c1 ?? []).toEqual([]);
+    store.forget("c1");
+    expect(store.getSnapshot().originals.size).toBe(0);
+  });
+
   it("notices a new message naming the user once, not again when it is replayed", () => {
     const store = new ChatStore(ME);
     const naming = message("c1", 1, { sender_id: OTHER, mentions: [ME] });

@@ -29,6 +29,7 @@ function timeline(overrides: Partial<TimelineInput>) {
   return buildTimeline({
     meId: ME,
     messages: [],
+    originals: new Map(),
     changes: [],
     pending: [],
     hasOlder: false,
@@ -99,6 +100,12 @@ describe("sameEntries", () => {
     expect(sameEntries(before, timeline({ messages: [messages[0]!, { ...messages[1]!, content: "edited" }] }).blocks[0]!.entries)).toBe(false);
     expect(sameEntries(before, timeline({ messages, seenSeq: 1 }).blocks[0]!.entries)).toBe(false);
     expect(sameEntries(before, timeline({ messages: [...messages, message(3)] }).blocks[0]!.entries)).toBe(false);
+  });
+
+  it("quotes an original older than the loaded history once it is loaded apart", () => {
+    const messages = [message(60, { reply_to: "m1" })];
+    const originals = new Map([["m1", message(1, { content: "long ago" })]]);
+    expect(stored(timeline({ messages, originals }).blocks)[0]!.quoted).toEqual({ sender: "Ann", content: "long ago", deleted: false });
   });
 
   it("finds a reply different when the message it quotes was edited", () => {
