@@ -76,9 +76,15 @@ interface Focus {
 /** How many older pages a jump loads at most before giving up on finding its message. */
 const MAX_JUMP_PAGES = 40;
 
-function absorbServerRender(store: ChatStore, { conversations, open }: ChatAppProps): ChatStore {
+/**
+ * `seen`: the open conversation is in front of the user, so the mentions the server still counts
+ * as unread in it (their read marker may not have reached it yet) mark nothing.
+ */
+function absorbServerRender(store: ChatStore, { conversations, open }: ChatAppProps, seen: boolean): ChatStore {
   store.absorbConversations(conversations);
-  if (open) store.absorbHistory(open.conversation.id, open.history);
+  if (!open) return store;
+  store.absorbHistory(open.conversation.id, open.history);
+  if (seen) store.clearMentioned(open.conversation.id);
   return store;
 }
 
@@ -98,7 +104,9 @@ const CHAT_TITLE = "Chat · Pneumatic Chat";
 export function ChatApp(props: ChatAppProps) {
   const { me, users, open, notice } = props;
   const router = useRouter();
-  const [store] = useState(() => absorbServerRender(new ChatStore(me.id), props));
+  // Opening the page opens the conversation: seen, also in a tab opened in the background,
+  // so that the server render and hydration agree.
+  const [store] = useState(() => absorbServerRender(new ChatStore(me.id), props, true));
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   const [awareness] = useState(() => absorbAwareness(new AwarenessStore(me.id), props));
   const aware = useSyncExternalStore(awareness.subscribe, awareness.getSnapshot, awareness.getSnapshot);
@@ -136,7 +144,7 @@ export function ChatApp(props: ChatAppProps) {
 
   // Each navigation re-renders on the server; what it brings is merged, never replacing live state.
   useLayoutEffect(() => {
-    absorbServerRender(store, props);
+    absorbServerRender(store, props, !document.hidden);
     absorbAwareness(awareness, props);
   }, [store, awareness, props]);
 
