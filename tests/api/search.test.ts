@@ -54,7 +54,10 @@ describe("GET /search", () => {
     ["pi is 3.14", "14"],
     ["write to someone@example.org", "example"],
     ["see https://example.net/handbook", "handbook"],
-  ])("finds %j by %j, folding case in every script and splitting words at punctuation", async (content, query) => {
+    ["L'ÉCOLE est fermée", "ecole fermee"],
+    ["a quiet cafe", "café"],
+    ["Crème brûlée, naïve Zoë", "creme brulee naive zoe"],
+  ])("finds %j by %j, folding case and diacritics in every script and splitting words at punctuation", async (content, query) => {
     const conversation = await createConversation(server.url, alice, [bob], "search by script", true);
     const message = await say(alice, conversation, content);
     const found = await search(alice, `q=${encodeURIComponent(query)}&conversation_id=${conversation}`);
