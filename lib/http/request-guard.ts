@@ -6,7 +6,7 @@ import { parseAndValidateFlightRouterState } from "next/dist/server/app-render/p
 
 import type { TrustProxy } from "@/lib/config";
 import { fromTrustedProxy } from "@/lib/http/client-address";
-import { baselineSecurityHeaders } from "@/lib/http/security-headers";
+import { baselineSecurityHeaders, defaultContentSecurityPolicy } from "@/lib/http/security-headers";
 import { processSingleton } from "@/lib/process-singleton";
 
 /** Every method some route answers; anything else (TRACE, CONNECT, made-up ones) is refused up front. */
@@ -89,6 +89,9 @@ function withDefaultHeaders(response: ServerResponse, headers: Record<string, st
   const writeHead = response.writeHead;
   response.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse["writeHead"]>) {
     for (const [name, value] of Object.entries(headers)) if (!this.hasHeader(name)) this.setHeader(name, value);
+    if (!this.hasHeader("content-security-policy")) {
+      this.setHeader("Content-Security-Policy", defaultContentSecurityPolicy(String(this.getHeader("content-type") ?? "")));
+    }
     return writeHead.apply(this, args);
   } as ServerResponse["writeHead"];
 }

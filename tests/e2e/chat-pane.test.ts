@@ -198,6 +198,22 @@ describe("finding and moving between conversations", { timeout: 90_000 }, () => 
 });
 
 describe("look and accessibility", { timeout: 120_000 }, () => {
+  it("shows an unknown address a page in the site's look, without axe violations, that leads back", async () => {
+    const { context, page } = await newPage(browser, server.url, { colorScheme: "dark" });
+    expect((await page.goto("/no-such-page"))?.status()).toBe(404);
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    const back = page.getByRole("link", { name: "Back to Pneumatic Chat" });
+    // The site's stylesheet applies: the link is an indigo button.
+    await expect(back.evaluate((link) => getComputedStyle(link).backgroundColor)).resolves.not.toBe("rgba(0, 0, 0, 0)");
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, "not-found");
+    // The page is prerendered without a nonce: by its policy, none of Next's scripts run on it.
+    expect(cspViolations.splice(0).every((violation) => /script/i.test(violation))).toBe(true);
+    await back.click();
+    await page.getByRole("button", { name: "Log in" }).waitFor();
+    await context.close();
+  });
+
   it("has no axe violations on the login page (with its errors shown) and the chat, light and dark, on desktop and phone", async () => {
     const [alice, bob] = await Promise.all([createUser(server.url, "alice", "Alice Archer"), createUser(server.url, "bob", "Bob Baker")]);
     const direct = await createConversation(server.url, alice, [bob]);

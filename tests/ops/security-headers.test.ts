@@ -40,6 +40,16 @@ describe("security headers", () => {
     expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 
+  it("let a page given no policy of its own (an unknown path's 404) load the site's styles but run no script", async () => {
+    const response = await get("/no-such-page");
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("Page not found");
+    const policy = response.headers.get("content-security-policy")!;
+    expect(policy).toMatch(/style-src 'self' 'unsafe-inline'/);
+    expect(policy).toMatch(/^default-src 'none'/);
+    expect(policy).not.toMatch(/script-src/);
+  });
+
   it("add HSTS only when the request came over HTTPS through the trusted proxy", async () => {
     expect((await get("/health")).headers.get("strict-transport-security")).toBeNull();
     expect((await get("/health", { "x-forwarded-proto": "https" })).headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
