@@ -7,11 +7,13 @@ import type { SearchInput } from "@/lib/chat/schemas";
 import { getRepository } from "@/lib/db";
 
 /**
- * The words of a query as both full-text engines split words: runs of letters and digits,
- * lower-cased. Anything else (quotes, operators, punctuation) only separates words.
+ * The words of a query as both full-text engines split words: runs of letters and digits, once
+ * composed (an accent typed as a combining mark stays in its word). Anything else (quotes,
+ * operators, punctuation) only separates words. Case is left to each engine, which folds the
+ * query as it folds the messages.
  */
 export function searchTerms(q: string): string[] {
-  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = q.normalize("NFC").match(/[\p{L}\p{N}]+/gu) ?? [];
   return [...new Set(words)].slice(0, MAX_SEARCH_TERMS);
 }
 

@@ -57,7 +57,17 @@ describe("GET /search", () => {
     ["L'ÉCOLE est fermée", "ecole fermee"],
     ["a quiet cafe", "café"],
     ["Crème brûlée, naïve Zoë", "creme brulee naive zoe"],
-  ])("finds %j by %j, folding case and diacritics in every script and splitting words at punctuation", async (content, query) => {
+    ["l'école", "e\u0301cole"],
+    ["İstanbul", "İstanbul"],
+    ["ΣΊΣΥΦΟΣ", "σίσυφοσ"],
+    ["ᲒᲐᲛᲐᲠᲯᲝᲑᲐ", "ᲒᲐᲛᲐᲠᲯᲝᲑᲐ"],
+    ["हिन्दी भाषा", "भाषा"],
+    ["prix\u00a0fixe", "fixe"],
+    ["zero\u200bwidth", "width"],
+    ["party🎉time", "time"],
+    ["star★shine", "shine"],
+    ["tilde~wave", "wave"],
+  ])("finds %j by %j, folding case and diacritics in every script and splitting words at anything but letters and digits", async (content, query) => {
     const conversation = await createConversation(server.url, alice, [bob], "search by script", true);
     const message = await say(alice, conversation, content);
     const found = await search(alice, `q=${encodeURIComponent(query)}&conversation_id=${conversation}`);

@@ -87,15 +87,17 @@ const messageColumns = getTableColumns(messages);
 const latestMessageSeq = sql`(select max(latest.seq) from ${messages} latest where latest.conversation_id = ${conversations.id})`;
 
 /**
- * The words of a message as search matches them, stored by the search_folds_accents migration
- * (a generated column the Drizzle schema leaves out, so no query reads it by accident): case
- * folded by ICU whatever the locale, diacritics dropped, split at punctuation, as SQLite's
- * unicode61 (remove_diacritics 2) has them.
+ * The words of a message as search matches them, stored by the search_words_split_like_sqlite
+ * migration (a generated column the Drizzle schema leaves out, so no query reads it by
+ * accident): case folded by ICU whatever the locale, diacritics dropped, a final sigma read as
+ * σ, split at every character that is not a letter or digit, as SQLite's unicode61
+ * (remove_diacritics 2) has them.
  */
 const searchWords = sql`${messages}.search_words`;
 
-/** Query text decomposed and stripped of its combining diacritical marks, as the stored words are. */
-const withoutDiacritics = (text: string) => sql`regexp_replace(normalize(${text}, NFD), '[\\u0300-\\u036f]', '', 'g')`;
+/** A query's words folded as the stored words are (its terms hold letters and digits only). */
+const foldedQuery = (query: string) =>
+  sql`regexp_replace(translate(normalize(lower(${query}::text collate "und-x-icu"), NFD), 'ς', 'σ'), '[\\u0300-\\u036f]', '', 'g')`;
 
 /** Takes the conversation's next seq (locking its counter row) and reads its members after the lock, in one round trip. */
 async function nextSeqAndMembers(tx: Transaction, conversationId: string): Promise<{ seq: number; memberIds: string[] } | null> {
@@ -731,7 +733,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     async searchMessages({ userId, terms, conversationId, before, limit }) {
       // Each term is letters and digits only, so it cannot carry tsquery operators.
       const query = terms.map((term) => `${term}:*`).join(" & ");
-      const conditions = [sql`${searchWords} @@ to_tsquery('simple', ${withoutDiacritics(query)})`, eq(messages.deleted, false)];
+      const conditions = [sql`${searchWords} @@ to_tsquery('simple', ${foldedQuery(query)})`, eq(messages.deleted, false)];
       if (conversationId !== undefined) conditions.push(eq(messages.conversationId, conversationId));
       if (before) conditions.push(sql`(${messages.createdAt}, ${messages.id}) < (${before.createdAt}::timestamptz, ${before.id})`);
       return db
