@@ -183,14 +183,14 @@ export function ChatApp(props: ChatAppProps) {
         const seen = reading.current && !document.hidden && message.conversation_id === openIdRef.current;
         awareness.receiveMessage(message, seen);
         if (seen) markRead(message.conversation_id, message.seq);
-        if (message.sender_id !== me.id) alertAbout(message, mentioned);
+        if (message.sender_id !== me.id) alertAbout(message, mentioned, message.seq);
       },
       onAwareness: receiveAwareness,
       // An edit that adds a mention of the user notifies them as a new message naming them does.
       onMessageUpdated: (frame) => {
         const mentioned = store.mentionsAnew(frame.message, false);
         if (!store.receiveUpdate(frame)) void learnConversation(frame.conversation_id);
-        if (mentioned) alertAbout(frame.message, true);
+        if (mentioned) alertAbout(frame.message, true, frame.seq);
       },
       // An addition of this user is how a conversation appears live: it is loaded then.
       onChange: (change) => {
@@ -275,12 +275,13 @@ export function ChatApp(props: ChatAppProps) {
 
   /**
    * A message someone else wrote (or an edit that newly names the user), unless it is being
-   * read: a mention is marked on its conversation, a chime sounds, and a notification appears
+   * read: a mention is marked on its conversation (as of the event's seq, so that a later
+   * server render can tell whether it counted it), a chime sounds, and a notification appears
    * while the tab is hidden.
    */
-  function alertAbout(message: MessageDto, mentioned: boolean) {
+  function alertAbout(message: MessageDto, mentioned: boolean, seq: number) {
     if (!document.hidden && message.conversation_id === openIdRef.current) return;
-    if (mentioned) store.markMentioned(message.conversation_id);
+    if (mentioned) store.markMentioned(message.conversation_id, seq);
     chime();
     if (!document.hidden) return;
     const conversation = store.getSnapshot().conversations.find((item) => item.id === message.conversation_id);

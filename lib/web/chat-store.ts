@@ -59,7 +59,8 @@ export class ChatStore {
   private readonly changes = new Map<string, GroupChange[]>();
   private readonly pending = new Map<string, PendingMessage>();
   private status: ConnectionStatus = "connecting";
-  private readonly mentioned = new Set<string>();
+  /** Conversations with an unseen mention of the user, each with the seq of the event that marked it. */
+  private readonly mentioned = new Map<string, number>();
   private readonly complete = new Set<string>();
   private readonly originals = new Map<string, MessageDto>();
   /** Messages whose mention of the user was already noticed here: each is noticed once. */
@@ -83,7 +84,7 @@ export class ChatStore {
       changes: Object.fromEntries(this.changes),
       pending: [...this.pending.values()],
       status: this.status,
-      mentioned: new Set(this.mentioned),
+      mentioned: new Set(this.mentioned.keys()),
       complete: new Set(this.complete),
       originals: new Map(this.originals),
     };
@@ -113,8 +114,11 @@ export class ChatStore {
         last_message: last,
         last_seq: Math.max(incoming.last_seq, known?.last_seq ?? 0, last?.seq ?? 0),
       });
-      // Mentions the server counts as unread (sent while this page was not open, say) mark it too.
-      if ((incoming.unread_mentions ?? 0) > 0) this.mentioned.add(incoming.id);
+      // The server's count of unread mentions (of what it had up to last_seq) marks the
+      // conversation, or clears a mark made here before it: read on another device, say.
+      const marked = this.mentioned.get(incoming.id);
+      if ((incoming.unread_mentions ?? 0) > 0) this.mentioned.set(incoming.id, Math.max(marked ?? 0, incoming.last_seq));
+      else if (incoming.unread_mentions === 0 && marked !== undefined && marked <= incoming.last_seq) this.mentioned.delete(incoming.id);
     }
     this.changed();
   }
@@ -248,9 +252,11 @@ export class ChatStore {
     return anew;
   }
 
-  markMentioned(conversationId: string): void {
-    if (this.mentioned.has(conversationId)) return;
-    this.mentioned.add(conversationId);
+  /** A mention of the user arrived with the event `seq` (a new message, or an edit that names them). */
+  markMentioned(conversationId: string, seq: number): void {
+    const marked = this.mentioned.get(conversationId);
+    if (marked !== undefined && marked >= seq) return;
+    this.mentioned.set(conversationId, seq);
     this.changed();
   }
 

@@ -179,9 +179,31 @@ describe("ChatStore", () => {
 
   it("marks a conversation as mentioning the user until it is cleared", () => {
     const store = new ChatStore(ME);
-    store.markMentioned("c1");
+    store.markMentioned("c1", 1);
     expect([...store.getSnapshot().mentioned]).toEqual(["c1"]);
     store.clearMentioned("c1");
+    expect(store.getSnapshot().mentioned.size).toBe(0);
+  });
+
+  it("marks a conversation whose unread mentions the server counts, and clears the mark once a later render counts none", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1", { last_seq: 4, unread_mentions: 1 })]);
+    expect([...store.getSnapshot().mentioned]).toEqual(["c1"]);
+    // Read on another device while this page was not listening.
+    store.absorbConversations([conversation("c1", { last_seq: 5, unread_mentions: 0 })]);
+    expect(store.getSnapshot().mentioned.size).toBe(0);
+  });
+
+  it("keeps the mark of a mention that arrived after what a server render counted", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1", { last_seq: 4, unread_mentions: 0 })]);
+    store.markMentioned("c1", 5);
+    store.absorbConversations([conversation("c1", { last_seq: 4, unread_mentions: 0 })]);
+    expect([...store.getSnapshot().mentioned]).toEqual(["c1"]);
+    // A conversation without a count (a live change, say) leaves the mark as it is.
+    store.absorbConversations([conversation("c1", { last_seq: 6 })]);
+    expect([...store.getSnapshot().mentioned]).toEqual(["c1"]);
+    store.absorbConversations([conversation("c1", { last_seq: 6, unread_mentions: 0 })]);
     expect(store.getSnapshot().mentioned.size).toBe(0);
   });
 });
