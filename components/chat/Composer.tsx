@@ -210,7 +210,7 @@ export const Composer = memo(function Composer({ conversationId, members = NO_ME
               }}
               className={`cursor-pointer rounded-lg px-2 py-1 text-sm ${index === selected ? "bg-indigo-100" : "hover:bg-slate-100"}`}
             >
-              <span className="font-medium">@{member.username}</span> <span className="text-slate-500">{displayName(member)}</span>
+              <span className="font-medium">@{member.username}</span> <span className="text-slate-600">{displayName(member)}</span>
             </li>
           ))}
         </ul>

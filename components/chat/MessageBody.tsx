@@ -19,7 +19,7 @@ export const MessageBody = memo(function MessageBody({ content, deleted, mention
   const html = useMemo(() => renderMessageHtml(content, mentions), [content, mentions]);
   if (deleted) {
     return (
-      <p data-testid="message-body" className={`${className} italic opacity-70`}>
+      <p data-testid="message-body" className={`${className} italic`}>
         This message was deleted
       </p>
     );

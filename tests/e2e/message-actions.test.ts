@@ -123,6 +123,9 @@ describe("acting on messages in the browser", { timeout: 120_000 }, () => {
     await a.page.getByRole("alertdialog", { name: "Delete this message?" }).getByRole("button", { name: "Delete" }).click();
     await expectMessages(b.page, ["This message was deleted", "a reply"]);
     await b.page.getByTestId("quoted-reply").filter({ hasText: "deleted" }).waitFor();
+    await expectMessages(a.page, ["This message was deleted", "a reply"]);
+    // The user's own deleted message, on their indigo bubble, is as readable as any other text.
+    expect(await axeViolations(a.page)).toEqual([]);
     await screenshot(b.page, "message-actions");
     await Promise.all([a.context.close(), b.context.close()]);
   });
@@ -210,6 +213,7 @@ describe("acting on messages in the browser", { timeout: 120_000 }, () => {
     const composer = a.page.getByRole("textbox", { name: "Message" });
     await composer.pressSequentially(`hey @${bob.username.slice(0, 4)}`);
     await a.page.getByRole("listbox", { name: "Mention suggestions" }).getByRole("option", { name: new RegExp(bob.username) }).waitFor();
+    expect(await axeViolations(a.page)).toEqual([]);
     await composer.press("Enter");
     await expect.poll(() => composer.inputValue()).toBe(`hey @${bob.username} `);
     await composer.pressSequentially("look");
