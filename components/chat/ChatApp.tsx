@@ -189,8 +189,13 @@ export function ChatApp(props: ChatAppProps) {
       // An edit that adds a mention of the user notifies them as a new message naming them does.
       onMessageUpdated: (frame) => {
         const mentioned = store.mentionsAnew(frame.message, false);
+        const unmarked = store.unmentions(frame.message);
         if (!store.receiveUpdate(frame)) void learnConversation(frame.conversation_id);
+        awareness.receiveUpdate(frame.message);
         if (mentioned) alertAbout(frame.message, true, frame.seq);
+        // Whether another unread message still names the user, only the server knows: its
+        // render counts them again, and clears the mark if none is left.
+        else if (unmarked) router.refresh();
       },
       // An addition of this user is how a conversation appears live: it is loaded then.
       onChange: (change) => {
@@ -198,6 +203,7 @@ export function ChatApp(props: ChatAppProps) {
       },
       onRemoved: (conversationId) => {
         store.forget(conversationId);
+        awareness.forget(conversationId);
         if (openIdRef.current === conversationId) router.push("/chat");
       },
       // Asking for the session renews the cookie if it still stands; a revoked one sends the
@@ -464,6 +470,7 @@ export function ChatApp(props: ChatAppProps) {
       store.absorbConversations([result.data]);
     } else {
       store.forget(conversationId);
+      awareness.forget(conversationId);
       setInfoOpen(false);
       router.push("/chat");
     }

@@ -103,6 +103,29 @@ export class AwarenessStore {
   }
 
   /**
+   * A message's new state from an edit, deletion or reaction event. A deletion takes the
+   * message out of the unread count if it was counted: someone else's, after the marker. Each
+   * deletion is one event, heard once, so it is taken out once.
+   */
+  receiveUpdate(message: MessageDto): void {
+    if (!message.deleted || message.sender_id === this.userId) return;
+    const unread = this.unread.get(message.conversation_id) ?? 0;
+    if (unread === 0 || message.seq <= (this.readSeq.get(message.conversation_id) ?? 0)) return;
+    this.unread.set(message.conversation_id, unread - 1);
+    this.changed();
+  }
+
+  /** The user left the conversation or was removed: nothing of it counts any more. */
+  forget(conversationId: string): void {
+    this.readSeq.delete(conversationId);
+    this.unread.delete(conversationId);
+    this.readBy.delete(conversationId);
+    for (const timer of this.typing.get(conversationId)?.values() ?? []) clearTimeout(timer);
+    this.typing.delete(conversationId);
+    this.changed();
+  }
+
+  /**
    * Someone's read marker moved. The user's own (from this device or another) leaves unread
    * only what `stillUnread` counts: the loaded messages by others after the new marker.
    */

@@ -252,6 +252,20 @@ export class ChatStore {
     return anew;
   }
 
+  /**
+   * Whether a message's new state takes back a mention of the user that marks its conversation:
+   * someone else's message, deleted or edited to no longer name them. Call it before the update
+   * is absorbed.
+   */
+  unmentions(message: MessageDto): boolean {
+    if (message.sender_id === this.userId || !this.mentioned.has(message.conversation_id)) return false;
+    if (!message.deleted && message.mentions.includes(this.userId)) return false;
+    const known = this.messages.get(message.conversation_id)?.find((other) => other.id === message.id);
+    // Not loaded here: deleted or edited, it may have been the one that named the user.
+    if (known === undefined) return message.deleted || message.edited_at !== null;
+    return !known.deleted && known.mentions.includes(this.userId);
+  }
+
   /** A mention of the user arrived with the event `seq` (a new message, or an edit that names them). */
   markMentioned(conversationId: string, seq: number): void {
     const marked = this.mentioned.get(conversationId);

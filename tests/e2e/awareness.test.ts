@@ -83,6 +83,28 @@ describe("unread state in the browser", { timeout: 90_000 }, () => {
     await context.close();
   });
 
+  it("takes a deleted unread message out of the count and its @ mark, and forgets a group the user is removed from", async () => {
+    const [alice, bob, carol] = await Promise.all([createUser(server.url, "alice"), createUser(server.url, "bob"), createUser(server.url, "carol")]);
+    const group = await createConversation(server.url, alice, [bob, carol], "Plans", true);
+    const elsewhere = await createConversation(server.url, carol, [bob]);
+    const { context, page } = await openAs(bob, `/chat?c=${elsewhere}`);
+    const naming = await postMessage(server.url, alice, group, `look @${bob.username}`);
+    await postMessage(server.url, alice, group, "and this");
+    const mark = conversationLink(page, "Plans").getByTestId("mentioned");
+    await expect.poll(() => page.title()).toBe("(2) Chat · Pneumatic Chat");
+    await mark.waitFor();
+
+    expect((await api(server.url, "DELETE", `/messages/${naming.body.id}`, { token: alice.token })).status).toBe(200);
+    await expect.poll(() => page.title()).toBe("(1) Chat · Pneumatic Chat");
+    await expect.poll(() => unreadText(page, "Plans")).toBe("1 unread");
+    await mark.waitFor({ state: "detached" });
+
+    expect((await api(server.url, "DELETE", `/conversations/${group}/members/${bob.id}`, { token: alice.token })).status).toBeLessThan(300);
+    await expect.poll(() => conversationLink(page, "Plans").count()).toBe(0);
+    await expect.poll(() => page.title()).toBe("Chat · Pneumatic Chat");
+    await context.close();
+  });
+
   it("keeps the tab titled while the chat renders again as its connection goes live", async () => {
     const alice = await createUser(server.url, "alice");
     const { context, page } = await newPage(browser, server.url);

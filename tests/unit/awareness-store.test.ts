@@ -59,6 +59,25 @@ describe("AwarenessStore", () => {
     expect(store.getSnapshot().unread.get("c1")).toBe(0);
   });
 
+  it("takes a deleted unread message by someone else out of the count, and nothing else", () => {
+    const store = new AwarenessStore(ME);
+    store.absorbConversations([conversation("c1", { last_read_seq: 2, unread_count: 2 })]);
+    store.receiveUpdate(message(2, OTHER, { deleted: true, content: "" }));
+    store.receiveUpdate(message(4, ME, { deleted: true, content: "" }));
+    store.receiveUpdate(message(3, OTHER, { content: "edited" }));
+    expect(store.getSnapshot().unread.get("c1")).toBe(2);
+    store.receiveUpdate(message(3, OTHER, { deleted: true, content: "" }));
+    expect(store.getSnapshot().unread.get("c1")).toBe(1);
+  });
+
+  it("counts nothing of a conversation the user left or was removed from", () => {
+    const store = new AwarenessStore(ME);
+    store.absorbConversations([conversation("c1", { last_read_seq: 1, unread_count: 3 }), conversation("c2", { unread_count: 1 })]);
+    store.forget("c1");
+    expect(unreadTotal(store.getSnapshot().unread)).toBe(1);
+    expect(store.getSnapshot().readSeq.has("c1")).toBe(false);
+  });
+
   it("clears what the user's own read marker passed, from this device or another", () => {
     const store = new AwarenessStore(ME);
     store.absorbConversations([conversation("c1", { unread_count: 3 })]);

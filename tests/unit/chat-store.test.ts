@@ -185,6 +185,21 @@ describe("ChatStore", () => {
     expect(store.getSnapshot().mentioned.size).toBe(0);
   });
 
+  it("tells when an update takes back the mention that marks a conversation", () => {
+    const store = new ChatStore(ME);
+    store.absorbConversations([conversation("c1")]);
+    const naming = message("c1", 1, { mentions: [ME] });
+    store.receive(naming);
+    expect(store.unmentions({ ...naming, content: "edited", mentions: [ME] })).toBe(false);
+    expect(store.unmentions({ ...naming, content: "edited", mentions: [] })).toBe(false);
+    store.markMentioned("c1", 1);
+    expect(store.unmentions({ ...naming, content: "edited", mentions: [] })).toBe(true);
+    expect(store.unmentions({ ...naming, content: "", deleted: true })).toBe(true);
+    expect(store.unmentions(message("c1", 2, { mentions: [], edited_at: "2026-01-01T00:05:00.000Z" }))).toBe(true);
+    expect(store.unmentions(message("c1", 2, { mentions: [], reactions: [{ emoji: "👍", count: 1, user_ids: [OTHER] }] }))).toBe(false);
+    expect(store.unmentions(message("c1", 3, { sender_id: ME, deleted: true }))).toBe(false);
+  });
+
   it("marks a conversation whose unread mentions the server counts, and clears the mark once a later render counts none", () => {
     const store = new ChatStore(ME);
     store.absorbConversations([conversation("c1", { last_seq: 4, unread_mentions: 1 })]);
