@@ -236,6 +236,11 @@ export class ChatStore {
     this.changed();
   }
 
+  /** The state of a message as loaded here, before an update to it is absorbed; undefined if not loaded. */
+  private loaded(message: MessageDto): MessageDto | undefined {
+    return this.messages.get(message.conversation_id)?.find((other) => other.id === message.id);
+  }
+
   /**
    * Whether a message arriving (`created`: a new one, else an edit, deletion or reaction) should
    * notify the user of a mention, as the one that names them for the first time: someone else's,
@@ -244,7 +249,7 @@ export class ChatStore {
    */
   mentionsAnew(message: MessageDto, created: boolean): boolean {
     if (message.sender_id === this.userId || message.deleted || !message.mentions.includes(this.userId) || this.noticed.has(message.id)) return false;
-    const known = this.messages.get(message.conversation_id)?.find((other) => other.id === message.id);
+    const known = this.loaded(message);
     const anew = known
       ? !known.mentions.includes(this.userId)
       : created || (message.edited_at !== null && message.edited_at > this.startedAt);
@@ -260,7 +265,7 @@ export class ChatStore {
   unmentions(message: MessageDto): boolean {
     if (message.sender_id === this.userId || !this.mentioned.has(message.conversation_id)) return false;
     if (!message.deleted && message.mentions.includes(this.userId)) return false;
-    const known = this.messages.get(message.conversation_id)?.find((other) => other.id === message.id);
+    const known = this.loaded(message);
     // Not loaded here: deleted or edited, it may have been the one that named the user.
     if (known === undefined) return message.deleted || message.edited_at !== null;
     return !known.deleted && known.mentions.includes(this.userId);
