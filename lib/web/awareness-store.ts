@@ -29,6 +29,11 @@ export const TYPING_SHOWN_MS = 5_000;
 export class AwarenessStore {
   private readonly readSeq = new Map<string, number>();
   private readonly unread = new Map<string, number>();
+  /**
+   * The seqs of the messages counted unread as they arrived live, per conversation: a server
+   * render started before one of them arrived does not count it, and must not drop it.
+   */
+  private readonly countedLive = new Map<string, Set<number>>();
   private readonly readBy = new Map<string, Map<string, number>>();
   private readonly typing = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
   private readonly presence = new Map<string, Presence>();
@@ -64,8 +69,11 @@ export class AwarenessStore {
       for (const member of conversation.members) this.learnPerson(member);
       if (conversation.last_read_seq === undefined) continue;
       if (conversation.last_read_seq < (this.readSeq.get(conversation.id) ?? 0)) continue;
-      this.readSeq.set(conversation.id, conversation.last_read_seq);
-      this.unread.set(conversation.id, conversation.unread_count ?? 0);
+      const { last_read_seq: readTo, last_seq: renderedTo } = conversation;
+      this.readSeq.set(conversation.id, readTo);
+      const since = [...(this.countedLive.get(conversation.id) ?? [])].filter((seq) => seq > renderedTo && seq > readTo);
+      this.countedLive.set(conversation.id, new Set(since));
+      this.unread.set(conversation.id, (conversation.unread_count ?? 0) + since.length);
     }
     this.changed();
   }
@@ -97,6 +105,7 @@ export class AwarenessStore {
     }
     if (!seen && message.sender_id !== this.userId && !message.deleted && message.seq > (this.readSeq.get(message.conversation_id) ?? 0)) {
       this.unread.set(message.conversation_id, (this.unread.get(message.conversation_id) ?? 0) + 1);
+      this.countedLive.set(message.conversation_id, (this.countedLive.get(message.conversation_id) ?? new Set()).add(message.seq));
       changed = true;
     }
     if (changed) this.changed();
@@ -112,6 +121,7 @@ export class AwarenessStore {
     const unread = this.unread.get(message.conversation_id) ?? 0;
     if (unread === 0 || message.seq <= (this.readSeq.get(message.conversation_id) ?? 0)) return;
     this.unread.set(message.conversation_id, unread - 1);
+    this.countedLive.get(message.conversation_id)?.delete(message.seq);
     this.changed();
   }
 
@@ -119,6 +129,7 @@ export class AwarenessStore {
   forget(conversationId: string): void {
     this.readSeq.delete(conversationId);
     this.unread.delete(conversationId);
+    this.countedLive.delete(conversationId);
     this.readBy.delete(conversationId);
     for (const timer of this.typing.get(conversationId)?.values() ?? []) clearTimeout(timer);
     this.typing.delete(conversationId);
@@ -137,6 +148,8 @@ export class AwarenessStore {
       if (seq < known || (seq === known && unread === 0)) return;
       this.readSeq.set(conversation_id, seq);
       this.unread.set(conversation_id, Math.min(unread, stillUnread(seq)));
+      const counted = this.countedLive.get(conversation_id);
+      for (const unreadSeq of counted ?? []) if (unreadSeq <= seq) counted!.delete(unreadSeq);
     } else {
       const readers = new Map(this.readBy.get(conversation_id));
       if (seq <= (readers.get(user_id) ?? 0)) return;

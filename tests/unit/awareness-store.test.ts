@@ -59,6 +59,18 @@ describe("AwarenessStore", () => {
     expect(store.getSnapshot().unread.get("c1")).toBe(0);
   });
 
+  it("keeps counting a live message that a server render started before it did not see", () => {
+    const store = new AwarenessStore(ME);
+    store.absorbConversations([conversation("c1", { last_seq: 1 })]);
+    store.receiveMessage(message(2));
+    store.receiveMessage(message(3));
+    // Rendered when the conversation had reached seq 2: it counts 2, not 3.
+    store.absorbConversations([conversation("c1", { last_seq: 2, unread_count: 1 })]);
+    expect(store.getSnapshot().unread.get("c1")).toBe(2);
+    store.absorbConversations([conversation("c1", { last_seq: 3, unread_count: 2 })]);
+    expect(store.getSnapshot().unread.get("c1")).toBe(2);
+  });
+
   it("takes a deleted unread message by someone else out of the count, and nothing else", () => {
     const store = new AwarenessStore(ME);
     store.absorbConversations([conversation("c1", { last_read_seq: 2, unread_count: 2 })]);
