@@ -54,7 +54,8 @@ export async function createGroupConversation(input: unknown): Promise<ActionRes
 /** Stores a message from the signed-in user; every member's open WebSockets receive it too. */
 export async function postMessage(input: unknown): Promise<ActionResult<MessageDto>> {
   return userActionResult(async (user) => {
-    return (await sendMessage(user.id, parseActionInput(sendMessageSchema, input))).message;
+    // next-auth has checked the web session's row for this request (lib/auth/next-auth).
+    return (await sendMessage(user.id, parseActionInput(sendMessageSchema, input), null)).message;
   });
 }
 

@@ -22,8 +22,10 @@ export function requireSomething(content: string, attachmentCount: number): void
 /**
  * Stores a message from callerId; the store announces its event to every member. Retrying
  * with the same message_id returns the stored message without storing anything again.
+ * `sessionId` is the session it is sent under when nothing has checked yet that it stands:
+ * the store then checks it in the message's own unit of work, and refuses it with 401.
  */
-export async function sendMessage(callerId: string, input: SendMessageInput): Promise<SentMessage> {
+export async function sendMessage(callerId: string, input: SendMessageInput, sessionId: string | null): Promise<SentMessage> {
   if (input.sender_id !== undefined && input.sender_id !== callerId) {
     throw new DomainError("forbidden", "sender_id must be the authenticated user");
   }
@@ -55,7 +57,9 @@ export async function sendMessage(callerId: string, input: SendMessageInput): Pr
     reactions: [],
     mentions,
     replyTo,
+    senderSessionId: sessionId,
   });
+  if (result.outcome === "signed_out") throw new DomainError("unauthorized", "Invalid or expired token");
   if (result.outcome === "no_conversation") throw new DomainError("not_found", "Conversation not found");
   if (result.outcome === "not_member") throw new DomainError("forbidden", "You are not a member of this conversation");
   if (result.outcome === "invalid_attachments") {

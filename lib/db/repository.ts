@@ -31,8 +31,12 @@ export type UploadRecord = typeof schema.uploads.$inferSelect;
 /** What a message keeps of each file it carries (`messages.attachments`, JSON). */
 export type AttachmentRecord = Pick<UploadRecord, "id" | "name" | "size" | "contentType" | "width" | "height" | "hasThumbnail">;
 
-/** A message to store, with the ids of the sender's own unattached uploads it carries. */
-export type NewMessage = Omit<MessageRecord, "seq" | "attachments"> & { attachmentIds: string[] };
+/**
+ * A message to store, with the ids of the sender's own unattached uploads it carries, and the
+ * session it is sent under when the store is to check that session still stands (see
+ * insertMessage); null when the caller has checked it already.
+ */
+export type NewMessage = Omit<MessageRecord, "seq" | "attachments"> & { attachmentIds: string[]; senderSessionId: string | null };
 export type { StoredReaction } from "@/lib/db/sqlite/schema";
 export type EventRow = typeof schema.conversationEvents.$inferSelect;
 
@@ -110,6 +114,8 @@ export type InsertMessageResult =
   | { outcome: "created"; message: MessageRecord }
   | { outcome: "existing"; message: MessageRecord }
   | { outcome: "no_conversation" }
+  /** The session it was sent under (senderSessionId) was revoked or had expired, or is not the sender's. */
+  | { outcome: "signed_out" }
   /** The sender was not a member when the message would have been stored (removed meanwhile, say). */
   | { outcome: "not_member" }
   /** An attachment id is not an upload of the sender's that no message carries yet. */
@@ -179,6 +185,8 @@ export interface ChatRepository {
    * event; or returns the message the sender already stored under that message_id. Membership
    * is checked first, inside the unit of work: a sender who is not a member (or no longer one)
    * is refused even a retry, and an unknown conversation is told apart from one closed to them.
+   * Before that, in the same unit of work, the sender's session when one is given: a message
+   * sent under a session that no longer stands is refused, a retry too, and nothing is stored.
    */
   insertMessage(message: NewMessage): Promise<InsertMessageResult>;
   /**

@@ -1,5 +1,5 @@
 import { authenticateAccessToken, type SignedIn } from "@/lib/auth/sessions";
-import { bearerToken } from "@/lib/auth/tokens";
+import { bearerToken, verifyToken, type TokenClaims } from "@/lib/auth/tokens";
 import { currentRequest } from "@/lib/observability/request-context";
 
 /** Who sent a request: the signed-in user when a valid access token of a live session came with it. */
@@ -20,4 +20,18 @@ export async function identifyCaller(request: Request): Promise<RequestCaller> {
   const context = currentRequest();
   if (signedIn && context) context.userId = signedIn.user.id;
   return { signedIn, address: requestAddress() };
+}
+
+/** Whom a request's access token names, when it is a valid one; whether its session stands is not read (see tokenHolderRoute). */
+export interface TokenHolderCaller {
+  holder: TokenClaims | null;
+  address: string;
+}
+
+export async function identifyTokenHolder(request: Request): Promise<TokenHolderCaller> {
+  const token = bearerToken(request.headers.get("authorization"));
+  const holder = token ? await verifyToken(token, "access") : null;
+  const context = currentRequest();
+  if (holder && context) context.userId = holder.userId;
+  return { holder, address: requestAddress() };
 }

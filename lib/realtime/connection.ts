@@ -259,7 +259,8 @@ export class ClientConnection implements HubListener {
         await requireMembership(frame.conversation_id, this.userId);
         return this.send({ type: "joined", conversation_id: frame.conversation_id });
       case "message": {
-        const { message, created } = await sendMessage(this.userId, frame);
+        // The socket's session was checked as it opened, and the socket closes when it ends.
+        const { message, created } = await sendMessage(this.userId, frame, null);
         if (!created) await this.enqueue(() => this.answerRetry(message));
         return;
       }

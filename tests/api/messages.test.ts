@@ -118,6 +118,51 @@ describe("POST /messages", () => {
   });
 });
 
+describe("POST /messages after logout", () => {
+  /** A conversation of a fresh user and another, and the fresh user logged out. */
+  async function loggedOut() {
+    const conversation = await freshConversation();
+    expect((await api(server.url, "POST", "/auth/logout", { token: conversation.x.token })).status).toBe(204);
+    return conversation;
+  }
+
+  it("refuses the logged-out token with 401 and a Bearer challenge, and stores nothing", async () => {
+    const { x, y, id } = await loggedOut();
+    const response = await postMessage(server.url, x, id, "after logout");
+
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toBe("Bearer");
+    expect((await history(y, id)).body.messages).toEqual([]);
+  });
+
+  it("answers 401 rather than 422 to invalid content under a logged-out token", async () => {
+    const { x, id } = await loggedOut();
+    expect((await postMessage(server.url, x, id, "")).status).toBe(401);
+  });
+
+  it("answers 401 rather than 400 to a body that is not JSON under a logged-out token", async () => {
+    const { x } = await loggedOut();
+    const response = await api(server.url, "POST", "/messages", { token: x.token, body: "{not json", headers: { "content-type": "application/json" } });
+    expect(response.status).toBe(401);
+  });
+
+  it("answers 401 rather than 403 for a conversation the logged-out caller is not in", async () => {
+    const { x } = await loggedOut();
+    expect((await postMessage(server.url, x, conversationId, "not mine")).status).toBe(401);
+  });
+
+  it("answers 401 rather than the stored message to a retry after logout", async () => {
+    const { x, y, id } = await freshConversation();
+    const messageId = randomUUID();
+    const send = () => postMessage(server.url, x, id, "once", messageId);
+    expect((await send()).status).toBe(201);
+    expect((await api(server.url, "POST", "/auth/logout", { token: x.token })).status).toBe(204);
+
+    expect((await send()).status).toBe(401);
+    expect((await history(y, id)).body.messages).toHaveLength(1);
+  });
+});
+
 describe("GET /conversations/{id}/messages", () => {
   let pagedId: string;
   let reader: TestUser;

@@ -57,8 +57,23 @@ async function group(memberIds: string[]): Promise<string> {
 }
 
 function message(senderId: string, conversationId: string, content = "hello", messageId = randomUUID()): NewMessage {
-  return { id: randomUUID(), messageId, senderId, conversationId, content, attachmentIds: [], createdAt: new Date().toISOString(), editedAt: null, deleted: false, reactions: [], mentions: [], replyTo: null };
+  return { id: randomUUID(), messageId, senderId, conversationId, content, attachmentIds: [], createdAt: new Date().toISOString(), editedAt: null, deleted: false, reactions: [], mentions: [], replyTo: null, senderSessionId: null };
 }
+
+/** A session of the user's, as lib/auth/sessions stores one: standing, revoked, or expired. */
+async function session(userId: string, state: "standing" | "revoked" | "expired" = "standing"): Promise<string> {
+  const id = randomUUID();
+  const now = Date.now();
+  const expiresAt = new Date(state === "expired" ? now - 1000 : now + 3_600_000).toISOString();
+  const revokedAt = state === "revoked" ? new Date(now).toISOString() : null;
+  await client`insert into sessions (id, user_id, refresh_jti, created_at, expires_at, revoked_at) values (${id}, ${userId}, null, ${new Date(now).toISOString()}, ${expiresAt}, ${revokedAt})`;
+  return id;
+}
+
+const revoke = (sessionId: string) => client`update sessions set revoked_at = now() where id = ${sessionId}`;
+
+/** The message, sent under the session: the store checks that it stands. */
+const under = (sessionId: string, sent: NewMessage): NewMessage => ({ ...sent, senderSessionId: sessionId });
 
 /** Stores the messages in one turn (of `store`, or of the instance `storeOf` picks for each); each settles with its outcome, or with its error. */
 function oneTurn(batch: NewMessage[], storeOf: (message: NewMessage) => PostgresRepository = () => repository): Promise<PromiseSettledResult<InsertMessageResult>[]> {
@@ -144,6 +159,47 @@ describe("group commit of messages on PostgreSQL", () => {
     expect(settled.map(seqOf)).toEqual([1, null, null, 2]);
     expect(await storedSeqs(ours)).toEqual([1, 2]);
     expect(await heardSeqs(ours, 2)).toEqual([1, 2]);
+  });
+
+  it("refuses messages sent under a revoked, an expired or another user's session without taking a seq, and stores the turn's others", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await group([alice, bob]);
+    const [standing, revoked, expired, bobs] = await Promise.all([session(alice), session(alice, "revoked"), session(alice, "expired"), session(bob)]);
+    const settled = await oneTurn([
+      under(standing, message(alice, ours)),
+      under(revoked, message(alice, ours)),
+      under(expired, message(alice, ours)),
+      under(bobs, message(alice, ours)),
+      message(bob, ours),
+    ]);
+
+    expect(outcomes(settled)).toEqual(["created", "signed_out", "signed_out", "signed_out", "created"]);
+    expect(settled.map(seqOf)).toEqual([1, null, null, null, 2]);
+    expect(await storedSeqs(ours)).toEqual([1, 2]);
+    expect(await heardSeqs(ours, 2)).toEqual([1, 2]);
+  });
+
+  it("refuses a retry of a stored message_id once the session it is sent under is revoked", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await group([alice, bob]);
+    const sessionId = await session(alice);
+    const first = under(sessionId, message(alice, ours, "once"));
+    expect(outcomes(await oneTurn([first]))).toEqual(["created"]);
+    await revoke(sessionId);
+
+    expect(outcomes(await oneTurn([first]))).toEqual(["signed_out"]);
+    expect(await storedSeqs(ours)).toEqual([1]);
+  });
+
+  it("refuses a message_id repeated in one turn under a revoked session, the repeat too", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await group([alice, bob]);
+    const revoked = await session(alice, "revoked");
+    const first = under(revoked, message(alice, ours, "once"));
+    const settled = await oneTurn([first, { ...first, id: randomUUID() }, message(bob, ours)]);
+
+    expect(outcomes(settled)).toEqual(["signed_out", "signed_out", "created"]);
+    expect(await storedSeqs(ours)).toEqual([1]);
   });
 
   it("fails a message that cannot be stored alone: the others of its turn are stored", async () => {
@@ -240,6 +296,30 @@ describe("a turn of conversations the instance knows (lib/db/pg/known-counters.t
     expect(sent).toHaveLength(1);
     expect(await storedSeqs(ours)).toEqual([1, 2, 3]);
     expect(await heardSeqs(ours, 3)).toEqual([1, 2, 3]);
+  });
+
+  it("stores a turn sent under sessions that stand in one statement of its own", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await knownGroup([alice, bob]);
+    const [alices, bobs] = await Promise.all([session(alice), session(bob)]);
+    let settled: PromiseSettledResult<InsertMessageResult>[] = [];
+    const sent = await statementsDuring(async () => (settled = await oneTurn([under(alices, message(alice, ours)), under(bobs, message(bob, ours))])));
+
+    expect(settled.map(seqOf)).toEqual([2, 3]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("refuses a message whose session was revoked since its conversation was known, and stores the turn's others", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await knownGroup([alice, bob]);
+    const [alices, bobs] = await Promise.all([session(alice), session(bob)]);
+    await revoke(bobs);
+    const settled = await oneTurn([under(bobs, message(bob, ours)), under(alices, message(alice, ours))]);
+
+    expect(outcomes(settled)).toEqual(["signed_out", "created"]);
+    expect(settled.map(seqOf)).toEqual([null, 2]);
+    expect(await storedSeqs(ours)).toEqual([1, 2]);
+    expect(await heardSeqs(ours, 2)).toEqual([1, 2]);
   });
 
   it("refuses a member removed through another instance since, and announces to the members left", async () => {

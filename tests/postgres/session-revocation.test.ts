@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { api, createUser } from "../support/api";
+import { api, createConversation, createUser, postMessage } from "../support/api";
 import { startServer, type TestServer } from "../support/server";
 import { TestSocket } from "../support/ws";
 
@@ -21,6 +21,15 @@ describe("revoking a session on one instance", () => {
     expect(await socket.request({ type: "ping" }, ["pong"])).toEqual({ type: "pong" });
     expect((await api(a.url, "POST", "/auth/logout", { token: user.token })).status).toBe(204);
     expect(await socket.waitForClose()).toEqual({ code: 4001, reason: "session revoked" });
+  });
+
+  it("refuses the session's next message on the other instance as soon as the logout is answered", async () => {
+    const [user, other] = await Promise.all([createUser(a.url), createUser(a.url)]);
+    const conversationId = await createConversation(a.url, user, [other]);
+    expect((await postMessage(b.url, user, conversationId, "before")).status).toBe(201);
+    expect((await api(a.url, "POST", "/auth/logout", { token: user.token })).status).toBe(204);
+
+    expect((await postMessage(b.url, user, conversationId, "after")).status).toBe(401);
   });
 
   it("closes the other sessions' sockets on every instance after a password change", async () => {

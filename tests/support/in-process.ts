@@ -62,6 +62,6 @@ export async function createGroup(): Promise<{ alice: string; bob: string; carol
 
 export async function send(senderId: string, conversationId: string, count = 1): Promise<void> {
   for (let i = 0; i < count; i++) {
-    await sendMessage(senderId, { message_id: randomUUID(), conversation_id: conversationId, content: `message ${i}`, attachment_ids: [] });
+    await sendMessage(senderId, { message_id: randomUUID(), conversation_id: conversationId, content: `message ${i}`, attachment_ids: [] }, null);
   }
 }

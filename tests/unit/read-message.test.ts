@@ -17,7 +17,7 @@ vi.hoisted(() => {
 afterAll(() => closeRepository());
 
 async function firstMessage(senderId: string, conversationId: string): Promise<string> {
-  const { message } = await sendMessage(senderId, { message_id: randomUUID(), conversation_id: conversationId, content: "long ago", attachment_ids: [] });
+  const { message } = await sendMessage(senderId, { message_id: randomUUID(), conversation_id: conversationId, content: "long ago", attachment_ids: [] }, null);
   return message.id;
 }
 

@@ -42,7 +42,7 @@ describe("the sweep of unattached uploads", () => {
   it("never deletes an upload a message carries, however old", async () => {
     const { alice, conversationId } = await createPair();
     const upload = await uploadText(alice, "kept");
-    await sendMessage(alice, { message_id: randomUUID(), conversation_id: conversationId, content: "", attachment_ids: [upload.id] });
+    await sendMessage(alice, { message_id: randomUUID(), conversation_id: conversationId, content: "", attachment_ids: [upload.id] }, null);
     await sweepUnattachedUploads(Date.now() + 30 * UNATTACHED_UPLOAD_TTL_MS);
     (await openUpload(alice, upload.id, "file")).body.destroy();
   });

@@ -29,7 +29,7 @@ import {
   type StoredEvent,
 } from "@/lib/db/repository";
 
-const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence, uploads } = schema;
+const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence, sessions, uploads } = schema;
 
 /** Messages again, under another name, for the unread subquery. */
 const unread = alias(messages, "unread");
@@ -186,6 +186,23 @@ const MESSAGE_PREFIX = "message_";
 
 type TableWithColumns = typeof messages | typeof conversationEvents;
 
+/** A session and the sender it must belong to, as one key. */
+const senderKey = (sessionId: unknown, userId: unknown) => `${String(sessionId)}\n${String(userId)}`;
+
+/**
+ * The values of standingSessionsQuery for some messages: the sessions given to check (see
+ * NewMessage), each with its sender, checked at the time of the latest message.
+ */
+function sendersSessions(batch: NewMessage[]): { sessionIds: string[]; sessionUserIds: string[]; now: string } {
+  const pairs = new Map<string, [string, string]>();
+  let now = "";
+  for (const { senderSessionId, senderId, createdAt } of batch) {
+    if (senderSessionId !== null) pairs.set(senderKey(senderSessionId, senderId), [senderSessionId, senderId]);
+    if (createdAt > now) now = createdAt;
+  }
+  return { sessionIds: [...pairs.values()].map(([id]) => id), sessionUserIds: [...pairs.values()].map(([, userId]) => userId), now };
+}
+
 /**
  * INSERT of whole rows given column by column, each column as one array parameter named
  * `${prefix}${field}` (see arraysOf): one statement text whatever the number of rows.
@@ -298,6 +315,22 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   const conversationId = sql.placeholder("conversationId");
   const nextSeqStatement = render(db.update(conversations).set({ lastSeq: sql`${conversations.lastSeq} + 1` }).where(eq(conversations.id, conversationId)).returning({ seq: conversations.lastSeq }).getSQL());
   const memberIdsStatement = render(db.select({ userId: conversationMembers.userId }).from(conversationMembers).where(eq(conversationMembers.conversationId, conversationId)).getSQL());
+  /**
+   * Of the sessions given (`sessionIds`, with the user each must belong to in `sessionUserIds`),
+   * the ones that stand at `now`: not revoked, not expired, as lib/auth/sessions reads one.
+   */
+  const standingSessionsQuery = sql`select ${sessions.id}, ${sessions.userId} from ${sessions} join unnest(${sql.placeholder("sessionIds")}::text[], ${sql.placeholder("sessionUserIds")}::text[]) as sender(session_id, user_id) on ${sessions.id} = sender.session_id and ${sessions.userId} = sender.user_id where ${sessions.revokedAt} is null and ${sessions.expiresAt} > ${sql.placeholder("now")}::timestamptz`;
+  const standingSessionsStatement = render(standingSessionsQuery);
+  /** The keys (senderKey) of the standing sessions among those the messages were sent under; none are read when none were given. */
+  async function standingSessionsOf(connection: Sql, batch: NewMessage[]): Promise<Set<string>> {
+    const values = sendersSessions(batch);
+    if (values.sessionIds.length === 0) return new Set();
+    const rows = await sendForValues(connection, standingSessionsStatement, values);
+    return new Set(rows.map(([id, userId]) => senderKey(id, userId)));
+  }
+  /** Whether the message may be stored as far as its session goes: none to check, or one that stands. */
+  const sentUnderStanding = (standing: Set<string>) => (message: NewMessage) =>
+    message.senderSessionId === null || standing.has(senderKey(message.senderSessionId, message.senderId));
   const storeMessageStatement = render(
     storeAndNotifyShape(
       db.insert(messages).values(placeholders(getTableColumns(messages))).getSQL(),
@@ -310,9 +343,14 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     const began = send(connection, BEGIN);
     const counted = sendForValues(connection, nextSeqStatement, { conversationId: message.conversationId });
     const listed = sendForValues(connection, memberIdsStatement, { conversationId: message.conversationId });
+    const checked = standingSessionsOf(connection, [message]);
     let committing = false;
     try {
-      const [, counters, members] = await Promise.all([began, counted, listed]);
+      const [, counters, members, standing] = await Promise.all([began, counted, listed, checked]);
+      if (!sentUnderStanding(standing)(message)) {
+        await rollBack(connection);
+        return { outcome: "signed_out" };
+      }
       const seq = counters[0]?.[0];
       if (typeof seq !== "number") {
         await rollBack(connection);
@@ -322,7 +360,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         await rollBack(connection);
         return { outcome: "not_member" };
       }
-      const { attachmentIds, ...row } = message;
+      const { attachmentIds, senderSessionId: _senderSessionId, ...row } = message;
       const claimable = and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
       const claimed = attachmentIds.length === 0 ? [] : (await send(connection, render(db.select().from(uploads).where(claimable).for("update").getSQL()))).map(attachmentOf);
       if (claimed.length !== attachmentIds.length) {
@@ -359,13 +397,14 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   const storeBatchStatement = render(sql`with ${storeTurnShape()}`);
   /**
    * storeBatchStatement as a transaction of its own, that stores only if every counter is still
-   * at its `expectedSeqs`: the counters are locked in id order first, as lockCountersStatement
-   * locks them. A counter that moved while the statement waited for its lock is read as it is
-   * now. It answers one row per notice when it stored, and none when it did not.
+   * at its `expectedSeqs` and every session given still stands (standingSessionsQuery): the
+   * counters are locked in id order first, as lockCountersStatement locks them. A counter that
+   * moved while the statement waited for its lock is read as it is now. It answers one row per
+   * notice when it stored, and none when it did not.
    */
-  const unmoved = sql`(select unmoved from checked)`;
+  const holds = sql`(select holds from checked)`;
   const storeIfUnmovedStatement = render(
-    sql`with locked as (select ${conversations.lastSeq} = counter.expected as unmoved from ${conversations} join unnest(${sql.placeholder("counterIds")}::text[], ${sql.placeholder("expectedSeqs")}::integer[]) as counter(id, expected) on ${conversations.id} = counter.id order by ${conversations.id} for update of ${conversations}), checked as (select count(*) filter (where locked.unmoved) = cardinality(${sql.placeholder("counterIds")}::text[]) as unmoved from locked), ${storeTurnShape(unmoved)}`,
+    sql`with locked as (select ${conversations.lastSeq} = counter.expected as unmoved from ${conversations} join unnest(${sql.placeholder("counterIds")}::text[], ${sql.placeholder("expectedSeqs")}::integer[]) as counter(id, expected) on ${conversations.id} = counter.id order by ${conversations.id} for update of ${conversations}), checked as (select count(*) filter (where locked.unmoved) = cardinality(${sql.placeholder("counterIds")}::text[]) and (select count(*) from (${standingSessionsQuery}) as standing) = cardinality(${sql.placeholder("sessionIds")}::text[]) as holds from locked), ${storeTurnShape(holds)}`,
   );
 
   interface SequencedTurn {
@@ -377,14 +416,25 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
 
   /**
    * Gives each message of the turn the next seq of its conversation after `lastSeqs` (moved on
-   * as they are given), or refuses it: an unknown conversation, or a sender not among its members.
+   * as they are given), or refuses it: a session that does not stand (`stands` says), an unknown
+   * conversation, or a sender not among its members.
    */
-  function sequence(batch: NewMessage[], lastSeqs: Map<string, number>, memberIdsOf: Map<string, readonly string[]>): SequencedTurn {
+  function sequence(
+    batch: NewMessage[],
+    lastSeqs: Map<string, number>,
+    memberIdsOf: Map<string, readonly string[]>,
+    stands: (message: NewMessage) => boolean,
+  ): SequencedTurn {
     const results: InsertMessageResult[] = [];
     const rows: MessageRecord[] = [];
     const events: EventRow[] = [];
     const payloads: string[] = [];
-    for (const { attachmentIds: _attachmentIds, ...row } of batch) {
+    for (const newMessage of batch) {
+      const { attachmentIds: _attachmentIds, senderSessionId: _senderSessionId, ...row } = newMessage;
+      if (!stands(newMessage)) {
+        results.push({ outcome: "signed_out" });
+        continue;
+      }
       const lastSeq = lastSeqs.get(row.conversationId);
       const memberIds = memberIdsOf.get(row.conversationId) ?? [];
       if (lastSeq === undefined) {
@@ -438,8 +488,9 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   /**
    * The turn's messages in one statement, from the counters and members this instance knows
    * (see KnownCounters): null, having stored nothing, when that is not enough to store them
-   * all: a conversation not known, a sender not among its known members, or a counter that
-   * moved since (a change of members, or a message through another instance).
+   * all: a conversation not known, a sender not among its known members, a counter that moved
+   * since (a change of members, or a message through another instance), or a session given
+   * that no longer stands (storeLocked then tells which message it refuses).
    */
   async function storeKnown(batch: NewMessage[]): Promise<InsertMessageResult[] | null> {
     const lastSeqs = new Map<string, number>();
@@ -451,11 +502,11 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       memberIdsOf.set(conversationId, state.memberIds);
     }
     const expected = new Map(lastSeqs);
-    const { results, values } = sequence(batch, lastSeqs, memberIdsOf);
+    const { results, values } = sequence(batch, lastSeqs, memberIdsOf, () => true);
     if (results.some((result) => result.outcome !== "created")) return null;
     let notices: Row[];
     try {
-      notices = await send(client, storeIfUnmovedStatement, { ...values, expectedSeqs: values.counterIds.map((id) => expected.get(id)) });
+      notices = await send(client, storeIfUnmovedStatement, { ...values, ...sendersSessions(batch), expectedSeqs: values.counterIds.map((id) => expected.get(id)) });
     } catch (error) {
       known.forget(values.counterIds);
       throw error;
@@ -471,9 +522,10 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   /**
    * The turn's messages in one transaction of two round trips, as one message's: the counter
    * rows of their conversations are locked (in id order, so that two such transactions never
-   * wait on each other in a circle) and their members read after the locks, each message is
-   * given the next seq of its conversation or refused, and storeBatchStatement stores the
-   * created ones, then COMMIT. What it read under the locks is remembered for storeKnown.
+   * wait on each other in a circle) and their members and the sessions given read after the
+   * locks, each message is given the next seq of its conversation or refused, and
+   * storeBatchStatement stores the created ones, then COMMIT. What it read under the locks is
+   * remembered for storeKnown.
    */
   async function storeLocked(batch: NewMessage[]): Promise<InsertMessageResult[]> {
     const connection = await client.reserve();
@@ -489,9 +541,10 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     const began = send(connection, BEGIN);
     const locked = sendForValues(connection, lockCountersStatement, { conversationIds: ids });
     const listed = sendForValues(connection, membersOfStatement, { conversationIds: ids });
+    const checked = standingSessionsOf(connection, batch);
     let committing = false;
     try {
-      const [, counters, members] = await Promise.all([began, locked, listed]);
+      const [, counters, members, standing] = await Promise.all([began, locked, listed, checked]);
       const lastSeqs = new Map(counters.map(([id, lastSeq]) => [String(id), Number(lastSeq)]));
       const memberIdsOf = new Map<string, string[]>();
       for (const [conversation, userId] of members) {
@@ -499,7 +552,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         list.push(String(userId));
         memberIdsOf.set(String(conversation), list);
       }
-      const { results, values } = sequence(batch, lastSeqs, memberIdsOf);
+      const { results, values } = sequence(batch, lastSeqs, memberIdsOf, sentUnderStanding(standing));
       if (values.counterIds.length > 0) {
         // After a failed statement PostgreSQL answers COMMIT by rolling back: the transaction ends either way.
         committing = true;

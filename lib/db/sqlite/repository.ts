@@ -24,7 +24,7 @@ import {
 import { groupCommit } from "@/lib/db/sqlite/group-commit";
 import * as schema from "@/lib/db/sqlite/schema";
 
-const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence, uploads } = schema;
+const { users, conversations, conversationMembers, messages, conversationEvents, instances, presence, sessions, uploads } = schema;
 
 /** Messages again, under another name, for the unread subquery. */
 const unread = alias(messages, "unread");
@@ -93,6 +93,12 @@ function hotStatements(db: Db) {
       .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, sql.placeholder("userId"))))
       .prepare(),
     memberIds: db.select({ userId: conversationMembers.userId }).from(conversationMembers).where(eq(conversationMembers.conversationId, conversationId)).prepare(),
+    /** The session if it still stands at `now`: the user's, not revoked, not expired (as lib/auth/sessions reads one). */
+    standingSession: db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.id, sql.placeholder("sessionId")), eq(sessions.userId, sql.placeholder("userId")), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql.placeholder("now"))))
+      .prepare(),
     conversationExists: db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).prepare(),
     messageById: db.select().from(messages).where(eq(messages.id, sql.placeholder("id"))).prepare(),
     messageBySenderKey: db
@@ -178,13 +184,16 @@ export function createSqliteRepository(client: Database.Database, announcer: Ann
 
   /** A message's checks and writes, run in a transaction by storeMessage. */
   function writeMessage(message: NewMessage) {
+    const { attachmentIds, senderSessionId, ...row } = message;
+    if (senderSessionId !== null && !hot.standingSession.get({ sessionId: senderSessionId, userId: row.senderId, now: row.createdAt })) {
+      return { outcome: "signed_out" } as const;
+    }
     const memberIds = memberIdsOf(message.conversationId);
     if (!memberIds.includes(message.senderId)) {
       return { outcome: memberIds.length === 0 && !hot.conversationExists.get({ conversationId: message.conversationId }) ? "no_conversation" : "not_member" } as const;
     }
     const existing = hot.messageBySenderKey.get({ senderId: message.senderId, messageId: message.messageId });
     if (existing) return { outcome: "existing", message: existing } as const;
-    const { attachmentIds, ...row } = message;
     // Only for a message with files: most have none, and building the condition showed in profiles of storing one.
     const claimable = attachmentIds.length === 0 ? undefined : and(inArray(uploads.id, attachmentIds), eq(uploads.uploaderId, message.senderId), isNull(uploads.messageId));
     const claimed = claimable ? db.select().from(uploads).where(claimable).all() : [];
