@@ -191,7 +191,7 @@ export function ChatApp(props: ChatAppProps) {
         const mentioned = store.mentionsAnew(frame.message, false);
         const unmarked = store.unmentions(frame.message);
         if (!store.receiveUpdate(frame)) void learnConversation(frame.conversation_id);
-        awareness.receiveUpdate(frame.message);
+        awareness.receiveUpdate(frame.message, frame.seq);
         if (mentioned) alertAbout(frame.message, true, frame.seq);
         // Whether another unread message still names the user, only the server knows: its
         // render counts them again, and clears the mark if none is left.

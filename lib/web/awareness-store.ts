@@ -34,6 +34,12 @@ export class AwarenessStore {
    * render started before one of them arrived does not count it, and must not drop it.
    */
   private readonly countedLive = new Map<string, Set<number>>();
+  /**
+   * The unread messages whose deletion was heard live, per conversation: each message's seq and
+   * its deletion event's. A server render that started before the deletion still counts the
+   * message, and must not put it back.
+   */
+  private readonly deletedLive = new Map<string, Map<number, number>>();
   private readonly readBy = new Map<string, Map<string, number>>();
   private readonly typing = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
   private readonly presence = new Map<string, Presence>();
@@ -73,7 +79,10 @@ export class AwarenessStore {
       this.readSeq.set(conversation.id, readTo);
       const since = [...(this.countedLive.get(conversation.id) ?? [])].filter((seq) => seq > renderedTo && seq > readTo);
       this.countedLive.set(conversation.id, new Set(since));
-      this.unread.set(conversation.id, (conversation.unread_count ?? 0) + since.length);
+      const deletedSince = [...(this.deletedLive.get(conversation.id) ?? [])].filter(([seq, deletedAt]) => deletedAt > renderedTo && seq > readTo);
+      this.deletedLive.set(conversation.id, new Map(deletedSince));
+      const countedButDeleted = deletedSince.filter(([seq]) => seq <= renderedTo).length;
+      this.unread.set(conversation.id, Math.max(0, (conversation.unread_count ?? 0) + since.length - countedButDeleted));
     }
     this.changed();
   }
@@ -112,16 +121,17 @@ export class AwarenessStore {
   }
 
   /**
-   * A message's new state from an edit, deletion or reaction event. A deletion takes the
-   * message out of the unread count if it was counted: someone else's, after the marker. Each
-   * deletion is one event, heard once, so it is taken out once.
+   * A message's new state from an edit, deletion or reaction event (at `eventSeq`). A deletion
+   * takes the message out of the unread count if it was counted: someone else's, after the
+   * marker. Each deletion is one event, heard once, so it is taken out once.
    */
-  receiveUpdate(message: MessageDto): void {
+  receiveUpdate(message: MessageDto, eventSeq: number): void {
     if (!message.deleted || message.sender_id === this.userId) return;
     const unread = this.unread.get(message.conversation_id) ?? 0;
     if (unread === 0 || message.seq <= (this.readSeq.get(message.conversation_id) ?? 0)) return;
     this.unread.set(message.conversation_id, unread - 1);
     this.countedLive.get(message.conversation_id)?.delete(message.seq);
+    this.deletedLive.set(message.conversation_id, (this.deletedLive.get(message.conversation_id) ?? new Map<number, number>()).set(message.seq, eventSeq));
     this.changed();
   }
 
@@ -130,6 +140,7 @@ export class AwarenessStore {
     this.readSeq.delete(conversationId);
     this.unread.delete(conversationId);
     this.countedLive.delete(conversationId);
+    this.deletedLive.delete(conversationId);
     this.readBy.delete(conversationId);
     for (const timer of this.typing.get(conversationId)?.values() ?? []) clearTimeout(timer);
     this.typing.delete(conversationId);
@@ -150,6 +161,8 @@ export class AwarenessStore {
       this.unread.set(conversation_id, Math.min(unread, stillUnread(seq)));
       const counted = this.countedLive.get(conversation_id);
       for (const unreadSeq of counted ?? []) if (unreadSeq <= seq) counted!.delete(unreadSeq);
+      const deleted = this.deletedLive.get(conversation_id);
+      for (const deletedSeq of deleted?.keys() ?? []) if (deletedSeq <= seq) deleted!.delete(deletedSeq);
     } else {
       const readers = new Map(this.readBy.get(conversation_id));
       if (seq <= (readers.get(user_id) ?? 0)) return;

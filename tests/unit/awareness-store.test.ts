@@ -74,12 +74,40 @@ describe("AwarenessStore", () => {
   it("takes a deleted unread message by someone else out of the count, and nothing else", () => {
     const store = new AwarenessStore(ME);
     store.absorbConversations([conversation("c1", { last_read_seq: 2, unread_count: 2 })]);
-    store.receiveUpdate(message(2, OTHER, { deleted: true, content: "" }));
-    store.receiveUpdate(message(4, ME, { deleted: true, content: "" }));
-    store.receiveUpdate(message(3, OTHER, { content: "edited" }));
+    store.receiveUpdate(message(2, OTHER, { deleted: true, content: "" }), 5);
+    store.receiveUpdate(message(4, ME, { deleted: true, content: "" }), 6);
+    store.receiveUpdate(message(3, OTHER, { content: "edited" }), 7);
     expect(store.getSnapshot().unread.get("c1")).toBe(2);
-    store.receiveUpdate(message(3, OTHER, { deleted: true, content: "" }));
+    store.receiveUpdate(message(3, OTHER, { deleted: true, content: "" }), 8);
     expect(store.getSnapshot().unread.get("c1")).toBe(1);
+  });
+
+  it("keeps a deletion heard live out of the count when a server render from before it still counts the message", () => {
+    const store = new AwarenessStore(ME);
+    store.absorbConversations([conversation("c1", { last_seq: 3, last_read_seq: 1, unread_count: 2 })]);
+    store.receiveUpdate(message(3, OTHER, { deleted: true, content: "" }), 4);
+    expect(store.getSnapshot().unread.get("c1")).toBe(1);
+    // Rendered when the conversation had reached seq 3: the deletion at 4 is not in its count.
+    store.absorbConversations([conversation("c1", { last_seq: 3, last_read_seq: 1, unread_count: 2 })]);
+    expect(store.getSnapshot().unread.get("c1")).toBe(1);
+    store.absorbConversations([conversation("c1", { last_seq: 4, last_read_seq: 1, unread_count: 1 })]);
+    expect(store.getSnapshot().unread.get("c1")).toBe(1);
+  });
+
+  it("takes a message that arrived and was deleted live out of the count once, whatever render comes after", () => {
+    const store = new AwarenessStore(ME);
+    store.absorbConversations([conversation("c1", { last_seq: 1, last_read_seq: 1, unread_count: 0 })]);
+    store.receiveMessage(message(2));
+    store.receiveUpdate(message(2, OTHER, { deleted: true, content: "" }), 3);
+    expect(store.getSnapshot().unread.get("c1")).toBe(0);
+    for (const [renderedTo, counted] of [
+      [1, 0],
+      [2, 1],
+      [3, 0],
+    ] as const) {
+      store.absorbConversations([conversation("c1", { last_seq: renderedTo, last_read_seq: 1, unread_count: counted })]);
+      expect(store.getSnapshot().unread.get("c1"), `rendered to ${renderedTo}`).toBe(0);
+    }
   });
 
   it("counts nothing of a conversation the user left or was removed from", () => {
