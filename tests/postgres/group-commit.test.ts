@@ -72,6 +72,27 @@ async function session(userId: string, state: "standing" | "revoked" | "expired"
 
 const revoke = (sessionId: string) => client`update sessions set revoked_at = now() where id = ${sessionId}`;
 
+/**
+ * Runs `work` while another transaction holds the conversation's counter row, and lets go of
+ * the row once `work` has had the store's statement wait for it, and done what it does meanwhile.
+ */
+async function whileCounterHeld(conversationId: string, work: (storeWaits: () => Promise<void>) => Promise<void>): Promise<void> {
+  const holder = await otherClient.reserve();
+  await holder`begin`;
+  await holder`select 1 from conversations where id = ${conversationId} for update`;
+  const storeWaits = () =>
+    eventually(
+      async () => (await otherClient<{ waiting: number }[]>`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)[0]!.waiting > 0,
+      () => "the store never waited for the counter's lock",
+    );
+  try {
+    await work(storeWaits);
+  } finally {
+    await holder`commit`;
+    holder.release();
+  }
+}
+
 /** The message, sent under the session: the store checks that it stands. */
 const under = (sessionId: string, sent: NewMessage): NewMessage => ({ ...sent, senderSessionId: sessionId });
 
@@ -202,6 +223,21 @@ describe("group commit of messages on PostgreSQL", () => {
     expect(await storedSeqs(ours)).toEqual([1]);
   });
 
+  it("refuses a message whose session is revoked while its transaction waits for the conversation's lock", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await group([alice, bob]);
+    const sessionId = await session(alice);
+    let turn: Promise<PromiseSettledResult<InsertMessageResult>[]> | undefined;
+    await whileCounterHeld(ours, async (storeWaits) => {
+      turn = oneTurn([under(sessionId, message(alice, ours))]);
+      await storeWaits();
+      await revoke(sessionId);
+    });
+
+    expect(outcomes(await turn!)).toEqual(["signed_out"]);
+    expect(await storedSeqs(ours)).toEqual([]);
+  });
+
   it("fails a message that cannot be stored alone: the others of its turn are stored", async () => {
     const [alice, bob] = await Promise.all([user(), user()]);
     const ours = await group([alice, bob]);
@@ -322,6 +358,21 @@ describe("a turn of conversations the instance knows (lib/db/pg/known-counters.t
     expect(await heardSeqs(ours, 2)).toEqual([1, 2]);
   });
 
+  it("refuses a message whose session is revoked while another transaction holds its conversation's counter", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await knownGroup([alice, bob]);
+    const sessionId = await session(alice);
+    let turn: Promise<PromiseSettledResult<InsertMessageResult>[]> | undefined;
+    await whileCounterHeld(ours, async (storeWaits) => {
+      turn = oneTurn([under(sessionId, message(alice, ours))]);
+      await storeWaits();
+      await revoke(sessionId);
+    });
+
+    expect(outcomes(await turn!)).toEqual(["signed_out"]);
+    expect(await storedSeqs(ours)).toEqual([1]);
+  });
+
   it("refuses a member removed through another instance since, and announces to the members left", async () => {
     const [alice, bob, carol] = await Promise.all([user(), user(), user()]);
     const ours = await knownGroup([alice, bob, carol]);
@@ -387,25 +438,25 @@ describe("a turn of conversations the instance knows (lib/db/pg/known-counters.t
   it("holds a turn while an earlier one of its conversation is in flight, instead of sending it to be refused", async () => {
     const [alice, bob] = await Promise.all([user(), user()]);
     const ours = await knownGroup([alice, bob]);
-    // Another transaction holds the counter row: the first turn's statement waits for it in PostgreSQL.
-    const holder = await otherClient.reserve();
-    await holder`begin`;
-    await holder`select 1 from conversations where id = ${ours} for update`;
     let first: Promise<PromiseSettledResult<InsertMessageResult>[]> | undefined;
     let second: Promise<PromiseSettledResult<InsertMessageResult>[]> | undefined;
+    // Another transaction holds the counter row: the first turn's statement finds it held, and
+    // the turn waits for it in a transaction of its own.
     const sent = await statementsDuring(async () => {
-      first = oneTurn([message(alice, ours), message(bob, ours)]);
-      await nextTurn();
-      second = oneTurn([message(bob, ours), message(alice, ours)]);
-      await nextTurn();
-      await holder`commit`;
-      holder.release();
+      await whileCounterHeld(ours, async (storeWaits) => {
+        first = oneTurn([message(alice, ours), message(bob, ours)]);
+        await nextTurn();
+        second = oneTurn([message(bob, ours), message(alice, ours)]);
+        await storeWaits();
+      });
       await Promise.all([first, second]);
     });
 
     expect([...(await first!), ...(await second!)].map(seqOf)).toEqual([2, 3, 4, 5]);
-    expect(sent.filter(isBegin)).toEqual([]);
-    expect(sent).toHaveLength(2);
+    const isOneStatement = (statement: string) => statement.startsWith("with locked as");
+    expect(sent.filter(isBegin)).toHaveLength(1);
+    expect([isOneStatement(sent[0]!), isBegin(sent[1]!), isOneStatement(sent.at(-1)!)]).toEqual([true, true, true]);
+    expect(sent.filter(isOneStatement)).toHaveLength(2);
     expect(await heardSeqs(ours, 5)).toEqual([1, 2, 3, 4, 5]);
   });
 });

@@ -230,13 +230,16 @@ function arraysOf(table: TableWithColumns, prefix: string, rows: object[]): Reco
   );
 }
 
-function isUniqueViolation(error: unknown): boolean {
+function hasCode(error: unknown, code: string): boolean {
   // Drizzle wraps the driver's error in `cause`.
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth++) {
-    if ("code" in current && current.code === "23505") return true;
+    if ("code" in current && current.code === code) return true;
   }
   return false;
 }
+
+const isUniqueViolation = (error: unknown) => hasCode(error, "23505");
+const isLockNotAvailable = (error: unknown) => hasCode(error, "55P03");
 
 /**
  * The PostgreSQL store: the same units of work as the SQLite one, made atomic with row locks
@@ -318,6 +321,8 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   /**
    * Of the sessions given (`sessionIds`, with the user each must belong to in `sessionUserIds`),
    * the ones that stand at `now`: not revoked, not expired, as lib/auth/sessions reads one.
+   * Each store reads them once it holds the counters' locks, so a revocation that committed
+   * while it waited for them is seen.
    */
   const standingSessionsQuery = sql`select ${sessions.id}, ${sessions.userId} from ${sessions} join unnest(${sql.placeholder("sessionIds")}::text[], ${sql.placeholder("sessionUserIds")}::text[]) as sender(session_id, user_id) on ${sessions.id} = sender.session_id and ${sessions.userId} = sender.user_id where ${sessions.revokedAt} is null and ${sessions.expiresAt} > ${sql.placeholder("now")}::timestamptz`;
   const standingSessionsStatement = render(standingSessionsQuery);
@@ -398,13 +403,14 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   /**
    * storeBatchStatement as a transaction of its own, that stores only if every counter is still
    * at its `expectedSeqs` and every session given still stands (standingSessionsQuery): the
-   * counters are locked in id order first, as lockCountersStatement locks them. A counter that
-   * moved while the statement waited for its lock is read as it is now. It answers one row per
-   * notice when it stored, and none when it did not.
+   * counters are locked in id order first, as lockCountersStatement locks them. It answers one
+   * row per notice when it stored, and none when it did not. A counter another transaction
+   * holds fails it at once (NOWAIT) rather than have it wait: the statement reads everything
+   * else as of its start, and a session revoked while it waited would not be seen.
    */
   const holds = sql`(select holds from checked)`;
   const storeIfUnmovedStatement = render(
-    sql`with locked as (select ${conversations.lastSeq} = counter.expected as unmoved from ${conversations} join unnest(${sql.placeholder("counterIds")}::text[], ${sql.placeholder("expectedSeqs")}::integer[]) as counter(id, expected) on ${conversations.id} = counter.id order by ${conversations.id} for update of ${conversations}), checked as (select count(*) filter (where locked.unmoved) = cardinality(${sql.placeholder("counterIds")}::text[]) and (select count(*) from (${standingSessionsQuery}) as standing) = cardinality(${sql.placeholder("sessionIds")}::text[]) as holds from locked), ${storeTurnShape(holds)}`,
+    sql`with locked as (select ${conversations.lastSeq} = counter.expected as unmoved from ${conversations} join unnest(${sql.placeholder("counterIds")}::text[], ${sql.placeholder("expectedSeqs")}::integer[]) as counter(id, expected) on ${conversations.id} = counter.id order by ${conversations.id} for update of ${conversations} nowait), checked as (select count(*) filter (where locked.unmoved) = cardinality(${sql.placeholder("counterIds")}::text[]) and (select count(*) from (${standingSessionsQuery}) as standing) = cardinality(${sql.placeholder("sessionIds")}::text[]) as holds from locked), ${storeTurnShape(holds)}`,
   );
 
   interface SequencedTurn {
@@ -489,8 +495,9 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
    * The turn's messages in one statement, from the counters and members this instance knows
    * (see KnownCounters): null, having stored nothing, when that is not enough to store them
    * all: a conversation not known, a sender not among its known members, a counter that moved
-   * since (a change of members, or a message through another instance), or a session given
-   * that no longer stands (storeLocked then tells which message it refuses).
+   * since (a change of members, or a message through another instance), a counter locked by
+   * another transaction, or a session given that no longer stands (storeLocked then tells which
+   * message it refuses).
    */
   async function storeKnown(batch: NewMessage[]): Promise<InsertMessageResult[] | null> {
     const lastSeqs = new Map<string, number>();
@@ -509,6 +516,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       notices = await send(client, storeIfUnmovedStatement, { ...values, ...sendersSessions(batch), expectedSeqs: values.counterIds.map((id) => expected.get(id)) });
     } catch (error) {
       known.forget(values.counterIds);
+      if (isLockNotAvailable(error)) return null;
       throw error;
     }
     if (notices.length === 0) {
