@@ -1,3 +1,4 @@
+import { hasSessionEnded } from "@/lib/auth/ended-sessions";
 import { authenticateAccessToken, type SignedIn } from "@/lib/auth/sessions";
 import { bearerToken, verifyToken, type TokenClaims } from "@/lib/auth/tokens";
 import { currentRequest } from "@/lib/observability/request-context";
@@ -22,7 +23,10 @@ export async function identifyCaller(request: Request): Promise<RequestCaller> {
   return { signedIn, address: requestAddress() };
 }
 
-/** Whom a request's access token names, when it is a valid one; whether its session stands is not read (see tokenHolderRoute). */
+/**
+ * Whom a request's access token names, when it is a valid one of a session not known to have
+ * ended; whether its session stands is not read (see tokenHolderRoute).
+ */
 export interface TokenHolderCaller {
   holder: TokenClaims | null;
   address: string;
@@ -30,7 +34,8 @@ export interface TokenHolderCaller {
 
 export async function identifyTokenHolder(request: Request): Promise<TokenHolderCaller> {
   const token = bearerToken(request.headers.get("authorization"));
-  const holder = token ? await verifyToken(token, "access") : null;
+  const claims = token ? await verifyToken(token, "access") : null;
+  const holder = claims && !hasSessionEnded(claims.sessionId) ? claims : null;
   const context = currentRequest();
   if (holder && context) context.userId = holder.userId;
   return { holder, address: requestAddress() };

@@ -1,3 +1,4 @@
+import { sessionEnded } from "@/lib/auth/ended-sessions";
 import { liveSession, type SignedIn } from "@/lib/auth/sessions";
 import { identifyCaller, identifyTokenHolder, type TokenHolderCaller } from "@/lib/http/caller";
 import { withCors } from "@/lib/http/cors";
@@ -93,8 +94,9 @@ export function tokenHolderRoute<Context>(handler: Handler<Context, TokenHolder>
       try {
         return await handler(request, { ...context, userId: holder.userId, sessionId: holder.sessionId, address });
       } catch (error) {
-        if (!(await liveSession(holder.userId, holder.sessionId))) throw notSignedIn(request);
-        throw error;
+        if (await liveSession(holder.userId, holder.sessionId)) throw error;
+        sessionEnded(holder.sessionId);
+        throw notSignedIn(request);
       }
     },
   );

@@ -26,7 +26,7 @@ async function signUpAndLogIn(client: ReturnType<typeof newClient>) {
   const username = uniqueName();
   const signup = await client("POST", "/auth/signup", { json: { username, password: "correct horse battery" } });
   const login = await client("POST", "/auth/login", { json: { username, password: "correct horse battery" } });
-  return { id: String(signup.body.id), token: String(login.body.access_token) };
+  return { id: String(signup.body.id), username, token: String(login.body.access_token) };
 }
 
 describe("API rate limiting", () => {
@@ -74,6 +74,22 @@ describe("API rate limiting", () => {
     expect((await home("GET", "/auth/me", { token: user.token })).status).toBe(429);
     // The address itself still has its own budget for anonymous requests.
     expect((await home("GET", "/users")).status).toBe(401);
+  });
+
+  it("counts a logged-out token's messages against its address, not against the user it names", async () => {
+    const user = await signUpAndLogIn(newClient());
+    const phone = await newClient()("POST", "/auth/login", { json: { username: user.username, password: "correct horse battery" } });
+    expect((await newClient()("POST", "/auth/logout", { token: user.token })).status).toBe(204);
+    const thief = newClient();
+    const statuses = [];
+    for (let i = 0; i < LIMIT; i += 1) {
+      statuses.push((await thief("POST", "/messages", { token: user.token, json: { message_id: crypto.randomUUID(), conversation_id: crypto.randomUUID(), content: "x" } })).status);
+    }
+
+    expect(statuses).toEqual(Array(LIMIT).fill(401));
+    const me = await newClient()("GET", "/auth/me", { token: String(phone.body.access_token) });
+    expect(me.status).toBe(200);
+    expect(me.headers.get("x-ratelimit-remaining")).toBe(String(LIMIT - 2));
   });
 
   it("gives every user a budget of their own on one address", async () => {
