@@ -93,6 +93,21 @@ async function whileCounterHeld(conversationId: string, work: (storeWaits: () =>
   }
 }
 
+/**
+ * Sends a message of the sender's under a session of theirs, and revokes the session once the
+ * store waits for the conversation's counter, which another transaction holds.
+ */
+async function revokedWhileCounterHeld(senderId: string, conversationId: string): Promise<PromiseSettledResult<InsertMessageResult>[]> {
+  const sessionId = await session(senderId);
+  let turn: Promise<PromiseSettledResult<InsertMessageResult>[]> | undefined;
+  await whileCounterHeld(conversationId, async (storeWaits) => {
+    turn = oneTurn([under(sessionId, message(senderId, conversationId))]);
+    await storeWaits();
+    await revoke(sessionId);
+  });
+  return turn!;
+}
+
 /** The message, sent under the session: the store checks that it stands. */
 const under = (sessionId: string, sent: NewMessage): NewMessage => ({ ...sent, senderSessionId: sessionId });
 
@@ -226,15 +241,8 @@ describe("group commit of messages on PostgreSQL", () => {
   it("refuses a message whose session is revoked while its transaction waits for the conversation's lock", async () => {
     const [alice, bob] = await Promise.all([user(), user()]);
     const ours = await group([alice, bob]);
-    const sessionId = await session(alice);
-    let turn: Promise<PromiseSettledResult<InsertMessageResult>[]> | undefined;
-    await whileCounterHeld(ours, async (storeWaits) => {
-      turn = oneTurn([under(sessionId, message(alice, ours))]);
-      await storeWaits();
-      await revoke(sessionId);
-    });
 
-    expect(outcomes(await turn!)).toEqual(["signed_out"]);
+    expect(outcomes(await revokedWhileCounterHeld(alice, ours))).toEqual(["signed_out"]);
     expect(await storedSeqs(ours)).toEqual([]);
   });
 
@@ -361,15 +369,8 @@ describe("a turn of conversations the instance knows (lib/db/pg/known-counters.t
   it("refuses a message whose session is revoked while another transaction holds its conversation's counter", async () => {
     const [alice, bob] = await Promise.all([user(), user()]);
     const ours = await knownGroup([alice, bob]);
-    const sessionId = await session(alice);
-    let turn: Promise<PromiseSettledResult<InsertMessageResult>[]> | undefined;
-    await whileCounterHeld(ours, async (storeWaits) => {
-      turn = oneTurn([under(sessionId, message(alice, ours))]);
-      await storeWaits();
-      await revoke(sessionId);
-    });
 
-    expect(outcomes(await turn!)).toEqual(["signed_out"]);
+    expect(outcomes(await revokedWhileCounterHeld(alice, ours))).toEqual(["signed_out"]);
     expect(await storedSeqs(ours)).toEqual([1]);
   });
 
