@@ -160,6 +160,22 @@ describe("group commit of messages on PostgreSQL", () => {
     expect(heardIn(ours).map((announcement) => [...announcement.memberIds].sort())).toEqual(Array(3).fill([alice, bob].sort()));
   });
 
+  it("stores and announces a turn's messages exactly as sent, whatever characters they hold, in either kind of turn", async () => {
+    const [alice, bob] = await Promise.all([user(), user()]);
+    const ours = await group([alice, bob]);
+    const contents = ['say "hi" \\ {a,b} NULL null', "tab\tnew\nline\r\u2028 \u{1F984} e\u0301", '{"json":[1,"two"]}', "'single' and `back` quotes", "\\u0041 is not A"];
+    const mentioned = (content: string): NewMessage => ({ ...message(alice, ours, content), mentions: [bob, 'na"me\\'] });
+    // The first turn finds the conversation unknown (a transaction), the second known (one statement).
+    const firstTurn = await oneTurn(contents.map(mentioned));
+    const secondTurn = await oneTurn(contents.map(mentioned));
+
+    expect([...outcomes(firstTurn), ...outcomes(secondTurn)]).toEqual(Array(10).fill("created"));
+    const stored = await client<{ content: string; mentions: string[] }[]>`select content, mentions from messages where conversation_id = ${ours} order by seq`;
+    expect(stored).toEqual([...contents, ...contents].map((content) => ({ content, mentions: [bob, 'na"me\\'] })));
+    await heardSeqs(ours, 10);
+    expect(heardIn(ours).map((announcement) => announcement.event.message?.content)).toEqual([...contents, ...contents]);
+  });
+
   it("stores a message_id repeated in one turn once, and answers the repeat with the stored message", async () => {
     const [alice, bob] = await Promise.all([user(), user()]);
     const ours = await group([alice, bob]);

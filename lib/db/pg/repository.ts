@@ -182,7 +182,6 @@ function placeholders<Columns extends Record<string, unknown>>(columns: Columns,
 }
 
 const EVENT_PREFIX = "event_";
-const MESSAGE_PREFIX = "message_";
 
 type TableWithColumns = typeof messages | typeof conversationEvents;
 
@@ -204,30 +203,17 @@ function sendersSessions(batch: NewMessage[]): { sessionIds: string[]; sessionUs
 }
 
 /**
- * INSERT of whole rows given column by column, each column as one array parameter named
- * `${prefix}${field}` (see arraysOf): one statement text whatever the number of rows.
+ * INSERT of whole rows given as one JSON array parameter `name`, an object per row keyed by
+ * field (see the turn's values in `sequence`): one statement text whatever the number of rows.
+ * JSON.stringify writes the rows in native code, where the driver escaped an array per column
+ * element by element.
  */
-function insertFromArrays(table: TableWithColumns, prefix: string, condition?: SQL): SQL {
+function insertFromJson(table: TableWithColumns, name: string, condition?: SQL): SQL {
   const columns = Object.entries(getTableColumns(table));
   const names = sql.join(columns.map(([, column]) => sql.identifier(column.name)), sql`, `);
-  const arrays = sql.join(columns.map(([field]) => sql`${sql.placeholder(`${prefix}${field}`)}::text[]`), sql`, `);
-  const cast = sql.join(columns.map(([, column]) => sql`batch.${sql.identifier(column.name)}::${sql.raw(column.getSQLType())}`), sql`, `);
-  return sql`insert into ${table} (${names}) select ${cast} from unnest(${arrays}) as batch(${names})${condition ? sql` where ${condition}` : sql``}`;
-}
-
-/** The rows' values for insertFromArrays: per column, each row's value as the driver would send it, as text. */
-function arraysOf(table: TableWithColumns, prefix: string, rows: object[]): Record<string, (string | null)[]> {
-  return Object.fromEntries(
-    Object.entries(getTableColumns(table)).map(([field, column]) => [
-      `${prefix}${field}`,
-      rows.map((row) => {
-        const value: unknown = (row as Record<string, unknown>)[field];
-        if (value === null || value === undefined) return null;
-        const driven: unknown = column.mapToDriverValue(value);
-        return typeof driven === "string" ? driven : JSON.stringify(driven);
-      }),
-    ]),
-  );
+  const fields = sql.join(columns.map(([field, column]) => sql`${sql.identifier(field)} ${sql.raw(column.getSQLType())}`), sql`, `);
+  const values = sql.join(columns.map(([field]) => sql`batch.${sql.identifier(field)}`), sql`, `);
+  return sql`insert into ${table} (${names}) select ${values} from json_to_recordset(${sql.placeholder(name)}::json) as batch(${fields})${condition ? sql` where ${condition}` : sql``}`;
 }
 
 function hasCode(error: unknown, code: string): boolean {
@@ -398,7 +384,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   const membersOfStatement = render(sql`select ${conversationMembers.conversationId}, ${conversationMembers.userId} from ${conversationMembers} where ${conversationMembers.conversationId} = any(${conversationIds}::text[])`);
   /** Stores the turn's messages and events, moves the counters and NOTIFYs each event in seq order, where `condition` holds. */
   const storeTurnShape = (condition?: SQL) =>
-    sql`counters as (update ${conversations} set ${sql.identifier(conversations.lastSeq.name)} = counter.last_seq from unnest(${sql.placeholder("counterIds")}::text[], ${sql.placeholder("counterSeqs")}::integer[]) as counter(id, last_seq) where ${conversations.id} = counter.id${condition ? sql` and ${condition}` : sql``}), stored as (${insertFromArrays(messages, MESSAGE_PREFIX, condition)}), stored_events as (${insertFromArrays(conversationEvents, EVENT_PREFIX, condition)}) select pg_notify(${EVENTS_CHANNEL}, notice.payload) from unnest(${sql.placeholder("payloads")}::text[]) with ordinality as notice(payload, n)${condition ? sql` where ${condition}` : sql``} order by notice.n`;
+    sql`counters as (update ${conversations} set ${sql.identifier(conversations.lastSeq.name)} = counter.last_seq from unnest(${sql.placeholder("counterIds")}::text[], ${sql.placeholder("counterSeqs")}::integer[]) as counter(id, last_seq) where ${conversations.id} = counter.id${condition ? sql` and ${condition}` : sql``}), stored as (${insertFromJson(messages, "messageRows", condition)}), stored_events as (${insertFromJson(conversationEvents, "eventRows", condition)}) select pg_notify(${EVENTS_CHANNEL}, notice.payload) from json_array_elements_text(${sql.placeholder("payloads")}::json) with ordinality as notice(payload, n)${condition ? sql` where ${condition}` : sql``} order by notice.n`;
   const storeBatchStatement = render(sql`with ${storeTurnShape()}`);
   /**
    * storeBatchStatement as a transaction of its own, that stores only if every counter is still
@@ -464,9 +450,9 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
     const values = {
       counterIds: moved,
       counterSeqs: moved.map((id) => lastSeqs.get(id)),
-      ...arraysOf(messages, MESSAGE_PREFIX, rows),
-      ...arraysOf(conversationEvents, EVENT_PREFIX, events),
-      payloads,
+      messageRows: JSON.stringify(rows),
+      eventRows: JSON.stringify(events),
+      payloads: JSON.stringify(payloads),
     };
     return { results, values };
   }
