@@ -114,6 +114,8 @@ export function listenForEvents(
   }
 
   async function receive(payload: string): Promise<void> {
+    const own = repository.ownAnnouncement(payload);
+    if (own) return announceInOrder(own.event, own.memberIds);
     const notice = parseNotice(payload);
     if (!notice) return log("warn", "event listener ignored an unknown notice", { bytes: payload.length });
     if ("event" in notice) return announceInOrder(notice.event, notice.memberIds);

@@ -4,13 +4,15 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
 import type { PendingQuery, ReservedSql, Row, Sql } from "postgres";
 
-import { EVENTS_CHANNEL, noticePayload, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
+import { EVENTS_CHANNEL, SIGNALS_CHANNEL, signalPayloads } from "@/lib/db/pg/announcements";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { groupCommit } from "@/lib/db/pg/group-commit";
 import { KnownCounters } from "@/lib/db/pg/known-counters";
+import { OwnNotices } from "@/lib/db/pg/own-notices";
 import * as schema from "@/lib/db/pg/schema";
 import {
   attachmentsColumn,
+  type Announcement,
   changeDataOf,
   type AttachmentRecord,
   changedColumns,
@@ -43,6 +45,8 @@ export interface PostgresRepository extends ChatRepository {
   listEventsSince(createdAt: string, offset: number, limit: number): Promise<StoredEvent[]>;
   /** An event committed through any instance, as this instance's listener heard it. */
   heard(event: StoredEvent): void;
+  /** The announcement a NOTIFY payload stands for, when this instance sent it (see OwnNotices). */
+  ownAnnouncement(payload: string): Announcement | undefined;
 }
 
 type Transaction = Parameters<Parameters<PostgresJsDatabase<typeof schema>["transaction"]>[0]>[0];
@@ -123,8 +127,7 @@ function storeAndNotifyShape(change: SQL | null, storeEvent: SQL, payload: SQLWr
     : sql`with stored_event as (${storeEvent}) select pg_notify(${EVENTS_CHANNEL}, ${payload})`;
 }
 
-async function storeAndNotify(tx: Transaction, change: SQL | null, event: EventRow, message: MessageRecord | null, memberIds: string[]): Promise<void> {
-  const payload = noticePayload({ event: storedEvent({ event, message }), memberIds });
+async function storeAndNotify(tx: Transaction, change: SQL | null, event: EventRow, payload: string): Promise<void> {
   await tx.execute(storeAndNotifyShape(change, tx.insert(conversationEvents).values(event).getSQL(), payload));
 }
 
@@ -283,6 +286,8 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   // About 100,000 member ids: a few MB, enough for the conversations active at once on an
   // instance; the least recently used go first.
   const known = new KnownCounters(100_000);
+  // A few seconds of events at full speed, in flight between their statement and the listener: a few MB at most.
+  const ownNotices = new OwnNotices(10_000);
 
   /**
    * The message's transaction in two round trips where Drizzle's takes four: BEGIN goes with the
@@ -361,7 +366,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq };
       const memberIds = members.map(([userId]) => String(userId));
       const event = messageEventRow(stored, seq, "message", stored.createdAt);
-      const payload = noticePayload({ event: storedEvent({ event, message: stored }), memberIds });
+      const payload = ownNotices.payloadOf({ event: storedEvent({ event, message: stored }), memberIds });
       const eventValues = Object.fromEntries(Object.entries(event).map(([name, value]) => [`${EVENT_PREFIX}${name}`, value]));
       const writes = [send(connection, storeMessageStatement, { ...stored, ...eventValues, payload })];
       if (claimed.length > 0) writes.push(send(connection, render(db.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).getSQL())));
@@ -443,7 +448,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       const event = messageEventRow(message, seq, "message", message.createdAt);
       rows.push(message);
       events.push(event);
-      payloads.push(noticePayload({ event: storedEvent({ event, message }), memberIds: [...memberIds] }));
+      payloads.push(ownNotices.payloadOf({ event: storedEvent({ event, message }), memberIds: [...memberIds] }));
       results.push({ outcome: "created", message });
     }
     const moved = [...new Set(rows.map((row) => row.conversationId))];
@@ -588,6 +593,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   }
 
   return {
+    ownAnnouncement: (payload) => ownNotices.heard(payload),
     heard(event) {
       // Only a change of the conversation changes its members: after any other event the members known still hold.
       if (event.type !== "conversation_updated") known.advance(event.conversationId, event.seq);
@@ -749,7 +755,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
           .where(eq(conversationMembers.conversationId, conversationId))
           .orderBy(asc(users.username));
         const event = conversationChangeEvent(counter, members, change, actorId, userIds, counter.lastSeq, now);
-        await storeAndNotify(tx, null, event, null, members.map((member) => member.id));
+        await storeAndNotify(tx, null, event, ownNotices.payloadOf({ event: storedEvent({ event, message: null }), memberIds: members.map((member) => member.id) }));
         return { outcome: "changed", seq: event.seq, conversation: changeDataOf(event).conversation } as const;
       });
     },
@@ -772,7 +778,8 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         if (!counter) throw new Error(`message ${id} has no conversation`);
         const stored: MessageRecord = { ...current, ...changedColumns(next) };
         const update = tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id)).getSQL();
-        await storeAndNotify(tx, update, messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString()), stored, counter.memberIds);
+        const event = messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString());
+        await storeAndNotify(tx, update, event, ownNotices.payloadOf({ event: storedEvent({ event, message: stored }), memberIds: counter.memberIds }));
         if (stored.attachments === null) await tx.update(uploads).set({ messageId: null, conversationId: null }).where(eq(uploads.messageId, id));
         return { outcome: "updated", message: stored } as const;
       });
