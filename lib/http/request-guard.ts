@@ -34,18 +34,23 @@ function decodablePath(url: string | undefined): boolean {
   }
 }
 
+/** A server is reached under one name or a few: the last one found buildable is not parsed again on each request. */
+let lastBuildableHost: string | undefined;
+
 /**
  * Whether URLs can be built from the Host (or trusted X-Forwarded-Host) header: Next.js and
  * next-auth build the request's URL from it and answer a 500 when they cannot.
  */
 function buildableHost(value: string | undefined): boolean {
-  if (value === undefined) return true;
+  if (value === undefined || value === lastBuildableHost) return true;
   try {
     const url = new URL(`http://${value}/`);
-    return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+    if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) return false;
   } catch {
     return false;
   }
+  lastBuildableHost = value;
+  return true;
 }
 
 /** Next.js answers a router state header it cannot parse (sent by its client on navigation) with a 500. */
