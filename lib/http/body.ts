@@ -2,7 +2,7 @@ import type { z } from "zod";
 
 import { describeZodError } from "@/lib/chat/schemas";
 import { ApiError } from "@/lib/http/errors";
-import { ReadRequest } from "@/lib/http/read-request";
+import { isReadRequest } from "@/lib/http/read-request";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -17,7 +17,7 @@ function tooLarge(limit: number): ApiError {
 async function readLimited(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw tooLarge(limit);
-  if (request instanceof ReadRequest) {
+  if (isReadRequest(request)) {
     if (request.received.byteLength > limit) throw tooLarge(limit);
     return request.received.toString("utf8");
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_BODY_BYTES } from "@/lib/http/body";
 import { JsonResponse } from "@/lib/http/json-response";
-import { ReadRequest } from "@/lib/http/read-request";
+import { readRequest, type ReadRequest } from "@/lib/http/read-request";
 import { log } from "@/lib/log";
 
 type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
@@ -41,7 +41,7 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-async function toRequest(request: IncomingMessage): Promise<Request> {
+async function toRequest(request: IncomingMessage): Promise<ReadRequest> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (Array.isArray(value)) for (const each of value) headers.append(name, each);
@@ -49,7 +49,7 @@ async function toRequest(request: IncomingMessage): Promise<Request> {
   }
   const withBody = request.method !== "GET" && request.method !== "HEAD";
   const url = `http://${request.headers.host ?? "localhost"}${request.url ?? "/"}`;
-  return new ReadRequest(url, { method: request.method, headers }, withBody ? await readBody(request) : Buffer.alloc(0));
+  return readRequest(url, request.method ?? "GET", headers, withBody ? await readBody(request) : Buffer.alloc(0));
 }
 
 async function writeResponse(response: ServerResponse, answer: Response): Promise<void> {

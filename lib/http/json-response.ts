@@ -1,4 +1,4 @@
-import { ReadRequest } from "@/lib/http/read-request";
+import { isReadRequest } from "@/lib/http/read-request";
 
 /**
  * `Response.json` that keeps the text it sends, which the custom server writes straight to the
@@ -13,7 +13,7 @@ export class JsonResponse extends Response {
     const serialized = JSON.stringify(value);
     const headers = new Headers(init.headers);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
-    super(answering instanceof ReadRequest ? null : serialized, { ...init, headers });
+    super(isReadRequest(answering) ? null : serialized, { ...init, headers });
     this.serialized = serialized;
   }
 }

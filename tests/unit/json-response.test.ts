@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { JsonResponse } from "@/lib/http/json-response";
-import { ReadRequest } from "@/lib/http/read-request";
+import { readRequest } from "@/lib/http/read-request";
 
 describe("JSON answers", () => {
   it("carry their body for Next, answering a request Next built", async () => {
@@ -16,7 +16,7 @@ describe("JSON answers", () => {
   });
 
   it("keep only their text for the custom server, answering a request it built", () => {
-    const request = new ReadRequest("http://localhost/messages", { method: "POST" }, Buffer.from("{}"));
+    const request = readRequest("http://localhost/messages", "POST", new Headers(), Buffer.from("{}"));
     const response = new JsonResponse({ ok: "ja" }, {}, request);
     expect(response.body).toBeNull();
     expect(response.serialized).toBe('{"ok":"ja"}');
