@@ -315,7 +315,10 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
    * Each store reads them once it holds the counters' locks, so a revocation that committed
    * while it waited for them is seen.
    */
-  const standingSessionsQuery = sql`select ${sessions.id}, ${sessions.userId} from ${sessions} join unnest(${sql.placeholder("sessionIds")}::text[], ${sql.placeholder("sessionUserIds")}::text[]) as sender(session_id, user_id) on ${sessions.id} = sender.session_id and ${sessions.userId} = sender.user_id where ${sessions.revokedAt} is null and ${sessions.expiresAt} > ${sql.placeholder("now")}::timestamptz`;
+  // Each given session is looked up on its own, by id, in a subquery PostgreSQL cannot turn into
+  // a join: joined, the sessions table was read whole and matched against every session given
+  // whenever its statistics made it look small (a new database, before autovacuum analyzes it).
+  const standingSessionsQuery = sql`select sender.session_id, sender.user_id from unnest(${sql.placeholder("sessionIds")}::text[], ${sql.placeholder("sessionUserIds")}::text[]) as sender(session_id, user_id) where (select ${sessions.userId} from ${sessions} where ${sessions.id} = sender.session_id and ${sessions.revokedAt} is null and ${sessions.expiresAt} > ${sql.placeholder("now")}::timestamptz) = sender.user_id`;
   const standingSessionsStatement = render(standingSessionsQuery);
   /** The keys (senderKey) of the standing sessions among those the messages were sent under; none are read when none were given. */
   async function standingSessionsOf(connection: Sql, batch: NewMessage[]): Promise<Set<string>> {
