@@ -89,7 +89,27 @@ function rssMiB(pid: number): number {
 
 const agent = new Agent({ keepAlive: true, maxSockets: HTTP_CLIENTS });
 
-function call(url: string, method: string, pathname: string, token: string, body?: unknown): Promise<{ status: number; text: string }> {
+/** A request reset on a socket the agent kept alive from an earlier request. */
+class ResetOnReuse extends Error {}
+
+/**
+ * One request through the keep-alive agent. A request sent on a kept-alive socket just as the
+ * server closed it (its keep-alive timeout) is reset before the server has read it: Node's
+ * documentation of `request.reusedSocket` calls for sending it again, which is said on stderr
+ * so that a reset from anything else still shows.
+ */
+async function call(url: string, method: string, pathname: string, token: string, body?: unknown): Promise<{ status: number; text: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await callOnce(url, method, pathname, token, body);
+    } catch (error) {
+      if (!(error instanceof ResetOnReuse) || attempt === 3) throw error;
+      console.error(`${method} ${url}${pathname}: reset on a reused keep-alive socket, sent again`);
+    }
+  }
+}
+
+function callOnce(url: string, method: string, pathname: string, token: string, body?: unknown): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
@@ -100,7 +120,9 @@ function call(url: string, method: string, pathname: string, token: string, body
       response.on("data", (chunk: string) => (text += chunk));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
     });
-    outgoing.on("error", reject);
+    outgoing.on("error", (error: NodeJS.ErrnoException) =>
+      reject(outgoing.reusedSocket && error.code === "ECONNRESET" ? new ResetOnReuse(error.message, { cause: error }) : error),
+    );
     outgoing.end(payload);
   });
 }
