@@ -288,6 +288,8 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
   const known = new KnownCounters(100_000);
   // A few seconds of events at full speed, in flight between their statement and the listener: a few MB at most.
   const ownNotices = new OwnNotices(10_000);
+  /** The NOTIFY payload that announces a stored event to its members, remembered as this instance's own. */
+  const payloadOf = (event: EventRow, message: MessageRecord | null, memberIds: string[]) => ownNotices.payloadOf({ event: storedEvent({ event, message }), memberIds });
 
   /**
    * The message's transaction in two round trips where Drizzle's takes four: BEGIN goes with the
@@ -369,7 +371,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       const stored: MessageRecord = { ...row, attachments: attachmentsColumn(claimed, attachmentIds), seq };
       const memberIds = members.map(([userId]) => String(userId));
       const event = messageEventRow(stored, seq, "message", stored.createdAt);
-      const payload = ownNotices.payloadOf({ event: storedEvent({ event, message: stored }), memberIds });
+      const payload = payloadOf(event, stored, memberIds);
       const eventValues = Object.fromEntries(Object.entries(event).map(([name, value]) => [`${EVENT_PREFIX}${name}`, value]));
       const writes = [send(connection, storeMessageStatement, { ...stored, ...eventValues, payload })];
       if (claimed.length > 0) writes.push(send(connection, render(db.update(uploads).set({ messageId: stored.id, conversationId: stored.conversationId }).where(claimable).getSQL())));
@@ -451,7 +453,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
       const event = messageEventRow(message, seq, "message", message.createdAt);
       rows.push(message);
       events.push(event);
-      payloads.push(ownNotices.payloadOf({ event: storedEvent({ event, message }), memberIds: [...memberIds] }));
+      payloads.push(payloadOf(event, message, [...memberIds]));
       results.push({ outcome: "created", message });
     }
     const moved = [...new Set(rows.map((row) => row.conversationId))];
@@ -758,7 +760,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
           .where(eq(conversationMembers.conversationId, conversationId))
           .orderBy(asc(users.username));
         const event = conversationChangeEvent(counter, members, change, actorId, userIds, counter.lastSeq, now);
-        await storeAndNotify(tx, null, event, ownNotices.payloadOf({ event: storedEvent({ event, message: null }), memberIds: members.map((member) => member.id) }));
+        await storeAndNotify(tx, null, event, payloadOf(event, null, members.map((member) => member.id)));
         return { outcome: "changed", seq: event.seq, conversation: changeDataOf(event).conversation } as const;
       });
     },
@@ -782,7 +784,7 @@ export function createPostgresRepository(client: Sql): PostgresRepository {
         const stored: MessageRecord = { ...current, ...changedColumns(next) };
         const update = tx.update(messages).set(changedColumns(stored)).where(eq(messages.id, id)).getSQL();
         const event = messageEventRow(stored, counter.seq, "message_updated", new Date().toISOString());
-        await storeAndNotify(tx, update, event, ownNotices.payloadOf({ event: storedEvent({ event, message: stored }), memberIds: counter.memberIds }));
+        await storeAndNotify(tx, update, event, payloadOf(event, stored, counter.memberIds));
         if (stored.attachments === null) await tx.update(uploads).set({ messageId: null, conversationId: null }).where(eq(uploads.messageId, id));
         return { outcome: "updated", message: stored } as const;
       });
